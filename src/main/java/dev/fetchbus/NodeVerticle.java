@@ -1,0 +1,83 @@
+package dev.fetchbus;
+
+import dev.fetchbus.api.AdminBootstrap;
+import dev.fetchbus.api.ApiVerticle;
+import dev.fetchbus.api.NodeState;
+import dev.fetchbus.config.Secrets;
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.fetch.FetcherVerticle;
+import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.EmbeddedDatabase;
+import dev.fetchbus.store.Migrations;
+import dev.fetchbus.store.StoreVerticle;
+import dev.fetchbus.store.UserTable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole node: the database (embedded when none is configured), migrations, the admin key, then
+ * the verticles in dependency order: store, frontier, fetchers, API.
+ */
+public final class NodeVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(NodeVerticle.class);
+  private EmbeddedDatabase embedded;
+
+  @Override
+  public Future<?> start() {
+    Settings configured = Settings.from(config());
+    return database(configured)
+        .map(url -> configured.json().copy().put("pg", configured.json().getJsonObject("pg").copy().put("url", url)))
+        .compose(this::prepareAndDeploy);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (embedded == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      embedded.close();
+      return null;
+    });
+  }
+
+  private Future<String> database(Settings settings) {
+    if (!settings.pg().url().isBlank()) {
+      return Future.succeededFuture(settings.pg().url());
+    }
+    Path dir = Path.of(settings.dataDir(), "pg");
+    return vertx.executeBlocking(() -> {
+      embedded = EmbeddedDatabase.start(dir, settings.pg().embeddedPort());
+      return embedded.url("postgres");
+    });
+  }
+
+  private Future<?> prepareAndDeploy(JsonObject effective) {
+    Settings settings = Settings.from(effective);
+    log.info("Effective settings: {}", Secrets.masked(effective).encode());
+    Pool setup = Database.privatePool(vertx, settings.pg().url(), 1);
+    return Migrations.migrate(vertx, setup)
+        .compose(version -> AdminBootstrap.ensure(new UserTable(setup), settings.adminKey()))
+        .eventually(setup::close)
+        .compose(v -> deploy(StoreVerticle.class.getName(), 1, effective))
+        .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective))
+        .compose(v -> deploy(FetcherVerticle.class.getName(), settings.fetch().instances(), effective))
+        .compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective))
+        .onSuccess(v -> {
+          NodeState.markDeployed(vertx);
+          log.info("fetchbus node is up: HTTP on port {}, {} fetchers, {} API instances", settings.http().port(),
+              settings.fetch().instances(), settings.http().instances());
+        });
+  }
+
+  private Future<String> deploy(String verticle, int instances, JsonObject config) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances).setConfig(config));
+  }
+}

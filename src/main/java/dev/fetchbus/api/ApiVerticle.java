@@ -1,0 +1,87 @@
+package dev.fetchbus.api;
+
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.PageTable;
+import dev.fetchbus.store.UserTable;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. One instance per event loop; Vert.x spreads connections over the instances,
+ * which all listen on the same port. The route table is {@link #router}.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  private HttpServer server;
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = Settings.from(config());
+    pool = Database.sharedPool(vertx, settings);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.http().host())
+        .setPort(settings.http().port())
+        .setDecompressionSupported(true)
+        .setCompressionSupported(false);
+    server = vertx.createHttpServer(options).requestHandler(router(settings));
+    return server.listen().onSuccess(s -> log.debug("API instance listening on port {}", s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  Router router(Settings settings) {
+    UserTable userTable = new UserTable(pool);
+    JobTable jobTable = new JobTable(pool);
+    Auth auth = new Auth(userTable);
+    JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool));
+    ResultExport results = new ResultExport(new PageTable(pool), jobs);
+    UserRoutes users = new UserRoutes(userTable);
+
+    Router router = Router.router(vertx);
+    router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+
+    router.route("/v1/*").handler(auth::authenticate);
+    router.post("/v1/jobs").handler(jobs::create);
+    router.get("/v1/jobs/:id").respond(jobs::get);
+    router.delete("/v1/jobs/:id").respond(jobs::cancel);
+    router.get("/v1/jobs/:id/results").handler(results::export);
+    router.route("/v1/users").handler(Auth::requireAdmin);
+    router.post("/v1/users").handler(users::create);
+    router.get("/v1/users").respond(users::list);
+
+    router.route().failureHandler(ErrorResponses::handle);
+    router.errorHandler(404, ErrorResponses::handle);
+    router.errorHandler(405, ErrorResponses::handle);
+    return router;
+  }
+
+  private void ready(RoutingContext ctx) {
+    boolean deployed = NodeState.deployed(vertx);
+    pool.query("select 1").execute()
+        .map(ok -> true)
+        .otherwise(false)
+        .onSuccess(database -> ctx.response()
+            .setStatusCode(database && deployed ? 200 : 503)
+            .putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", database && deployed ? "ready" : "not_ready")
+                .put("database", database).put("deployed", deployed).encode()));
+  }
+}

@@ -1,0 +1,159 @@
+package dev.fetchbus.api;
+
+import dev.fetchbus.config.JobOptions;
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobRow;
+import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.UserTable.User;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Job resources: create (JSON or a streamed text list), read, cancel. */
+final class JobRoutes {
+  private static final int MAX_LINE_BYTES = 1024 * 1024;
+  private final Vertx vertx;
+  private final Settings settings;
+  private final JobTable jobs;
+  private final FrontierTable frontier;
+
+  JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.jobs = jobs;
+    this.frontier = frontier;
+  }
+
+  void create(RoutingContext ctx) {
+    String type = mediaType(ctx.request());
+    Future<UrlIngest> created = switch (type) {
+      case "text/plain" -> createFromText(ctx);
+      case "application/json" -> createFromJson(ctx);
+      default -> Future.failedFuture(ApiError.unsupportedMediaType(
+          "Send application/json {\"urls\": [...]} or text/plain with one URL per line, not '" + type + "'"));
+    };
+    created.onSuccess(ingest -> ctx.response().setStatusCode(201)
+            .putHeader("Location", "/v1/jobs/" + ingest.jobId())
+            .putHeader("Content-Type", "application/json")
+            .end(ingest.summary("queued").encode()))
+        .onFailure(ctx::fail);
+  }
+
+  Future<JsonObject> get(RoutingContext ctx) {
+    return visibleJob(ctx).map(JobViews::detail);
+  }
+
+  Future<JsonObject> cancel(RoutingContext ctx) {
+    return visibleJob(ctx).compose(job -> jobs.cancel(job.id()).compose(cancelled -> {
+      if (!cancelled) {
+        return Future.failedFuture(ApiError.conflict("Job " + job.id() + " is already " + job.state()));
+      }
+      vertx.eventBus().publish(FrontierVerticle.JOB_CANCELLED, job.id());
+      return jobs.find(job.id(), null).map(found -> JobViews.detail(found.orElseThrow()));
+    }));
+  }
+
+  /** The job named in the path, if this user may see it (admins see all); 404 otherwise. */
+  Future<JobRow> visibleJob(RoutingContext ctx) {
+    long id = JobViews.parseId(ctx.pathParam("id"));
+    User user = Auth.user(ctx);
+    return jobs.find(id, user.isAdmin() ? null : user.id())
+        .map(found -> found.orElseThrow(() -> ApiError.notFound("No job " + id)));
+  }
+
+  private Future<UrlIngest> createFromText(RoutingContext ctx) {
+    JsonObject options = new JsonObject();
+    ctx.queryParams().forEach(param -> options.put(param.getKey(), param.getValue()));
+    return newJob(ctx, "list", options).compose(ingest -> streamLines(ctx.request(), ingest)
+        .recover(err -> abandon(ingest, err))
+        .compose(v -> ingest.finish())
+        .map(ingest));
+  }
+
+  private Future<UrlIngest> createFromJson(RoutingContext ctx) {
+    return CappedBody.read(ctx.request(), settings.http().maxJsonBytes()).compose(body -> {
+      JsonObject json = JobViews.parseObject(body);
+      String kind = json.getString("kind", "list");
+      if (!"list".equals(kind)) {
+        throw ApiError.invalid("Unknown job kind '" + kind + "'; this node supports 'list'");
+      }
+      if (!(json.getValue("urls") instanceof JsonArray urls)) {
+        throw ApiError.invalid("'urls' must be an array of URL strings");
+      }
+      Object options = json.getValue("options", new JsonObject());
+      if (!(options instanceof JsonObject opts)) {
+        throw ApiError.invalid("'options' must be an object");
+      }
+      List<String> lines = new ArrayList<>(urls.size());
+      urls.forEach(u -> lines.add(u instanceof String s ? s.replace('\n', ' ') : String.valueOf(u)));
+      return newJob(ctx, "list", opts).compose(ingest -> addInBatches(ingest, lines, 0)
+          .recover(err -> abandon(ingest, err))
+          .compose(v -> ingest.finish())
+          .map(ingest));
+    });
+  }
+
+  private Future<UrlIngest> newJob(RoutingContext ctx, String kind, JsonObject rawOptions) {
+    JobOptions options;
+    try {
+      options = JobOptions.parse(rawOptions, settings);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(ApiError.invalid(e.getMessage()));
+    }
+    return jobs.create(Auth.user(ctx).id(), kind, options.toJson())
+        .map(id -> new UrlIngest(vertx, frontier, jobs, id, settings.frontier().partitions(),
+            settings.job().rejectedSamples()));
+  }
+
+  private Future<Void> addInBatches(UrlIngest ingest, List<String> lines, int from) {
+    if (from >= lines.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(lines.size(), from + UrlIngest.BATCH);
+    return ingest.add(lines.subList(from, to)).compose(v -> addInBatches(ingest, lines, to));
+  }
+
+  /** Reads the body line by line; the parser stays paused while a batch is being stored. */
+  private Future<Void> streamLines(HttpServerRequest request, UrlIngest ingest) {
+    Promise<Void> done = Promise.promise();
+    List<String> batch = new ArrayList<>(UrlIngest.BATCH);
+    RecordParser parser = RecordParser.newDelimited("\n", request).maxRecordSize(MAX_LINE_BYTES);
+    parser.exceptionHandler(err -> done.tryFail(err instanceof IllegalStateException
+        ? ApiError.tooLarge("A line is longer than " + MAX_LINE_BYTES + " bytes") : err));
+    parser.handler(line -> {
+      batch.add(line.toString(StandardCharsets.UTF_8));
+      if (batch.size() >= UrlIngest.BATCH) {
+        parser.pause();
+        ingest.add(List.copyOf(batch)).onSuccess(v -> parser.resume()).onFailure(done::tryFail);
+        batch.clear();
+      }
+    });
+    parser.endHandler(end -> ingest.add(List.copyOf(batch)).onComplete(done));
+    parser.resume();
+    return done.future();
+  }
+
+  /** An upload that broke part way must not leave a half job running: cancel it, then report. */
+  private Future<Void> abandon(UrlIngest ingest, Throwable cause) {
+    return jobs.cancel(ingest.jobId()).transform(ignored -> Future.failedFuture(cause));
+  }
+
+  private static String mediaType(HttpServerRequest request) {
+    String header = request.getHeader("Content-Type");
+    if (header == null) {
+      return "";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+  }
+}

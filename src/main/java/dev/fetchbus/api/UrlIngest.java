@@ -1,0 +1,119 @@
+package dev.fetchbus.api;
+
+import dev.fetchbus.extract.UrlNormalizer;
+import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.frontier.Partitions;
+import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Feeds one job's URL list into the frontier, a batch at a time: normalise on a worker thread,
+ * insert (the unique key dedupes), count. The caller waits for each batch before reading more,
+ * which is what slows an upload down instead of growing memory.
+ */
+final class UrlIngest {
+  static final int BATCH = 1000;
+  private static final int MAX_SAMPLE_INPUT = 200;
+
+  private final Vertx vertx;
+  private final FrontierTable frontier;
+  private final JobTable jobs;
+  private final long jobId;
+  private final int partitions;
+  private final int sampleLimit;
+  private final JsonArray samples = new JsonArray();
+  private long lineNumber;
+  private long accepted;
+  private long duplicates;
+  private long rejected;
+  private boolean announced;
+
+  /** The normalised part of one batch. */
+  private record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
+
+  UrlIngest(Vertx vertx, FrontierTable frontier, JobTable jobs, long jobId, int partitions, int sampleLimit) {
+    this.vertx = vertx;
+    this.frontier = frontier;
+    this.jobs = jobs;
+    this.jobId = jobId;
+    this.partitions = partitions;
+    this.sampleLimit = sampleLimit;
+  }
+
+  long jobId() {
+    return jobId;
+  }
+
+  /** Adds the next lines of the input (each one raw line, or a JSON value's text). */
+  Future<Void> add(List<String> lines) {
+    long firstLine = lineNumber + 1;
+    lineNumber += lines.size();
+    return vertx.executeBlocking(() -> normalize(lines, firstLine), false).compose(this::store);
+  }
+
+  /** The input is complete: record the counts, let the job finish, and wake the frontier. */
+  Future<Void> finish() {
+    return jobs.finishIngest(jobId, samples)
+        .compose(v -> jobs.finishIfComplete(List.of(jobId)))
+        .onSuccess(v -> announce())
+        .mapEmpty();
+  }
+
+  private Batch normalize(List<String> lines, long firstLine) {
+    Batch batch = new Batch(new ArrayList<>(lines.size()), new ArrayList<>(lines.size()),
+        new ArrayList<>(lines.size()), new ArrayList<>());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      UrlNormalizer.Result result = UrlNormalizer.normalize(line);
+      if (result instanceof UrlNormalizer.Accepted ok) {
+        batch.urls().add(ok.url());
+        batch.hosts().add(ok.host());
+        batch.partitions().add(Partitions.of(ok.host(), partitions));
+      } else {
+        batch.rejected().add(new JsonObject().put("line", firstLine + i)
+            .put("input", line.length() > MAX_SAMPLE_INPUT ? line.substring(0, MAX_SAMPLE_INPUT) : line)
+            .put("reason", ((UrlNormalizer.Rejected) result).reason()));
+      }
+    }
+    return batch;
+  }
+
+  private Future<Void> store(Batch batch) {
+    rejected += batch.rejected().size();
+    for (JsonObject sample : batch.rejected()) {
+      if (samples.size() < sampleLimit) {
+        samples.add(sample);
+      }
+    }
+    Future<Integer> inserted = batch.urls().isEmpty()
+        ? Future.succeededFuture(0)
+        : frontier.enqueue(jobId, 0, batch.urls(), batch.hosts(), batch.partitions());
+    return inserted.compose(n -> {
+      accepted += n;
+      duplicates += batch.urls().size() - n;
+      if (n > 0 && !announced) {
+        announce();
+      }
+      return jobs.addIngestCounts(jobId, n, batch.urls().size() - n, batch.rejected().size());
+    });
+  }
+
+  private void announce() {
+    announced = true;
+    vertx.eventBus().publish(FrontierVerticle.JOB_CREATED, jobId);
+  }
+
+  JsonObject summary(String state) {
+    return new JsonObject().put("id", jobId).put("state", state).put("accepted", accepted)
+        .put("duplicates", duplicates).put("rejected", rejected).put("rejectedSamples", samples);
+  }
+}

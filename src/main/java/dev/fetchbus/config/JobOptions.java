@@ -1,0 +1,66 @@
+package dev.fetchbus.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * A job's own politeness and fetch knobs: the node's defaults, overridden per job within the
+ * bounds the operator set in {@code job.*}. Out-of-bounds or unknown options are refused with a
+ * message that names the bound, rather than silently clamped.
+ */
+public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes) {
+  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes");
+
+  public static JobOptions defaults(Settings s) {
+    return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes());
+  }
+
+  /** Parses and checks a job's options; throws {@link IllegalArgumentException} with the reason. */
+  public static JobOptions parse(JsonObject options, Settings s) {
+    JsonObject o = options == null ? new JsonObject() : options;
+    for (String key : o.fieldNames()) {
+      if (!KNOWN.contains(key)) {
+        throw new IllegalArgumentException("Unknown option '" + key + "'; known options are " + KNOWN);
+      }
+    }
+    JobOptions d = defaults(s);
+    Settings.JobLimits limits = s.job();
+    return new JobOptions(
+        bounded(o, "hostConcurrency", d.hostConcurrency(), 1, limits.maxHostConcurrency()),
+        bounded(o, "hostDelayMs", d.hostDelayMs(), limits.minHostDelayMs(), 3_600_000),
+        bounded(o, "timeoutMs", d.timeoutMs(), 100, limits.maxTimeoutMs()),
+        bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()));
+  }
+
+  /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
+  public static JobOptions stored(JsonObject options, Settings s) {
+    JobOptions d = defaults(s);
+    JsonObject o = options == null ? new JsonObject() : options;
+    return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()), o.getInteger("hostDelayMs", d.hostDelayMs()),
+        o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
+        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes);
+  }
+
+  private static int bounded(JsonObject o, String key, int fallback, int min, int max) {
+    Object raw = o.getValue(key);
+    if (raw == null) {
+      return fallback;
+    }
+    long value;
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      value = n.longValue();
+    } else if (raw instanceof String text && text.matches("-?\\d{1,10}")) {
+      value = Long.parseLong(text);
+    } else {
+      throw new IllegalArgumentException("Option '" + key + "' must be a whole number, got '" + raw + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("Option '" + key + "' must be between " + min + " and " + max + ", got " + value);
+    }
+    return (int) value;
+  }
+}

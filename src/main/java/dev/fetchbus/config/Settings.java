@@ -1,0 +1,136 @@
+package dev.fetchbus.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The typed, validated view of the effective configuration. Built once per verticle from its
+ * config JSON, so every verticle can also be deployed alone ({@code vertx run} style) and still
+ * get defaults and environment overrides.
+ */
+public record Settings(
+    JsonObject json,
+    Http http,
+    String dataDir,
+    Pg pg,
+    String adminKey,
+    Fetch fetch,
+    Host host,
+    JobLimits job,
+    Frontier frontier,
+    Store store) {
+
+  public record Http(String host, int port, int instances, int maxJsonBytes) {}
+
+  public record Pg(String url, int poolSize, int embeddedPort) {}
+
+  public record Fetch(
+      int instances,
+      int maxInFlight,
+      List<String> allowNetworks,
+      int connectTimeoutMs,
+      int idleTimeoutMs,
+      int timeoutMs,
+      int maxBodyBytes,
+      int maxRedirects,
+      int maxAttempts,
+      int retryBaseMs,
+      int poolPerHost,
+      String userAgent) {}
+
+  public record Host(int maxConcurrency, int delayMs) {}
+
+  /** The bounds within which a job's own options may override the node's defaults. */
+  public record JobLimits(
+      int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples) {}
+
+  public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions) {}
+
+  public record Store(int batchSize, int flushMs) {}
+
+  /** Defaults, then {@code overlay}, then the process environment. */
+  public static Settings load(JsonObject overlay) {
+    return from(ConfigLoader.load(overlay, System.getenv()));
+  }
+
+  public static Settings load(JsonObject overlay, Map<String, String> env) {
+    return from(ConfigLoader.load(overlay, env));
+  }
+
+  /** Reads an already effective configuration (as passed to verticles by the entry point). */
+  public static Settings from(JsonObject c) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    JsonObject h = c.getJsonObject("http");
+    JsonObject p = c.getJsonObject("pg");
+    JsonObject f = c.getJsonObject("fetch");
+    JsonObject ho = c.getJsonObject("host");
+    JsonObject j = c.getJsonObject("job");
+    JsonObject fr = c.getJsonObject("frontier");
+    JsonObject s = c.getJsonObject("store");
+    Settings settings = new Settings(
+        c,
+        new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
+            h.getInteger("maxJsonBytes")),
+        c.getJsonObject("data").getString("dir"),
+        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("embeddedPort")),
+        c.getJsonObject("admin").getString("key"),
+        new Fetch(
+            orDefault(f.getInteger("instances"), 2 * cores),
+            f.getInteger("maxInFlight"),
+            csv(f.getString("allowNetworks")),
+            f.getInteger("connectTimeoutMs"),
+            f.getInteger("idleTimeoutMs"),
+            f.getInteger("timeoutMs"),
+            f.getInteger("maxBodyBytes"),
+            f.getInteger("maxRedirects"),
+            f.getInteger("maxAttempts"),
+            f.getInteger("retryBaseMs"),
+            f.getInteger("poolPerHost"),
+            f.getString("userAgent")),
+        new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs")),
+        new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
+            j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
+        new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
+            fr.getInteger("partitions")),
+        new Store(s.getInteger("batchSize"), s.getInteger("flushMs")));
+    settings.validate();
+    return settings;
+  }
+
+  private void validate() {
+    positive("http.port", http.port);
+    positive("fetch.maxInFlight", fetch.maxInFlight);
+    positive("fetch.timeoutMs", fetch.timeoutMs);
+    positive("fetch.maxBodyBytes", fetch.maxBodyBytes);
+    positive("fetch.maxAttempts", fetch.maxAttempts);
+    positive("fetch.poolPerHost", fetch.poolPerHost);
+    positive("host.maxConcurrency", host.maxConcurrency);
+    positive("frontier.leaseSeconds", frontier.leaseSeconds);
+    positive("frontier.claimBatch", frontier.claimBatch);
+    positive("frontier.partitions", frontier.partitions);
+    positive("store.batchSize", store.batchSize);
+    positive("pg.poolSize", pg.poolSize);
+    if (host.delayMs < 0 || fetch.maxRedirects < 0) {
+      throw new IllegalArgumentException("host.delayMs and fetch.maxRedirects must not be negative");
+    }
+  }
+
+  private static void positive(String key, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(
+          key + " must be positive, got " + value + " (env " + ConfigLoader.envName(key) + ")");
+    }
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null || value <= 0 ? fallback : value;
+  }
+
+  private static List<String> csv(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return List.of(value.trim().split("\\s*,\\s*"));
+  }
+}

@@ -1,0 +1,43 @@
+package dev.fetchbus.fetch;
+
+/**
+ * The one failure taxonomy for fetches. Every failed fetch maps to exactly one of these, chosen
+ * by exception type or status, never by message text. Each type says whether a retry may help.
+ */
+public enum FetchError {
+  TIMEOUT("timeout", true),
+  DNS("dns", false),
+  REFUSED("refused", true),
+  RESET("reset", true),
+  TLS("tls", false),
+  TOO_LARGE("too_large", false),
+  ROBOTS("robots", false),
+  BLOCKED("blocked", false),
+  REDIRECT_LOOP("redirect_loop", false),
+  BAD_URL("bad_url", false),
+  HTTP_STATUS("http_status", false),
+  PROTOCOL("protocol", false),
+  IO("io", true);
+
+  private final String code;
+  private final boolean retryable;
+
+  FetchError(String code, boolean retryable) {
+    this.code = code;
+    this.retryable = retryable;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** Whether another attempt may succeed. HTTP statuses decide for themselves: see {@link #retryableStatus}. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** 408, 429 and 5xx are worth a later attempt; other statuses are the page's real answer. */
+  public static boolean retryableStatus(int status) {
+    return status == 408 || status == 429 || status >= 500;
+  }
+}

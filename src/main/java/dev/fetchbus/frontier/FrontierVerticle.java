@@ -1,0 +1,226 @@
+package dev.fetchbus.frontier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fetchbus.cluster.LocalCodec;
+import dev.fetchbus.cluster.NodeIdentity;
+import dev.fetchbus.config.JobOptions;
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.fetch.FetchOutcome;
+import dev.fetchbus.fetch.FetchTask;
+import dev.fetchbus.fetch.FetcherVerticle;
+import dev.fetchbus.metrics.FrontierMetrics;
+import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.store.ClaimedUrl;
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.PageRecord;
+import dev.fetchbus.store.StoreVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per node. Claims due URLs of the partitions this node owns, in batches and under a lease,
+ * hands them to the fetchers as host slots free up, and settles each outcome: a retry with
+ * backoff, or a record for the store. Only the store's commit finishes a URL.
+ */
+public final class FrontierVerticle extends VerticleBase {
+  public static final String JOB_CREATED = "fetchbus.job.created";
+  public static final String JOB_CANCELLED = "fetchbus.job.cancelled";
+  private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
+
+  private Settings settings;
+  private String nodeId;
+  private FrontierTable frontier;
+  private JobTable jobs;
+  private HostScheduler<Lease> scheduler;
+  private FrontierMetrics metrics;
+  private JobCompletion completion;
+  private RetryPolicy retries;
+  private final Cache<Long, JobOptions> jobOptions = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Map<Long, Lease> leased = new HashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private int[] partitions;
+  private int bufferTarget;
+  private boolean claiming;
+  private boolean stopping;
+  private long claimTimer = -1;
+  private long wakeTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    settings = Settings.from(config());
+    nodeId = NodeIdentity.of(vertx);
+    Pool pool = Database.sharedPool(vertx, settings);
+    frontier = new FrontierTable(pool);
+    jobs = new JobTable(pool);
+    scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis);
+    metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
+    completion = new JobCompletion(vertx, jobs);
+    retries = new RetryPolicy(settings.fetch().maxAttempts(), settings.fetch().retryBaseMs());
+    partitions = Partitions.all(settings.frontier().partitions());
+    bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
+    LocalCodec.register(vertx, FetchTask.class);
+    LocalCodec.register(vertx, FetchOutcome.class);
+    LocalCodec.register(vertx, PageRecord.class);
+    consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
+    consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
+    startTimers();
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .onSuccess(ready -> claim());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    List<Long> unstarted = scheduler.removeWaiting(lease -> true).stream().map(l -> l.url().id()).toList();
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
+        .onSuccess(n -> log.info("Frontier stopped; gave back {} unstarted leases", n));
+  }
+
+  private void startTimers() {
+    long renewEveryMs = Math.max(1000, settings.frontier().leaseSeconds() * 1000L / 3);
+    vertx.setPeriodic(renewEveryMs, id -> renewLeases());
+    vertx.setPeriodic(5000, id -> frontier.queuedCount().onSuccess(metrics::queued));
+    completion.start();
+  }
+
+  private void claimNow() {
+    if (claimTimer >= 0) {
+      vertx.cancelTimer(claimTimer);
+      claimTimer = -1;
+    }
+    claim();
+  }
+
+  private void claim() {
+    int buffered = scheduler.waiting() + scheduler.inFlight();
+    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2) {
+      return;
+    }
+    claiming = true;
+    int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
+    frontier.claim(partitions, limit, settings.frontier().leaseSeconds(), nodeId)
+        .compose(this::withOptions)
+        .onComplete(claimed -> {
+          claiming = false;
+          if (claimed.failed()) {
+            log.warn("Claiming URLs failed; trying again in {} ms", settings.frontier().pollMs(), claimed.cause());
+            claimLater();
+          } else if (claimed.result().isEmpty()) {
+            claimLater();
+          } else {
+            claimed.result().forEach(this::accept);
+            pump();
+          }
+        });
+  }
+
+  private void claimLater() {
+    if (claimTimer < 0 && !stopping) {
+      claimTimer = vertx.setTimer(settings.frontier().pollMs(), id -> {
+        claimTimer = -1;
+        claim();
+      });
+    }
+  }
+
+  private void accept(Lease lease) {
+    leased.put(lease.url().id(), lease);
+    scheduler.add(lease);
+  }
+
+  /** Pairs each claimed URL with its job's options, loading (and starting) jobs seen for the first time. */
+  private Future<List<Lease>> withOptions(List<ClaimedUrl> claimed) {
+    List<Long> unseen = claimed.stream().map(ClaimedUrl::jobId).distinct()
+        .filter(id -> jobOptions.getIfPresent(id) == null).toList();
+    Future<Void> loaded = unseen.isEmpty() ? Future.succeededFuture() : jobs.markRunning(unseen)
+        .compose(v -> Future.all(unseen.stream().map(id -> jobs.options(id)
+            .onSuccess(o -> jobOptions.put(id, JobOptions.stored(o, settings)))).toList()))
+        .mapEmpty();
+    return loaded.map(v -> claimed.stream().map(url -> new Lease(url, jobOptions.get(url.jobId(),
+        id -> JobOptions.defaults(settings)))).toList());
+  }
+
+  private void pump() {
+    long wakeInMs = scheduler.pump(this::fetch);
+    if (wakeInMs >= 0 && wakeTimer < 0) {
+      wakeTimer = vertx.setTimer(Math.max(1, wakeInMs), id -> {
+        wakeTimer = -1;
+        pump();
+      });
+    }
+    claim();
+  }
+
+  private void fetch(Lease lease) {
+    ClaimedUrl url = lease.url();
+    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.attempts(), lease.options().timeoutMs(),
+        lease.options().maxBodyBytes());
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(lease.options().timeoutMs() + 30_000L);
+    vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
+      scheduler.finished(lease);
+      if (reply.succeeded()) {
+        settle(lease, reply.result().body());
+      } else {
+        log.warn("No answer from a fetcher for {}; it will be tried again", url.url(), reply.cause());
+        retry(lease, retries.delayMs(url.attempts(), 0));
+      }
+      pump();
+    });
+  }
+
+  private void settle(Lease lease, FetchOutcome outcome) {
+    if (retries.shouldRetry(outcome, lease.url().attempts())) {
+      retry(lease, retries.delayMs(lease.url().attempts(), outcome.retryAfterMs()));
+    } else {
+      store(lease, outcome);
+    }
+  }
+
+  private void retry(Lease lease, long delayMs) {
+    leased.remove(lease.url().id());
+    metrics.retried();
+    frontier.requeue(List.of(lease.url().id()), List.of(delayMs), nodeId)
+        .onFailure(err -> log.warn("Could not requeue {}; its lease will expire instead", lease.url().url(), err));
+  }
+
+  private void store(Lease lease, FetchOutcome outcome) {
+    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, Records.of(lease.url(), outcome)).onComplete(stored -> {
+      leased.remove(lease.url().id());
+      if (stored.failed()) {
+        log.warn("Record for {} was not stored; its lease will expire and it will be fetched again",
+            lease.url().url(), stored.cause());
+      } else if (Boolean.TRUE.equals(stored.result().body())) {
+        completion.touched(lease.url().jobId());
+      } else {
+        metrics.leaseLost();
+      }
+    });
+  }
+
+  private void dropJob(long jobId) {
+    scheduler.removeWaiting(lease -> lease.url().jobId() == jobId).forEach(l -> leased.remove(l.url().id()));
+    jobOptions.invalidate(jobId);
+  }
+
+  private void renewLeases() {
+    if (leased.isEmpty()) {
+      return;
+    }
+    List<Long> ids = new ArrayList<>(leased.keySet());
+    frontier.renew(ids, settings.frontier().leaseSeconds(), nodeId)
+        .onFailure(err -> log.warn("Renewing {} leases failed", ids.size(), err));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.fetchbus.frontier;
+
+import dev.fetchbus.store.JobTable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes jobs. Jobs this node wrote pages for are checked twice a second; every running job is
+ * swept every few seconds as a safety net (a node may die between its last write and its check).
+ * Finished jobs are announced on {@link #JOB_FINISHED}.
+ */
+final class JobCompletion {
+  static final String JOB_FINISHED = "fetchbus.job.finished";
+  private static final Logger log = LoggerFactory.getLogger(JobCompletion.class);
+  private final Vertx vertx;
+  private final JobTable jobs;
+  private Set<Long> touched = new HashSet<>();
+
+  JobCompletion(Vertx vertx, JobTable jobs) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+  }
+
+  void start() {
+    vertx.setPeriodic(500, id -> checkTouched());
+    vertx.setPeriodic(5000, id -> jobs.finishAllComplete().onSuccess(this::announce)
+        .onFailure(err -> log.warn("Sweeping for finished jobs failed", err)));
+  }
+
+  void touched(long jobId) {
+    touched.add(jobId);
+  }
+
+  private void checkTouched() {
+    if (touched.isEmpty()) {
+      return;
+    }
+    List<Long> ids = new ArrayList<>(touched);
+    touched = new HashSet<>();
+    jobs.finishIfComplete(ids).onSuccess(this::announce).onFailure(err -> touched.addAll(ids));
+  }
+
+  private void announce(List<Long> finished) {
+    finished.forEach(id -> {
+      log.info("Job {} is done", id);
+      vertx.eventBus().publish(JOB_FINISHED, new JsonObject().put("jobId", id));
+    });
+  }
+}

@@ -1,0 +1,29 @@
+package dev.fetchbus.frontier;
+
+import dev.fetchbus.fetch.FetchOutcome;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with jitter for retryable outcomes, up to {@code fetch.maxAttempts}
+ * attempts in all. A server's Retry-After, when longer, wins.
+ */
+final class RetryPolicy {
+  private static final long MAX_DELAY_MS = 3_600_000;
+  private final int maxAttempts;
+  private final long baseMs;
+
+  RetryPolicy(int maxAttempts, long baseMs) {
+    this.maxAttempts = maxAttempts;
+    this.baseMs = baseMs;
+  }
+
+  boolean shouldRetry(FetchOutcome outcome, int attemptsSoFar) {
+    return outcome.retryable() && attemptsSoFar < maxAttempts;
+  }
+
+  long delayMs(int attemptsSoFar, long retryAfterMs) {
+    long exponential = baseMs << Math.min(20, Math.max(0, attemptsSoFar - 1));
+    long jittered = (long) (exponential * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    return Math.min(MAX_DELAY_MS, Math.max(jittered, retryAfterMs));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.fetchbus.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/** The frontier's series: fetches in flight, leased URLs waiting for a host slot, queued URLs, retries. */
+public final class FrontierMetrics {
+  private final AtomicLong queued = new AtomicLong();
+  private final Counter retries;
+  private final Counter leaseLost;
+
+  public FrontierMetrics(MeterRegistry registry, IntSupplier inFlight, IntSupplier waiting) {
+    Gauge.builder("fetchbus_fetch_in_flight", inFlight::getAsInt)
+        .description("Fetches this node has started and not yet finished").register(registry);
+    Gauge.builder("fetchbus_frontier_waiting", waiting::getAsInt)
+        .description("URLs leased by this node, waiting for a host slot or the global in-flight bound")
+        .register(registry);
+    Gauge.builder("fetchbus_frontier_queued_urls", queued::get)
+        .description("URLs queued in the frontier table, all jobs (refreshed every few seconds)").register(registry);
+    retries = Counter.builder("fetchbus_fetch_retries").description("Fetches put back for a later attempt")
+        .register(registry);
+    leaseLost = Counter.builder("fetchbus_store_lease_lost")
+        .description("Records dropped because this node no longer held the URL's lease").register(registry);
+  }
+
+  public void queued(long count) {
+    queued.set(count);
+  }
+
+  public void retried() {
+    retries.increment();
+  }
+
+  public void leaseLost() {
+    leaseLost.increment();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.fetchbus.store;
+
+import dev.fetchbus.config.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The node's one PostgreSQL pool. Every verticle asks for it by the same name, so Vert.x hands
+ * them one shared pool: N verticle instances cost {@code pg.poolSize} connections, not N times that.
+ */
+public final class Database {
+  public static final String POOL_NAME = "fetchbus-pg";
+
+  private Database() {}
+
+  public static Pool sharedPool(Vertx vertx, Settings settings) {
+    return pool(vertx, settings.pg().url(), settings.pg().poolSize(), true);
+  }
+
+  /** A private pool, for work that must not borrow the shared one (migrations, admin tasks). */
+  public static Pool privatePool(Vertx vertx, String url, int size) {
+    return pool(vertx, url, size, false);
+  }
+
+  public static PgConnectOptions connectOptions(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("No PostgreSQL URL: set FETCHBUS_PG_URL or let the node start its embedded database");
+    }
+    PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
+    return options.setPipeliningLimit(256).setCachePreparedStatements(true);
+  }
+
+  private static Pool pool(Vertx vertx, String url, int size, boolean shared) {
+    PoolOptions poolOptions = new PoolOptions().setMaxSize(size).setShared(shared);
+    if (shared) {
+      poolOptions.setName(POOL_NAME);
+    }
+    return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(url)).using(vertx).build();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.fetchbus.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * All SQL for {@code frontier}. A lease is a due time in the future owned by one node: when it
+ * passes, the row is claimable again, so a dead node's URLs come back without anyone noticing it died.
+ */
+public final class FrontierTable {
+  private static final String CLAIM = """
+      with c as (
+        select id from frontier
+        where state in ('queued', 'leased') and due_at <= now() and partition = any($1)
+        order by due_at
+        limit $2
+        for update skip locked)
+      update frontier f
+      set state = 'leased', due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = f.attempts + 1
+      from c where f.id = c.id
+      returning f.id, f.job_id, f.url, f.host, f.depth, f.attempts""";
+
+  private final Pool pool;
+
+  public FrontierTable(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Inserts the URLs of one batch; duplicates of URLs already in the job are skipped. Returns rows inserted. */
+  public Future<Integer> enqueue(long jobId, int depth, List<String> urls, List<String> hosts, List<Integer> partitions) {
+    return pool.preparedQuery("insert into frontier (job_id, depth, url, host, partition) "
+            + "select $1, $2, * from unnest($3::text[], $4::text[], $5::int[]) on conflict do nothing")
+        .execute(Tuple.of(jobId, depth, urls.toArray(String[]::new), hosts.toArray(String[]::new),
+            partitions.toArray(Integer[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Leases up to {@code limit} due URLs of the given partitions to {@code nodeId}. */
+  public Future<List<ClaimedUrl>> claim(int[] partitions, int limit, int leaseSeconds, String nodeId) {
+    Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(boxed, limit, leaseSeconds, nodeId)).map(rows -> {
+      List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
+      rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
+          r.getInteger(4), r.getInteger(5))));
+      return claimed;
+    });
+  }
+
+  /** Extends the leases this node still holds, so URLs waiting for a polite slot are not taken over. */
+  public Future<Integer> renew(List<Long> ids, int leaseSeconds, String nodeId) {
+    return pool.preparedQuery("update frontier set due_at = now() + make_interval(secs => $2) "
+            + "where id = any($1) and state = 'leased' and leased_by = $3")
+        .execute(Tuple.of(ids.toArray(Long[]::new), leaseSeconds, nodeId))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Puts leased URLs back in the queue, each due after its own delay (retries with backoff). */
+  public Future<Integer> requeue(List<Long> ids, List<Long> delaysMs, String nodeId) {
+    return pool.preparedQuery("update frontier f set state = 'queued', leased_by = null, "
+            + "due_at = now() + make_interval(secs => d.delay_ms / 1000.0) "
+            + "from unnest($1::bigint[], $2::bigint[]) as d(id, delay_ms) "
+            + "where f.id = d.id and f.state = 'leased' and f.leased_by = $3")
+        .execute(Tuple.of(ids.toArray(Long[]::new), delaysMs.toArray(Long[]::new), nodeId))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Gives back leases this node will not use (for example when it stops), so others need not wait them out. */
+  public Future<Integer> release(List<Long> ids, String nodeId) {
+    return pool.preparedQuery("update frontier set state = 'queued', leased_by = null, due_at = now() "
+            + "where id = any($1) and state = 'leased' and leased_by = $2")
+        .execute(Tuple.of(ids.toArray(Long[]::new), nodeId))
+        .map(rows -> rows.rowCount());
+  }
+
+  public Future<Long> queuedCount() {
+    return pool.query("select count(*) from frontier where state = 'queued'").execute()
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  static Future<Integer> cancelUnfinished(SqlClient client, long jobId) {
+    return client.preparedQuery("update frontier set state = 'cancelled', leased_by = null "
+            + "where job_id = $1 and state in ('queued', 'leased')")
+        .execute(Tuple.of(jobId))
+        .map(rows -> rows.rowCount());
+  }
+}

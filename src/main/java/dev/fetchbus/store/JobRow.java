@@ -1,0 +1,22 @@
+package dev.fetchbus.store;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/** A job as stored, with the count of its URLs in each frontier state. */
+public record JobRow(
+    long id,
+    long userId,
+    String kind,
+    String state,
+    JsonObject options,
+    long accepted,
+    long duplicates,
+    long rejected,
+    JsonArray rejectedSamples,
+    OffsetDateTime createdAt,
+    OffsetDateTime startedAt,
+    OffsetDateTime finishedAt,
+    Map<String, Long> urlStates) {}

@@ -1,0 +1,123 @@
+package dev.fetchbus.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** All SQL for {@code jobs}. */
+public final class JobTable {
+  private static final String COLUMNS = "id, user_id, kind, state, options, accepted, duplicates, rejected, "
+      + "rejected_samples, created_at, started_at, finished_at";
+
+  private final Pool pool;
+
+  public JobTable(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Long> create(long userId, String kind, JsonObject options) {
+    return pool.preparedQuery("insert into jobs (user_id, kind, options) values ($1, $2, $3) returning id")
+        .execute(Tuple.of(userId, kind, options))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Void> addIngestCounts(long id, long accepted, long duplicates, long rejected) {
+    return pool.preparedQuery("update jobs set accepted = accepted + $2, duplicates = duplicates + $3, "
+            + "rejected = rejected + $4 where id = $1")
+        .execute(Tuple.of(id, accepted, duplicates, rejected))
+        .mapEmpty();
+  }
+
+  /** The URL list is complete. A job that accepted nothing is done at once. */
+  public Future<Void> finishIngest(long id, JsonArray rejectedSamples) {
+    return pool.preparedQuery("update jobs set ingested_at = now(), rejected_samples = $2, "
+            + "state = case when accepted = 0 and state = 'queued' then 'done' else state end, "
+            + "finished_at = case when accepted = 0 and state = 'queued' then now() else finished_at end "
+            + "where id = $1")
+        .execute(Tuple.of(id, rejectedSamples))
+        .mapEmpty();
+  }
+
+  /** The job, if it exists and {@code userId} may see it ({@code null} for any user). */
+  public Future<Optional<JobRow>> find(long id, Long userId) {
+    return pool.preparedQuery("select " + COLUMNS + " from jobs where id = $1 and ($2::bigint is null or user_id = $2)")
+        .execute(Tuple.of(id, userId))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(Optional.<JobRow>empty())
+            : urlStates(id).map(states -> Optional.of(toJob(rows.iterator().next(), states))));
+  }
+
+  public Future<JsonObject> options(long id) {
+    return pool.preparedQuery("select options from jobs where id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject(0));
+  }
+
+  /** Marks the job cancelled and its unfinished URLs cancelled too, in one transaction. */
+  public Future<Boolean> cancel(long id) {
+    return pool.withTransaction(conn -> conn.preparedQuery("update jobs set state = 'cancelled', finished_at = now() "
+            + "where id = $1 and state in ('queued', 'running')").execute(Tuple.of(id))
+        .compose(updated -> updated.rowCount() == 0
+            ? Future.succeededFuture(false)
+            : FrontierTable.cancelUnfinished(conn, id).map(true)));
+  }
+
+  public Future<Void> markRunning(List<Long> ids) {
+    return pool.preparedQuery("update jobs set state = 'running', started_at = now() "
+            + "where id = any($1) and state = 'queued'")
+        .execute(Tuple.of(ids.toArray(Long[]::new)))
+        .mapEmpty();
+  }
+
+  /** Finishes each running job whose input is complete and which has no unfinished URL left. */
+  public Future<List<Long>> finishIfComplete(List<Long> ids) {
+    return pool.preparedQuery("update jobs j set state = 'done', finished_at = now() "
+            + "where j.id = any($1) and j.state = 'running' and j.ingested_at is not null "
+            + "and not exists (select 1 from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "returning j.id")
+        .execute(Tuple.of(ids.toArray(Long[]::new)))
+        .map(JobTable::ids);
+  }
+
+  /** The safety net: finishes every complete running job, whoever wrote its last page. */
+  public Future<List<Long>> finishAllComplete() {
+    return pool.query("update jobs j set state = 'done', finished_at = now() "
+            + "where j.state = 'running' and j.ingested_at is not null "
+            + "and not exists (select 1 from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "returning j.id")
+        .execute()
+        .map(JobTable::ids);
+  }
+
+  private static List<Long> ids(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<Long> ids = new java.util.ArrayList<>(rows.size());
+    rows.forEach(row -> ids.add(row.getLong(0)));
+    return ids;
+  }
+
+  private Future<Map<String, Long>> urlStates(long id) {
+    return pool.preparedQuery("select state, count(*) from frontier where job_id = $1 group by state")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          Map<String, Long> counts = new HashMap<>();
+          for (String state : List.of("queued", "leased", "done", "failed", "cancelled")) {
+            counts.put(state, 0L);
+          }
+          rows.forEach(row -> counts.put(row.getString(0), row.getLong(1)));
+          return counts;
+        });
+  }
+
+  private static JobRow toJob(Row row, Map<String, Long> states) {
+    return new JobRow(row.getLong("id"), row.getLong("user_id"), row.getString("kind"), row.getString("state"),
+        row.getJsonObject("options"), row.getLong("accepted"), row.getLong("duplicates"), row.getLong("rejected"),
+        row.getJsonArray("rejected_samples"), row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"), states);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.fetchbus.store;
+
+import dev.fetchbus.cluster.LocalCodec;
+import dev.fetchbus.cluster.NodeIdentity;
+import dev.fetchbus.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's batch writer. Page records arrive one by one on {@link #ADDRESS}; they are written in
+ * batches of {@code store.batchSize}, or after {@code store.flushMs}, in one statement each. Each
+ * sender gets a reply once its record is committed: {@code true}, or {@code false} if this node no
+ * longer held the URL's lease. Batches are written one at a time, which bounds the pool use and
+ * pushes back on the frontier when the database is the slow part.
+ */
+public final class StoreVerticle extends VerticleBase {
+  public static final String ADDRESS = "fetchbus.store.write";
+  private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private PageTable pages;
+  private Settings.Store config;
+  private String nodeId;
+  private List<Message<PageRecord>> pending = new ArrayList<>();
+  private boolean writing;
+  private long flushTimer = -1;
+  private MessageConsumer<PageRecord> consumer;
+
+  @Override
+  public Future<?> start() {
+    Settings settings = Settings.from(config());
+    config = settings.store();
+    nodeId = NodeIdentity.of(vertx);
+    Pool pool = Database.sharedPool(vertx, settings);
+    pages = new PageTable(pool);
+    LocalCodec.register(vertx, PageRecord.class);
+    consumer = vertx.eventBus().localConsumer(ADDRESS, this::accept);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister().compose(v -> flushAll());
+  }
+
+  private void accept(Message<PageRecord> message) {
+    pending.add(message);
+    if (pending.size() >= config.batchSize()) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(config.flushMs(), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (writing || pending.isEmpty()) {
+      return;
+    }
+    List<Message<PageRecord>> batch = takeBatch();
+    writing = true;
+    write(batch).onComplete(done -> {
+      writing = false;
+      if (pending.size() >= config.batchSize() || (!pending.isEmpty() && flushTimer < 0)) {
+        flush();
+      }
+    });
+  }
+
+  private Future<Void> flushAll() {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return write(takeBatch()).compose(v -> flushAll());
+  }
+
+  private List<Message<PageRecord>> takeBatch() {
+    if (pending.size() <= config.batchSize()) {
+      List<Message<PageRecord>> batch = pending;
+      pending = new ArrayList<>();
+      return batch;
+    }
+    List<Message<PageRecord>> head = new ArrayList<>(pending.subList(0, config.batchSize()));
+    pending = new ArrayList<>(pending.subList(config.batchSize(), pending.size()));
+    return head;
+  }
+
+  private Future<Void> write(List<Message<PageRecord>> batch) {
+    List<PageRecord> records = new ArrayList<>(batch.size());
+    batch.forEach(m -> records.add(m.body()));
+    return pages.write(nodeId, records)
+        .onSuccess(committed -> reply(batch, committed))
+        .onFailure(err -> {
+          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", batch.size(), err);
+          batch.forEach(m -> m.fail(500, "store failed: " + err.getMessage()));
+        })
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+  }
+
+  private static void reply(List<Message<PageRecord>> batch, Set<Long> committed) {
+    for (Message<PageRecord> m : batch) {
+      m.reply(committed.contains(m.body().urlId()));
+    }
+  }
+}
