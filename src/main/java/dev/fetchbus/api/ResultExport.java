@@ -45,7 +45,11 @@ final class ResultExport {
     boolean csv = format.equals("csv");
     jobRoutes.visibleJob(ctx)
         .compose(job -> pages.stream(job.id(), after, FETCH_ROWS, rows -> pipe(rows, ctx.response(), csv)))
-        .onFailure(ctx::fail);
+        .onFailure(err -> {
+          if (!ctx.response().closed()) {
+            ctx.fail(err);
+          }
+        });
   }
 
   private Future<Void> pipe(RowStream<Row> rows, HttpServerResponse response, boolean csv) {
@@ -60,7 +64,10 @@ final class ResultExport {
       }
     });
     rows.exceptionHandler(done::tryFail);
-    rows.endHandler(end -> response.end().onComplete(ended -> done.tryComplete()));
+    rows.endHandler(end -> {
+      done.tryComplete();
+      response.end();
+    });
     rows.handler(row -> {
       response.write(csv ? csvLine(row) : Buffer.buffer(json(row).encode()).appendByte((byte) '\n'));
       if (response.writeQueueFull()) {

@@ -71,7 +71,8 @@ public final class PageExtractor {
   private static int countLinks(Document doc) {
     int links = 0;
     for (Element a : doc.select("a[href], area[href]")) {
-      if (!a.attr("rel").toLowerCase(Locale.ROOT).contains("nofollow") && isWeb(a.absUrl("href"))) {
+      boolean sameDocument = a.attr("href").strip().startsWith("#");
+      if (!sameDocument && !a.attr("rel").toLowerCase(Locale.ROOT).contains("nofollow") && isWeb(a.absUrl("href"))) {
         links++;
       }
     }

@@ -1,0 +1,126 @@
+package dev.fetchbus.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A blocking API client for tests, as a user would call fetchbus: over HTTP, with a bearer key. */
+public final class ApiClient {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int port;
+  private final String key;
+
+  /** A response: status, headers and body text. */
+  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public List<JsonObject> ndjson() {
+      List<JsonObject> lines = new ArrayList<>();
+      for (String line : body.split("\n")) {
+        if (!line.isBlank()) {
+          lines.add(new JsonObject(line));
+        }
+      }
+      return lines;
+    }
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  ApiClient(int port, String key) {
+    this.port = port;
+    this.key = key;
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response delete(String path) {
+    return send(request(path).DELETE());
+  }
+
+  public Response postJson(String path, JsonObject body) {
+    return post(path, "application/json", body.encode());
+  }
+
+  public Response post(String path, String contentType, String body) {
+    HttpRequest.Builder builder = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return send(builder);
+  }
+
+  /** Submits URLs as a text/plain job and returns the 201 body. */
+  public JsonObject submit(List<String> urls, String query) {
+    Response r = post("/v1/jobs" + (query == null ? "" : "?" + query), "text/plain", String.join("\n", urls) + "\n");
+    if (r.status() != 201) {
+      throw new AssertionError("job submit failed: " + r.status() + " " + r.body());
+    }
+    return r.json();
+  }
+
+  public JsonObject submitJson(JsonArray urls, JsonObject options) {
+    Response r = postJson("/v1/jobs", new JsonObject().put("urls", urls).put("options", options));
+    if (r.status() != 201) {
+      throw new AssertionError("job submit failed: " + r.status() + " " + r.body());
+    }
+    return r.json();
+  }
+
+  /** Polls the job until it reaches {@code state}, or fails after {@code timeout}. */
+  public JsonObject awaitState(long jobId, String state, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonObject job = null;
+    while (System.nanoTime() < deadline) {
+      job = get("/v1/jobs/" + jobId).json();
+      if (state.equals(job.getString("state"))) {
+        return job;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("job " + jobId + " did not reach " + state + " in " + timeout + "; last seen " + job);
+  }
+
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(60));
+    if (key != null) {
+      builder.header("Authorization", "Bearer " + key);
+    }
+    return builder;
+  }
+
+  private static Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.headers(), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
