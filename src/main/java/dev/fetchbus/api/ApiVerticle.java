@@ -50,7 +50,7 @@ public final class ApiVerticle extends VerticleBase {
     JobTable jobTable = new JobTable(pool);
     Auth auth = new Auth(userTable);
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool));
-    ResultExport results = new ResultExport(new PageTable(pool), jobs);
+    ResultExport results = new ResultExport(new PageTable(Database.exportPool(vertx, settings)), jobs);
     UserRoutes users = new UserRoutes(userTable);
 
     Router router = Router.router(vertx);

@@ -50,7 +50,7 @@ final class JobRoutes {
   }
 
   Future<JsonObject> get(RoutingContext ctx) {
-    return visibleJob(ctx).map(JobViews::detail);
+    return visibleJob(ctx).compose(jobs::withUrlStates).map(JobViews::detail);
   }
 
   Future<JsonObject> cancel(RoutingContext ctx) {
@@ -59,7 +59,7 @@ final class JobRoutes {
         return Future.failedFuture(ApiError.conflict("Job " + job.id() + " is already " + job.state()));
       }
       vertx.eventBus().publish(FrontierVerticle.JOB_CANCELLED, job.id());
-      return jobs.find(job.id(), null).map(found -> JobViews.detail(found.orElseThrow()));
+      return jobs.find(job.id(), null).compose(found -> jobs.withUrlStates(found.orElseThrow())).map(JobViews::detail);
     }));
   }
 

@@ -23,7 +23,7 @@ public record Settings(
 
   public record Http(String host, int port, int instances, int maxJsonBytes) {}
 
-  public record Pg(String url, int poolSize, int embeddedPort) {}
+  public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort) {}
 
   public record Fetch(
       int instances,
@@ -73,7 +73,7 @@ public record Settings(
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
             h.getInteger("maxJsonBytes")),
         c.getJsonObject("data").getString("dir"),
-        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("embeddedPort")),
+        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort")),
         c.getJsonObject("admin").getString("key"),
         new Fetch(
             orDefault(f.getInteger("instances"), 2 * cores),
@@ -111,6 +111,7 @@ public record Settings(
     positive("frontier.partitions", frontier.partitions);
     positive("store.batchSize", store.batchSize);
     positive("pg.poolSize", pg.poolSize);
+    positive("pg.exportPoolSize", pg.exportPoolSize);
     if (host.delayMs < 0 || fetch.maxRedirects < 0) {
       throw new IllegalArgumentException("host.delayMs and fetch.maxRedirects must not be negative");
     }

@@ -13,16 +13,26 @@ import io.vertx.sqlclient.PoolOptions;
  */
 public final class Database {
   public static final String POOL_NAME = "fetchbus-pg";
+  public static final String EXPORT_POOL_NAME = "fetchbus-pg-export";
 
   private Database() {}
 
   public static Pool sharedPool(Vertx vertx, Settings settings) {
-    return pool(vertx, settings.pg().url(), settings.pg().poolSize(), true);
+    return pool(vertx, settings.pg().url(), settings.pg().poolSize(), POOL_NAME);
+  }
+
+  /**
+   * The pool result exports read from. An export holds its connection (a cursor in a transaction)
+   * for as long as its client reads, so exports get their own small shared pool: slow readers queue
+   * behind each other instead of starving the writes of the main pool.
+   */
+  public static Pool exportPool(Vertx vertx, Settings settings) {
+    return pool(vertx, settings.pg().url(), settings.pg().exportPoolSize(), EXPORT_POOL_NAME);
   }
 
   /** A private pool, for work that must not borrow the shared one (migrations, admin tasks). */
   public static Pool privatePool(Vertx vertx, String url, int size) {
-    return pool(vertx, url, size, false);
+    return pool(vertx, url, size, null);
   }
 
   public static PgConnectOptions connectOptions(String url) {
@@ -33,10 +43,10 @@ public final class Database {
     return options.setPipeliningLimit(256).setCachePreparedStatements(true);
   }
 
-  private static Pool pool(Vertx vertx, String url, int size, boolean shared) {
-    PoolOptions poolOptions = new PoolOptions().setMaxSize(size).setShared(shared);
-    if (shared) {
-      poolOptions.setName(POOL_NAME);
+  private static Pool pool(Vertx vertx, String url, int size, String sharedName) {
+    PoolOptions poolOptions = new PoolOptions().setMaxSize(size).setShared(sharedName != null);
+    if (sharedName != null) {
+      poolOptions.setName(sharedName);
     }
     return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(url)).using(vertx).build();
   }

@@ -45,13 +45,21 @@ public final class JobTable {
         .mapEmpty();
   }
 
-  /** The job, if it exists and {@code userId} may see it ({@code null} for any user). */
+  /**
+   * The job, if it exists and {@code userId} may see it ({@code null} for any user), without its URL
+   * counts: those cost a scan of the job's URLs, see {@link #withUrlStates}.
+   */
   public Future<Optional<JobRow>> find(long id, Long userId) {
     return pool.preparedQuery("select " + COLUMNS + " from jobs where id = $1 and ($2::bigint is null or user_id = $2)")
         .execute(Tuple.of(id, userId))
-        .compose(rows -> rows.size() == 0
-            ? Future.succeededFuture(Optional.<JobRow>empty())
-            : urlStates(id).map(states -> Optional.of(toJob(rows.iterator().next(), states))));
+        .map(rows -> rows.size() == 0 ? Optional.<JobRow>empty() : Optional.of(toJob(rows.iterator().next(), Map.of())));
+  }
+
+  /** The job with the count of its URLs in each frontier state. */
+  public Future<JobRow> withUrlStates(JobRow job) {
+    return urlStates(job.id()).map(states -> new JobRow(job.id(), job.userId(), job.kind(), job.state(), job.options(),
+        job.accepted(), job.duplicates(), job.rejected(), job.rejectedSamples(), job.createdAt(), job.startedAt(),
+        job.finishedAt(), states));
   }
 
   public Future<JsonObject> options(long id) {
