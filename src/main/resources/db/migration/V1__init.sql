@@ -46,7 +46,7 @@ create table frontier (
   unique (job_id, url_hash)
 );
 create index frontier_claimable on frontier (due_at, partition) where state in ('queued', 'leased');
-create index frontier_job_state on frontier (job_id, state);
+create index frontier_job_state on frontier (job_id, state, depth);
 
 -- One record per URL. Its insert and the frontier's terminal mark happen in one statement, so a
 -- URL is committed exactly when its record is; the primary key makes a second write a no-op.

@@ -26,26 +26,28 @@ final class JobRoutes {
   private final Settings settings;
   private final JobTable jobs;
   private final FrontierTable frontier;
+  private final CrawlJobs crawls;
 
   JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier) {
     this.vertx = vertx;
     this.settings = settings;
     this.jobs = jobs;
     this.frontier = frontier;
+    this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
   }
 
   void create(RoutingContext ctx) {
     String type = mediaType(ctx.request());
-    Future<UrlIngest> created = switch (type) {
-      case "text/plain" -> createFromText(ctx);
+    Future<JsonObject> created = switch (type) {
+      case "text/plain" -> createFromText(ctx).map(ingest -> ingest.summary("queued"));
       case "application/json" -> createFromJson(ctx);
       default -> Future.failedFuture(ApiError.unsupportedMediaType(
           "Send application/json {\"urls\": [...]} or text/plain with one URL per line, not '" + type + "'"));
     };
-    created.onSuccess(ingest -> ctx.response().setStatusCode(201)
-            .putHeader("Location", "/v1/jobs/" + ingest.jobId())
+    created.onSuccess(summary -> ctx.response().setStatusCode(201)
+            .putHeader("Location", "/v1/jobs/" + summary.getLong("id"))
             .putHeader("Content-Type", "application/json")
-            .end(ingest.summary("queued").encode()))
+            .end(summary.encode()))
         .onFailure(ctx::fail);
   }
 
@@ -80,12 +82,15 @@ final class JobRoutes {
         .map(ingest));
   }
 
-  private Future<UrlIngest> createFromJson(RoutingContext ctx) {
+  private Future<JsonObject> createFromJson(RoutingContext ctx) {
     return CappedBody.read(ctx.request(), settings.http().maxJsonBytes()).compose(body -> {
       JsonObject json = JobViews.parseObject(body);
-      String kind = json.getString("kind", "list");
+      Object kind = json.getValue("kind", "list");
+      if ("crawl".equals(kind)) {
+        return crawls.create(Auth.user(ctx).id(), json);
+      }
       if (!"list".equals(kind)) {
-        throw ApiError.invalid("Unknown job kind '" + kind + "'; this node supports 'list'");
+        throw ApiError.invalid("Unknown job kind '" + kind + "'; use 'list' or 'crawl'");
       }
       if (!(json.getValue("urls") instanceof JsonArray urls)) {
         throw ApiError.invalid("'urls' must be an array of URL strings");
@@ -99,7 +104,7 @@ final class JobRoutes {
       return newJob(ctx, "list", opts).compose(ingest -> addInBatches(ingest, lines, 0)
           .recover(err -> abandon(ingest, err))
           .compose(v -> ingest.finish())
-          .map(ingest));
+          .map(v -> ingest.summary("queued")));
     });
   }
 

@@ -28,7 +28,9 @@ final class JobViews {
         .put("createdAt", text(job.createdAt()))
         .put("startedAt", text(job.startedAt()))
         .put("finishedAt", text(job.finishedAt()))
-        .put("pagesPerSecond", pagesPerSecond(finished, job.startedAt(), job.finishedAt()));
+        .put("pagesPerSecond", pagesPerSecond(finished, job.startedAt(), job.finishedAt()))
+        .put("crawl", job.crawl())
+        .put("stopReason", job.stopReason());
   }
 
   static double pagesPerSecond(long finished, OffsetDateTime started, OffsetDateTime ended) {

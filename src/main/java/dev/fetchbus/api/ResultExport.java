@@ -19,7 +19,7 @@ import java.time.OffsetDateTime;
 final class ResultExport {
   private static final int FETCH_ROWS = 500;
   static final String CSV_HEADER = "cursor,url,finalUrl,status,contentType,bytes,truncated,title,contentHash,links,"
-      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage\n";
+      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind\n";
 
   private final PageTable pages;
   private final JobRoutes jobRoutes;
@@ -96,7 +96,10 @@ final class ResultExport {
         .put("redirects", row.getInteger("redirects"))
         .put("attempts", row.getInteger("attempts"))
         .put("error", errorCode == null ? null
-            : new JsonObject().put("code", errorCode).put("message", row.getString("error_message")));
+            : new JsonObject().put("code", errorCode).put("message", row.getString("error_message")))
+        .put("depth", row.getInteger("depth"))
+        .put("discoveredFrom", row.getString("discovered_from"))
+        .put("kind", row.getString("kind"));
   }
 
   private static Buffer csvLine(Row row) {
@@ -105,7 +108,8 @@ final class ResultExport {
         row.getString("content_type"), row.getLong("bytes"), row.getBoolean("truncated"), row.getString("title"),
         row.getString("content_hash"), row.getInteger("links"), instant(row.getOffsetDateTime("fetched_at")),
         row.getInteger("elapsed_ms"), row.getInteger("redirects"), row.getInteger("attempts"),
-        row.getString("error_code"), row.getString("error_message")};
+        row.getString("error_code"), row.getString("error_message"), row.getInteger("depth"),
+        row.getString("discovered_from"), row.getString("kind")};
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
         line.append(',');

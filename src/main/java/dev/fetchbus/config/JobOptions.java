@@ -4,15 +4,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * A job's own politeness and fetch knobs: the node's defaults, overridden per job within the
+ * A job's own politeness and fetch knobs (robots.txt is obeyed unless {@code robots} is false): the node's defaults, overridden per job within the
  * bounds the operator set in {@code job.*}. Out-of-bounds or unknown options are refused with a
  * message that names the bound, rather than silently clamped.
  */
-public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes) {
-  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes");
+public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots) {
+  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots");
 
   public static JobOptions defaults(Settings s) {
-    return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes());
+    return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
+        true);
   }
 
   /** Parses and checks a job's options; throws {@link IllegalArgumentException} with the reason. */
@@ -29,7 +30,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         bounded(o, "hostConcurrency", d.hostConcurrency(), 1, limits.maxHostConcurrency()),
         bounded(o, "hostDelayMs", d.hostDelayMs(), limits.minHostDelayMs(), 3_600_000),
         bounded(o, "timeoutMs", d.timeoutMs(), 100, limits.maxTimeoutMs()),
-        bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()));
+        bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()),
+        flag(o, "robots", d.robots()));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -37,12 +39,27 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
     JobOptions d = defaults(s);
     JsonObject o = options == null ? new JsonObject() : options;
     return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()), o.getInteger("hostDelayMs", d.hostDelayMs()),
-        o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()));
+        o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
+        o.getBoolean("robots", d.robots()));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
-        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes);
+        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots);
+  }
+
+  private static boolean flag(JsonObject o, String key, boolean fallback) {
+    Object raw = o.getValue(key);
+    if (raw == null) {
+      return fallback;
+    }
+    if (raw instanceof Boolean b) {
+      return b;
+    }
+    if ("true".equals(raw) || "false".equals(raw)) {
+      return Boolean.parseBoolean((String) raw);
+    }
+    throw new IllegalArgumentException("Option '" + key + "' must be true or false, got '" + raw + "'");
   }
 
   private static int bounded(JsonObject o, String key, int fallback, int min, int max) {

@@ -17,6 +17,8 @@ public record Settings(
     String adminKey,
     Fetch fetch,
     Host host,
+    Robots robots,
+    int sitemapMaxBytes,
     JobLimits job,
     Frontier frontier,
     Store store) {
@@ -39,7 +41,10 @@ public record Settings(
       int poolPerHost,
       String userAgent) {}
 
-  public record Host(int maxConcurrency, int delayMs) {}
+  public record Host(int maxConcurrency, int delayMs, double delayJitter) {}
+
+  public record Robots(
+      String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {}
 
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
@@ -65,6 +70,7 @@ public record Settings(
     JsonObject p = c.getJsonObject("pg");
     JsonObject f = c.getJsonObject("fetch");
     JsonObject ho = c.getJsonObject("host");
+    JsonObject r = c.getJsonObject("robots");
     JsonObject j = c.getJsonObject("job");
     JsonObject fr = c.getJsonObject("frontier");
     JsonObject s = c.getJsonObject("store");
@@ -88,7 +94,10 @@ public record Settings(
             f.getInteger("retryBaseMs"),
             f.getInteger("poolPerHost"),
             f.getString("userAgent")),
-        new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs")),
+        new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs"), ho.getDouble("delayJitter")),
+        new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
+            r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
+        c.getJsonObject("sitemap").getInteger("maxBytes"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
@@ -112,6 +121,14 @@ public record Settings(
     positive("store.batchSize", store.batchSize);
     positive("pg.poolSize", pg.poolSize);
     positive("pg.exportPoolSize", pg.exportPoolSize);
+    positive("robots.ttlSeconds", robots.ttlSeconds);
+    positive("robots.timeoutMs", robots.timeoutMs);
+    positive("robots.maxBytes", robots.maxBytes);
+    positive("robots.cacheSize", robots.cacheSize);
+    positive("sitemap.maxBytes", sitemapMaxBytes);
+    if (host.delayJitter < 0 || host.delayJitter > 10) {
+      throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
+    }
     if (host.delayMs < 0 || fetch.maxRedirects < 0) {
       throw new IllegalArgumentException("host.delayMs and fetch.maxRedirects must not be negative");
     }

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
@@ -14,29 +17,37 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
 /**
- * Reads what fetchbus records about a page: its content hash always, and for HTML its title and
- * the number of followable links. CPU work: call it on a worker thread, never an event loop.
+ * Reads what fetchbus records about a page: its content hash always, and for HTML its title,
+ * canonical URL and followable links. CPU work: call it on a worker thread, never an event loop.
+ *
+ * <p>Links come from {@code a[href]}, {@code area[href]}, frames, iframes, a {@code meta refresh}
+ * target and {@code link rel=canonical}, resolved against {@code <base href>} when there is one,
+ * normalised, without fragments, without {@code rel=nofollow} anchors, each once.
  */
 public final class PageExtractor {
-  private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\\s;\"]+)");
+  private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*[\"']?([^\\s;\"']+)");
+  private static final Pattern REFRESH_URL = Pattern.compile("(?i)^\\s*\\d*\\s*[;,]\\s*url\\s*=\\s*['\"]?([^'\"]+)");
   private static final int MAX_TITLE = 1000;
 
-  /** What extraction found. {@code title} and {@code links} are null for non-HTML bodies. */
-  public record Extracted(String contentHash, String title, Integer links) {}
+  /** What extraction found. {@code title}, {@code links} and {@code canonical} are null for non-HTML bodies. */
+  public record Extracted(String contentHash, String title, Integer links, String canonical, List<String> outlinks) {}
 
   private PageExtractor() {}
 
   public static Extracted extract(byte[] body, String contentType, String baseUrl) {
     String hash = ContentHash.sha256(body);
     if (!isHtml(contentType)) {
-      return new Extracted(hash, null, null);
+      return new Extracted(hash, null, null, null, List.of());
     }
-    Document doc = parse(body, charsetOf(contentType), baseUrl);
+    Document doc = parse(body, contentType == null ? null : charsetOf(contentType), baseUrl);
     String title = doc.title().strip();
     if (title.length() > MAX_TITLE) {
       title = title.substring(0, MAX_TITLE);
     }
-    return new Extracted(hash, title.isEmpty() ? null : title, countLinks(doc));
+    String canonical = normalized(doc.select("link[rel=canonical][href]").stream().findFirst()
+        .map(link -> link.absUrl("href")).orElse(""));
+    List<String> outlinks = List.copyOf(outlinks(doc, canonical));
+    return new Extracted(hash, title.isEmpty() ? null : title, outlinks.size(), canonical, outlinks);
   }
 
   public static boolean isHtml(String contentType) {
@@ -68,23 +79,47 @@ public final class PageExtractor {
     }
   }
 
-  private static int countLinks(Document doc) {
-    int links = 0;
+  private static Set<String> outlinks(Document doc, String canonical) {
+    Set<String> links = new LinkedHashSet<>();
     for (Element a : doc.select("a[href], area[href]")) {
       boolean sameDocument = a.attr("href").strip().startsWith("#");
-      if (!sameDocument && !a.attr("rel").toLowerCase(Locale.ROOT).contains("nofollow") && isWeb(a.absUrl("href"))) {
-        links++;
+      if (!sameDocument && !a.attr("rel").toLowerCase(Locale.ROOT).contains("nofollow")) {
+        add(links, a.absUrl("href"));
       }
     }
     for (Element frame : doc.select("frame[src], iframe[src]")) {
-      if (isWeb(frame.absUrl("src"))) {
-        links++;
+      add(links, frame.absUrl("src"));
+    }
+    for (Element meta : doc.select("meta[http-equiv][content]")) {
+      if (meta.attr("http-equiv").equalsIgnoreCase("refresh")) {
+        Matcher m = REFRESH_URL.matcher(meta.attr("content"));
+        if (m.find()) {
+          add(links, resolve(doc, m.group(1).strip()));
+        }
       }
     }
+    add(links, canonical);
     return links;
   }
 
-  private static boolean isWeb(String url) {
-    return url.startsWith("http://") || url.startsWith("https://");
+  /** Resolves a meta-refresh target the way jsoup resolves hrefs, honouring {@code <base href>}. */
+  private static String resolve(Document doc, String target) {
+    Element holder = doc.createElement("a").attr("href", target);
+    holder.setBaseUri(doc.baseUri());
+    return holder.absUrl("href");
+  }
+
+  private static void add(Set<String> links, String absolute) {
+    String url = normalized(absolute);
+    if (url != null) {
+      links.add(url);
+    }
+  }
+
+  private static String normalized(String absolute) {
+    if (absolute == null || absolute.isEmpty()) {
+      return null;
+    }
+    return UrlNormalizer.normalize(absolute) instanceof UrlNormalizer.Accepted ok ? ok.url() : null;
   }
 }

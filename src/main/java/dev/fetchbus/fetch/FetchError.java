@@ -12,6 +12,8 @@ public enum FetchError {
   TLS("tls", false),
   TOO_LARGE("too_large", false),
   ROBOTS("robots", false),
+  /** robots.txt could not be read (5xx, timeout...): retried, and recorded as {@code robots} at the end. */
+  ROBOTS_UNAVAILABLE("robots", true),
   BLOCKED("blocked", false),
   REDIRECT_LOOP("redirect_loop", false),
   BAD_URL("bad_url", false),

@@ -1,8 +1,11 @@
 package dev.fetchbus.fetch;
 
+import java.util.List;
+
 /**
  * What one fetch produced: a response (any status), or a failure of one taxonomy type. A non-2xx
- * response carries both its status and the {@code http_status} error.
+ * response carries both its status and the {@code http_status} error. {@code discovered} holds the
+ * in-scope links of a crawl job's page, or the entries of a sitemap.
  */
 public record FetchOutcome(
     String finalUrl,
@@ -20,7 +23,8 @@ public record FetchOutcome(
     int elapsedMs,
     FetchError error,
     String errorMessage,
-    long retryAfterMs) {
+    long retryAfterMs,
+    List<Discovered> discovered) {
 
   public boolean failed() {
     return error != null;
@@ -37,9 +41,9 @@ public record FetchOutcome(
     return error.retryable();
   }
 
-  public static FetchOutcome failure(String url, FetchFailure failure, int redirects, long startedMs) {
+  public static FetchOutcome failure(String url, FetchFailure failure, long startedMs) {
     long now = System.currentTimeMillis();
-    return new FetchOutcome(url, null, null, 0, false, null, null, null, redirects, null, null, now,
-        (int) (now - startedMs), failure.type(), failure.getMessage(), 0);
+    return new FetchOutcome(url, null, null, 0, false, null, null, null, 0, null, null, now,
+        (int) (now - startedMs), failure.type(), failure.getMessage(), 0, List.of());
   }
 }

@@ -1,4 +1,19 @@
 package dev.fetchbus.fetch;
 
-/** One URL to fetch, with the per-job limits that apply to it. */
-public record FetchTask(long urlId, long jobId, String url, int attempt, int timeoutMs, int maxBodyBytes) {}
+import dev.fetchbus.extract.Scope;
+
+/**
+ * One URL to fetch, with the per-job limits that apply to it. {@code kind} is {@code page} or
+ * {@code sitemap}. {@code scope} is set for crawl jobs: links in it are returned as discovered.
+ */
+public record FetchTask(
+    long urlId, long jobId, String url, String kind, int attempt, int timeoutMs, int maxBodyBytes, boolean robots,
+    Scope scope) {
+
+  public static final String PAGE = "page";
+  public static final String SITEMAP = "sitemap";
+
+  public boolean isSitemap() {
+    return SITEMAP.equals(kind);
+  }
+}

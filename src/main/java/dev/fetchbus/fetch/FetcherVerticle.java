@@ -12,31 +12,39 @@ import io.vertx.core.eventbus.MessageConsumer;
 /**
  * One fetcher per instance, each on its own event loop. Takes {@link FetchTask}s on
  * {@link #ADDRESS} (node-local, round-robin across instances) and replies with a
- * {@link FetchOutcome}. All instances share the node's one pooled HTTP client.
+ * {@link FetchOutcome}; answers robots.txt questions on {@link #ROBOTS_ADDRESS}. All instances
+ * share the node's one pooled HTTP client and its one robots cache.
  */
 public final class FetcherVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.fetch";
+  public static final String ROBOTS_ADDRESS = "fetchbus.robots";
 
-  private HttpFetcher fetcher;
+  private TaskRunner runner;
   private FetchMetrics metrics;
-  private MessageConsumer<FetchTask> consumer;
 
   @Override
   public Future<?> start() {
     Settings settings = Settings.from(config());
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
-    fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
+    LocalCodec.register(vertx, Robots.class);
+    HttpFetcher fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx), settings.fetch());
+    runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings);
     metrics = new FetchMetrics(Meters.registry());
-    consumer = vertx.eventBus().localConsumer(ADDRESS, this::handle);
-    return consumer.completion();
+    MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);
+    MessageConsumer<String> robots = vertx.eventBus().localConsumer(ROBOTS_ADDRESS, this::robots);
+    return Future.all(tasks.completion(), robots.completion());
   }
 
-  private void handle(Message<FetchTask> message) {
-    fetcher.fetch(message.body()).onSuccess(outcome -> {
+  private void fetch(Message<FetchTask> message) {
+    runner.run(message.body()).onSuccess(outcome -> {
       metrics.record(outcome.failed() ? outcome.error().code() : "ok", outcome.elapsedMs());
       message.reply(outcome);
     });
+  }
+
+  private void robots(Message<String> message) {
+    runner.robotsFor(message.body()).onSuccess(message::reply);
   }
 }

@@ -1,10 +1,8 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.Settings;
-import dev.fetchbus.extract.PageExtractor;
 import dev.fetchbus.extract.UrlNormalizer;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +19,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Fetches one URL: resolve, judge the address, connect to that address, follow redirects (judging
+ * Downloads one URL: resolve, judge the address, connect to that address, follow redirects (judging
  * every hop), stream the body under a byte cap, all under one total deadline. Vert.x's own
  * timeouts only count idle time, so the deadline is a timer of ours that resets the request.
  */
@@ -40,50 +38,45 @@ public final class HttpFetcher {
     this.config = config;
   }
 
-  /** Never fails: every failure is an outcome of one taxonomy type. */
-  public Future<FetchOutcome> fetch(FetchTask task) {
-    return new Run(task).start();
+  /** The response to {@code url}, or a {@link FetchFailure} of one taxonomy type. */
+  public Future<Download> download(String url, int timeoutMs, int maxBytes) {
+    return new Run(url, timeoutMs, maxBytes).start();
   }
 
-  /** A response whose body was read (perhaps only up to the cap). */
-  private record Body(String url, int status, String statusMessage, MultiMap headers, Buffer data, boolean truncated) {}
-
   private final class Run {
-    private final FetchTask task;
+    private final String url;
+    private final int timeoutMs;
+    private final int maxBytes;
     private final long startedMs = System.currentTimeMillis();
-    private final Promise<FetchOutcome> outcome = Promise.promise();
+    private final Promise<Download> result = Promise.promise();
     private final Set<String> visited = new HashSet<>();
     private HttpClientRequest current;
     private int redirects;
 
-    Run(FetchTask task) {
-      this.task = task;
+    Run(String url, int timeoutMs, int maxBytes) {
+      this.url = url;
+      this.timeoutMs = timeoutMs;
+      this.maxBytes = maxBytes;
     }
 
-    Future<FetchOutcome> start() {
-      long deadline = vertx.setTimer(task.timeoutMs(), id -> abort());
-      visited.add(task.url());
-      Future.succeededFuture(task.url())
+    Future<Download> start() {
+      long deadline = vertx.setTimer(timeoutMs, id -> abort());
+      visited.add(url);
+      Future.succeededFuture(url)
           .compose(this::hop)
-          .compose(this::extract)
-          .onSuccess(outcome::tryComplete)
-          .onFailure(err -> outcome.tryComplete(failed(FailureClassifier.classify(err))));
-      return outcome.future().onComplete(done -> vertx.cancelTimer(deadline));
+          .onSuccess(result::tryComplete)
+          .onFailure(err -> result.tryFail(FailureClassifier.classify(err)));
+      return result.future().onComplete(done -> vertx.cancelTimer(deadline));
     }
 
     private void abort() {
-      FetchFailure timeout = new FetchFailure(FetchError.TIMEOUT,
-          "no complete response within " + task.timeoutMs() + " ms");
-      if (outcome.tryComplete(failed(timeout)) && current != null) {
+      FetchFailure timeout = new FetchFailure(FetchError.TIMEOUT, "no complete response within " + timeoutMs + " ms");
+      if (result.tryFail(timeout) && current != null) {
         current.reset(0, timeout);
       }
     }
 
-    private FetchOutcome failed(FetchFailure failure) {
-      return FetchOutcome.failure(task.url(), failure, redirects, startedMs);
-    }
-
-    private Future<Body> hop(String url) {
+    private Future<Download> hop(String url) {
       URI uri = URI.create(url);
       boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
@@ -120,7 +113,7 @@ public final class HttpFetcher {
           && response.getHeader(HttpHeaders.LOCATION) != null;
     }
 
-    private Future<Body> follow(String from, HttpClientResponse response) {
+    private Future<Download> follow(String from, HttpClientResponse response) {
       String location = response.getHeader(HttpHeaders.LOCATION).strip();
       String target;
       try {
@@ -143,51 +136,30 @@ public final class HttpFetcher {
       return response.end().compose(drained -> hop(nextUrl));
     }
 
-    private Future<Body> read(String url, HttpClientResponse response) {
-      int cap = task.maxBodyBytes();
-      Promise<Body> body = Promise.promise();
+    private Future<Download> read(String finalUrl, HttpClientResponse response) {
+      Promise<Download> body = Promise.promise();
       Buffer data = Buffer.buffer();
       response.exceptionHandler(body::tryFail);
       response.handler(chunk -> {
         if (body.future().isComplete()) {
           return;
         }
-        int room = cap - data.length();
+        int room = maxBytes - data.length();
         if (chunk.length() <= room) {
           data.appendBuffer(chunk);
           return;
         }
         data.appendBuffer(chunk, 0, room);
-        body.tryComplete(new Body(url, response.statusCode(), response.statusMessage(), response.headers(), data, true));
+        body.tryComplete(downloaded(finalUrl, response, data, true));
         response.request().reset();
       });
-      response.endHandler(end -> body.tryComplete(
-          new Body(url, response.statusCode(), response.statusMessage(), response.headers(), data, false)));
+      response.endHandler(end -> body.tryComplete(downloaded(finalUrl, response, data, false)));
       return body.future();
     }
 
-    private Future<FetchOutcome> extract(Body body) {
-      String contentType = body.headers().get(HttpHeaders.CONTENT_TYPE);
-      byte[] bytes = body.data().getBytes();
-      return vertx.executeBlocking(() -> PageExtractor.extract(bytes, contentType, body.url()), false)
-          .map(page -> toOutcome(body, contentType, bytes.length, page));
-    }
-
-    private FetchOutcome toOutcome(Body body, String contentType, int length, PageExtractor.Extracted page) {
-      long now = System.currentTimeMillis();
-      FetchError error = null;
-      String message = null;
-      if (body.status() < 200 || body.status() > 299) {
-        error = FetchError.HTTP_STATUS;
-        message = body.status() + " " + body.statusMessage();
-      } else if (body.truncated()) {
-        error = FetchError.TOO_LARGE;
-        message = "body exceeded " + task.maxBodyBytes() + " bytes; the first " + length + " were kept";
-      }
-      return new FetchOutcome(body.url(), body.status(), contentType, length, body.truncated(), page.title(),
-          page.contentHash(), page.links(), redirects, body.headers().get(HttpHeaders.ETAG),
-          body.headers().get(HttpHeaders.LAST_MODIFIED), now, (int) (now - startedMs), error, message,
-          RetryAfter.millis(body.headers().get("Retry-After"), now));
+    private Download downloaded(String finalUrl, HttpClientResponse response, Buffer data, boolean truncated) {
+      return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data, truncated,
+          redirects, startedMs);
     }
   }
 }

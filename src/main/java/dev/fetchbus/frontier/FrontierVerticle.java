@@ -1,10 +1,7 @@
 package dev.fetchbus.frontier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.cluster.NodeIdentity;
-import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.fetch.FetchTask;
@@ -47,7 +44,8 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierMetrics metrics;
   private JobCompletion completion;
   private RetryPolicy retries;
-  private final Cache<Long, JobOptions> jobOptions = Caffeine.newBuilder().maximumSize(10_000).build();
+  private JobPlans plans;
+  private Politeness politeness;
   private final Map<Long, Lease> leased = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private int[] partitions;
@@ -64,15 +62,20 @@ public final class FrontierVerticle extends VerticleBase {
     Pool pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
     jobs = new JobTable(pool);
-    scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis);
+    scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
+        settings.host().delayJitter(), java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
     metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
     completion = new JobCompletion(vertx, jobs);
     retries = new RetryPolicy(settings.fetch().maxAttempts(), settings.fetch().retryBaseMs());
+    plans = new JobPlans(vertx, jobs, settings);
+    politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
+        settings.frontier().partitions(), this::pump);
     partitions = Partitions.all(settings.frontier().partitions());
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, PageRecord.class);
+    LocalCodec.register(vertx, dev.fetchbus.fetch.Robots.class);
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
     startTimers();
@@ -112,7 +115,7 @@ public final class FrontierVerticle extends VerticleBase {
     claiming = true;
     int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
     frontier.claim(partitions, limit, settings.frontier().leaseSeconds(), nodeId)
-        .compose(this::withOptions)
+        .compose(plans::leases)
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -138,19 +141,8 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void accept(Lease lease) {
     leased.put(lease.url().id(), lease);
+    politeness.admit(lease);
     scheduler.add(lease);
-  }
-
-  /** Pairs each claimed URL with its job's options, loading (and starting) jobs seen for the first time. */
-  private Future<List<Lease>> withOptions(List<ClaimedUrl> claimed) {
-    List<Long> unseen = claimed.stream().map(ClaimedUrl::jobId).distinct()
-        .filter(id -> jobOptions.getIfPresent(id) == null).toList();
-    Future<Void> loaded = unseen.isEmpty() ? Future.succeededFuture() : jobs.markRunning(unseen)
-        .compose(v -> Future.all(unseen.stream().map(id -> jobs.options(id)
-            .onSuccess(o -> jobOptions.put(id, JobOptions.stored(o, settings)))).toList()))
-        .mapEmpty();
-    return loaded.map(v -> claimed.stream().map(url -> new Lease(url, jobOptions.get(url.jobId(),
-        id -> JobOptions.defaults(settings)))).toList());
   }
 
   private void pump() {
@@ -166,10 +158,13 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void fetch(Lease lease) {
     ClaimedUrl url = lease.url();
-    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.attempts(), lease.options().timeoutMs(),
-        lease.options().maxBodyBytes());
+    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.kind(), url.attempts(),
+        lease.options().timeoutMs(), lease.options().maxBodyBytes(), lease.options().robots(), lease.plan().scope());
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(lease.options().timeoutMs() + 30_000L);
     vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
+      if (reply.succeeded() && reply.result().body().retryAfterMs() > 0) {
+        scheduler.pause(lease.host(), reply.result().body().retryAfterMs());
+      }
       scheduler.finished(lease);
       if (reply.succeeded()) {
         settle(lease, reply.result().body());
@@ -197,7 +192,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void store(Lease lease, FetchOutcome outcome) {
-    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, Records.of(lease.url(), outcome)).onComplete(stored -> {
+    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, Records.of(lease, outcome, settings.frontier().partitions())).onComplete(stored -> {
       leased.remove(lease.url().id());
       if (stored.failed()) {
         log.warn("Record for {} was not stored; its lease will expire and it will be fetched again",
@@ -212,7 +207,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void dropJob(long jobId) {
     scheduler.removeWaiting(lease -> lease.url().jobId() == jobId).forEach(l -> leased.remove(l.url().id()));
-    jobOptions.invalidate(jobId);
+    plans.forget(jobId);
   }
 
   private void renewLeases() {

@@ -12,9 +12,11 @@ import java.util.function.Predicate;
 
 /**
  * Politeness as data: a queue and a slot per host, and one global in-flight bound. Work starts
- * only when its host has a free slot (per-host concurrency) and its host's delay has passed, and
- * while the node is under {@code maxInFlight}. Hosts take turns, so one big host cannot starve the
- * rest. Not thread-safe: it lives on the frontier's event loop.
+ * only when its host has a free slot (per-host concurrency), its host's delay has passed (the job's
+ * delay or the host's Crawl-delay, whichever is longer, plus jitter), its host is not held (waiting
+ * for robots.txt) or paused (Retry-After), and while the node is under {@code maxInFlight}. Hosts
+ * take turns, so one big host cannot starve the rest. Not thread-safe: it lives on the frontier's
+ * event loop.
  */
 public final class HostScheduler<W extends HostScheduler.Work> {
 
@@ -32,6 +34,8 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     final ArrayDeque<W> queue = new ArrayDeque<>();
     int active;
     long nextStartAt;
+    long minDelayMs;
+    boolean held;
     boolean inRing;
 
     Host(String name) {
@@ -41,14 +45,52 @@ public final class HostScheduler<W extends HostScheduler.Work> {
 
   private final int maxInFlight;
   private final LongSupplier clock;
+  private final double jitter;
+  private final java.util.function.DoubleSupplier random;
   private final Map<String, Host<W>> hosts = new HashMap<>();
   private final ArrayDeque<Host<W>> ring = new ArrayDeque<>();
   private int inFlight;
   private int waiting;
 
   public HostScheduler(int maxInFlight, LongSupplier clockMs) {
+    this(maxInFlight, clockMs, 0, () -> 0);
+  }
+
+  /** {@code jitter} stretches each delay by a random fraction up to it (0.2: up to 20 % longer). */
+  public HostScheduler(int maxInFlight, LongSupplier clockMs, double jitter, java.util.function.DoubleSupplier random) {
     this.maxInFlight = maxInFlight;
     this.clock = clockMs;
+    this.jitter = jitter;
+    this.random = random;
+  }
+
+  /** Whether nothing is known of this host (it has no queue, no running work and no pending delay). */
+  public boolean isNew(String host) {
+    return !hosts.containsKey(host);
+  }
+
+  /** Holds a host's work until {@link #release}: used while its robots.txt is being read. */
+  public void hold(String host) {
+    hosts.computeIfAbsent(host, Host::new).held = true;
+  }
+
+  /** Lets a held host's work start, at least {@code minDelayMs} apart (its Crawl-delay). */
+  public void release(String host, long minDelayMs) {
+    Host<W> state = hosts.get(host);
+    if (state == null) {
+      return;
+    }
+    state.held = false;
+    state.minDelayMs = Math.max(0, minDelayMs);
+    if (!state.queue.isEmpty()) {
+      enterRing(state);
+    }
+  }
+
+  /** Starts nothing on this host for {@code ms} (a server's Retry-After). */
+  public void pause(String host, long ms) {
+    Host<W> state = hosts.computeIfAbsent(host, Host::new);
+    state.nextStartAt = Math.max(state.nextStartAt, clock.getAsLong() + ms);
   }
 
   public void add(W work) {
@@ -68,6 +110,9 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     for (int turns = ring.size(); turns > 0 && inFlight < maxInFlight; turns--) {
       Host<W> host = ring.poll();
       host.inRing = false;
+      if (host.held) {
+        continue;
+      }
       while (!host.queue.isEmpty() && inFlight < maxInFlight && host.active < host.queue.peek().hostConcurrency()) {
         if (now < host.nextStartAt) {
           nextWake = nextWake < 0 ? host.nextStartAt - now : Math.min(nextWake, host.nextStartAt - now);
@@ -77,7 +122,7 @@ public final class HostScheduler<W extends HostScheduler.Work> {
         waiting--;
         host.active++;
         inFlight++;
-        host.nextStartAt = now + work.hostDelayMs();
+        host.nextStartAt = now + delay(Math.max(work.hostDelayMs(), host.minDelayMs));
         starter.accept(work);
       }
       if (!host.queue.isEmpty()) {
@@ -130,8 +175,12 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     return hosts.size();
   }
 
+  private long delay(long baseMs) {
+    return baseMs == 0 ? 0 : baseMs + (long) (baseMs * jitter * random.getAsDouble());
+  }
+
   private void enterRing(Host<W> host) {
-    if (!host.inRing) {
+    if (!host.held && !host.inRing) {
       host.inRing = true;
       ring.add(host);
     }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Finishes jobs. Jobs this node wrote pages for are checked twice a second; every running job is
  * swept every few seconds as a safety net (a node may die between its last write and its check).
+ * Jobs past their maxDurationSeconds are stopped every second.
  * Finished jobs are announced on {@link #JOB_FINISHED}.
  */
 final class JobCompletion {
@@ -31,6 +32,8 @@ final class JobCompletion {
     vertx.setPeriodic(500, id -> checkTouched());
     vertx.setPeriodic(5000, id -> jobs.finishAllComplete().onSuccess(this::announce)
         .onFailure(err -> log.warn("Sweeping for finished jobs failed", err)));
+    vertx.setPeriodic(1000, id -> jobs.expireOverdue().onSuccess(this::announce)
+        .onFailure(err -> log.warn("Stopping overdue jobs failed", err)));
   }
 
   void touched(long jobId) {

@@ -3,8 +3,12 @@ package dev.fetchbus.frontier;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.store.ClaimedUrl;
 
-/** A URL this node has leased, with its job's options: the unit the host scheduler hands out. */
-record Lease(ClaimedUrl url, JobOptions options) implements HostScheduler.Work {
+/** A URL this node has leased, with its job's plan: the unit the host scheduler hands out. */
+record Lease(ClaimedUrl url, JobPlan plan) implements HostScheduler.Work {
+  JobOptions options() {
+    return plan.options();
+  }
+
   @Override
   public String host() {
     return url.host();
@@ -12,11 +16,11 @@ record Lease(ClaimedUrl url, JobOptions options) implements HostScheduler.Work {
 
   @Override
   public int hostConcurrency() {
-    return options.hostConcurrency();
+    return plan.options().hostConcurrency();
   }
 
   @Override
   public int hostDelayMs() {
-    return options.hostDelayMs();
+    return plan.options().hostDelayMs();
   }
 }

@@ -1,19 +1,46 @@
 package dev.fetchbus.frontier;
 
+import dev.fetchbus.fetch.Discovered;
 import dev.fetchbus.fetch.FetchOutcome;
+import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.store.ClaimedUrl;
+import dev.fetchbus.store.NewUrl;
 import dev.fetchbus.store.PageRecord;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Turns a fetch outcome into the record the store keeps for the URL. */
+/** Turns a fetch outcome into the record the store keeps for the URL, with the URLs it adds. */
 final class Records {
   private static final int MAX_MESSAGE = 1000;
 
   private Records() {}
 
-  static PageRecord of(ClaimedUrl url, FetchOutcome o) {
+  static PageRecord of(Lease lease, FetchOutcome o, int partitions) {
+    ClaimedUrl url = lease.url();
     return new PageRecord(url.id(), url.jobId(), o.finalUrl(), o.status(), o.contentType(), o.bytes(), o.truncated(),
         o.title(), o.contentHash(), o.links(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(),
-        o.elapsedMs(), url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()));
+        o.elapsedMs(), url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()),
+        discovered(lease, o, partitions));
+  }
+
+  /**
+   * Links of a successfully fetched crawl page go one level deeper, within maxDepth; a sitemap's
+   * entries stay at the sitemap's depth. Failed fetches add nothing.
+   */
+  private static List<NewUrl> discovered(Lease lease, FetchOutcome o, int partitions) {
+    if (o.failed() || o.discovered().isEmpty()) {
+      return List.of();
+    }
+    ClaimedUrl from = lease.url();
+    int depth = FetchTask.SITEMAP.equals(from.kind()) ? from.depth() : from.depth() + 1;
+    if (!lease.plan().followsTo(depth)) {
+      return List.of();
+    }
+    List<NewUrl> urls = new ArrayList<>(o.discovered().size());
+    for (Discovered d : o.discovered()) {
+      urls.add(new NewUrl(d.url(), d.host(), Partitions.of(d.host(), partitions), depth, d.kind(), from.id()));
+    }
+    return urls;
   }
 
   private static String truncate(String message) {

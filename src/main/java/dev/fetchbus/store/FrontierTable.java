@@ -22,7 +22,31 @@ public final class FrontierTable {
       update frontier f
       set state = 'leased', due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = f.attempts + 1
       from c where f.id = c.id
-      returning f.id, f.job_id, f.url, f.host, f.depth, f.attempts""";
+      returning f.id, f.job_id, f.url, f.host, f.depth, f.attempts, f.kind""";
+
+  private static final String ENQUEUE_CAPPED = """
+      with job as (
+        select id, case when max_pages is null then 2147483647 else greatest(max_pages - accepted, 0) end as room
+        from jobs where id = $1 and state in ('queued', 'running') for update),
+      candidates as (
+        select distinct on (u.url) u.*
+        from unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::bigint[]) with ordinality
+          as u(url, host, partition, depth, kind, parent, ord)
+        where not exists (select 1 from frontier f where f.job_id = $1 and f.url_hash = decode(md5(u.url), 'hex'))
+        order by u.url, u.ord),
+      chosen as (
+        select * from candidates where exists (select 1 from job) order by ord limit (select room from job)),
+      added as (
+        insert into frontier (job_id, url, host, partition, depth, kind, discovered_from)
+        select $1, url, host, partition, depth, kind, parent from chosen
+        on conflict do nothing
+        returning 1),
+      counted as (
+        update jobs set accepted = accepted + (select count(*) from added),
+                        duplicates = duplicates + $8 - (select count(*) from added)
+        where id = $1 and exists (select 1 from job)
+        returning 1)
+      select (select count(*) from added)::int""";
 
   private final Pool pool;
 
@@ -39,13 +63,35 @@ public final class FrontierTable {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Adds URLs to a running or queued job, each once, and never beyond the job's {@code max_pages}
+   * (every accepted URL yields exactly one record, so capping acceptance caps the records). Locks
+   * the job row, so concurrent writers of one job take turns. Returns how many were added.
+   */
+  public static Future<Integer> enqueueCapped(SqlClient client, long jobId, List<NewUrl> urls) {
+    return client.preparedQuery(ENQUEUE_CAPPED).execute(Tuple.from(new Object[] {
+        jobId,
+        urls.stream().map(NewUrl::url).toArray(String[]::new),
+        urls.stream().map(NewUrl::host).toArray(String[]::new),
+        urls.stream().map(NewUrl::partition).toArray(Integer[]::new),
+        urls.stream().map(NewUrl::depth).toArray(Integer[]::new),
+        urls.stream().map(NewUrl::kind).toArray(String[]::new),
+        urls.stream().map(NewUrl::discoveredFrom).toArray(Long[]::new),
+        (long) urls.size()}))
+        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
+  }
+
+  public Future<Integer> enqueueCapped(long jobId, List<NewUrl> urls) {
+    return enqueueCapped(pool, jobId, urls);
+  }
+
   /** Leases up to {@code limit} due URLs of the given partitions to {@code nodeId}. */
   public Future<List<ClaimedUrl>> claim(int[] partitions, int limit, int leaseSeconds, String nodeId) {
     Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
     return pool.preparedQuery(CLAIM).execute(Tuple.of(boxed, limit, leaseSeconds, nodeId)).map(rows -> {
       List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
-          r.getInteger(4), r.getInteger(5))));
+          r.getInteger(4), r.getInteger(5), r.getString(6))));
       return claimed;
     });
   }
@@ -81,10 +127,10 @@ public final class FrontierTable {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  static Future<Integer> cancelUnfinished(SqlClient client, long jobId) {
+  static Future<Integer> cancelUnfinished(SqlClient client, List<Long> jobIds) {
     return client.preparedQuery("update frontier set state = 'cancelled', leased_by = null "
-            + "where job_id = $1 and state in ('queued', 'leased')")
-        .execute(Tuple.of(jobId))
+            + "where job_id = any($1) and state in ('queued', 'leased')")
+        .execute(Tuple.of(jobIds.toArray(Long[]::new)))
         .map(rows -> rows.rowCount());
   }
 }

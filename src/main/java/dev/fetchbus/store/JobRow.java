@@ -19,4 +19,6 @@ public record JobRow(
     OffsetDateTime createdAt,
     OffsetDateTime startedAt,
     OffsetDateTime finishedAt,
+    JsonObject crawl,
+    String stopReason,
     Map<String, Long> urlStates) {}

@@ -14,7 +14,7 @@ import java.util.Optional;
 /** All SQL for {@code jobs}. */
 public final class JobTable {
   private static final String COLUMNS = "id, user_id, kind, state, options, accepted, duplicates, rejected, "
-      + "rejected_samples, created_at, started_at, finished_at";
+      + "rejected_samples, created_at, started_at, finished_at, crawl, stop_reason";
 
   private final Pool pool;
 
@@ -26,6 +26,34 @@ public final class JobTable {
     return pool.preparedQuery("insert into jobs (user_id, kind, options) values ($1, $2, $3) returning id")
         .execute(Tuple.of(userId, kind, options))
         .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** A crawl job: its plan, and limits enforced by the database (max pages) and the sweep (duration). */
+  public Future<Long> createCrawl(long userId, JsonObject options, JsonObject crawl, Long maxPages,
+      Integer maxDurationSeconds) {
+    return pool.preparedQuery("insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds) "
+            + "values ($1, 'crawl', $2, $3, $4, $5) returning id")
+        .execute(Tuple.of(userId, options, crawl, maxPages, maxDurationSeconds))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** What the frontier needs to run a job's URLs: its options, and its crawl plan (null for a list job). */
+  public record StoredPlan(JsonObject options, JsonObject crawl) {}
+
+  public Future<StoredPlan> plan(long id) {
+    return pool.preparedQuery("select options, crawl from jobs where id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? new StoredPlan(new JsonObject(), null)
+            : new StoredPlan(rows.iterator().next().getJsonObject(0), rows.iterator().next().getJsonObject(1)));
+  }
+
+  /** Stops running jobs past their maxDurationSeconds: unfinished URLs are cancelled, the job is done. */
+  public Future<List<Long>> expireOverdue() {
+    return pool.withTransaction(conn -> conn.query("update jobs set state = 'done', finished_at = now(), "
+            + "stop_reason = 'maxDurationSeconds' where state = 'running' and max_duration_seconds is not null "
+            + "and started_at + make_interval(secs => max_duration_seconds) < now() returning id").execute()
+        .map(JobTable::ids)
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids)
+            : FrontierTable.cancelUnfinished(conn, ids).map(ids)));
   }
 
   public Future<Void> addIngestCounts(long id, long accepted, long duplicates, long rejected) {
@@ -55,16 +83,18 @@ public final class JobTable {
         .map(rows -> rows.size() == 0 ? Optional.<JobRow>empty() : Optional.of(toJob(rows.iterator().next(), Map.of())));
   }
 
+  /** The shallowest depth still queued or leased (the crawl's current depth), or null when none is. */
+  public Future<Integer> currentDepth(long id) {
+    return pool.preparedQuery("select min(depth) from frontier where job_id = $1 and state in ('queued', 'leased')")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
   /** The job with the count of its URLs in each frontier state. */
   public Future<JobRow> withUrlStates(JobRow job) {
     return urlStates(job.id()).map(states -> new JobRow(job.id(), job.userId(), job.kind(), job.state(), job.options(),
         job.accepted(), job.duplicates(), job.rejected(), job.rejectedSamples(), job.createdAt(), job.startedAt(),
-        job.finishedAt(), states));
-  }
-
-  public Future<JsonObject> options(long id) {
-    return pool.preparedQuery("select options from jobs where id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject(0));
+        job.finishedAt(), job.crawl(), job.stopReason(), states));
   }
 
   /** Marks the job cancelled and its unfinished URLs cancelled too, in one transaction. */
@@ -73,7 +103,7 @@ public final class JobTable {
             + "where id = $1 and state in ('queued', 'running')").execute(Tuple.of(id))
         .compose(updated -> updated.rowCount() == 0
             ? Future.succeededFuture(false)
-            : FrontierTable.cancelUnfinished(conn, id).map(true)));
+            : FrontierTable.cancelUnfinished(conn, List.of(id)).map(true)));
   }
 
   public Future<Void> markRunning(List<Long> ids) {
@@ -126,6 +156,7 @@ public final class JobTable {
     return new JobRow(row.getLong("id"), row.getLong("user_id"), row.getString("kind"), row.getString("state"),
         row.getJsonObject("options"), row.getLong("accepted"), row.getLong("duplicates"), row.getLong("rejected"),
         row.getJsonArray("rejected_samples"), row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"), states);
+        row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"), row.getJsonObject("crawl"),
+        row.getString("stop_reason"), states);
   }
 }

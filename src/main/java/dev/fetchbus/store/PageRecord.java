@@ -2,7 +2,8 @@ package dev.fetchbus.store;
 
 /**
  * One result per URL, as stored in {@code pages}. {@code errorCode} is a fetch-taxonomy code, or
- * null when the page was fetched with a 2xx status.
+ * null when the page was fetched with a 2xx status. {@code discovered} are the URLs the page adds to
+ * its job's frontier, written in the same transaction as the record.
  */
 public record PageRecord(
     long urlId,
@@ -22,4 +23,5 @@ public record PageRecord(
     int elapsedMs,
     int attempts,
     String errorCode,
-    String errorMessage) {}
+    String errorMessage,
+    java.util.List<NewUrl> discovered) {}

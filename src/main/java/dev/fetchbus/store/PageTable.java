@@ -2,6 +2,7 @@ package dev.fetchbus.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Row;
@@ -46,8 +47,9 @@ public final class PageTable {
   public static final String EXPORT = """
       select p.url_id, f.url, p.final_url, p.status, p.content_type, p.bytes, p.truncated, p.title, p.content_hash,
              p.fetched_at, p.elapsed_ms, p.redirects, p.error_code, p.error_message, p.links, f.depth, p.attempts,
-             p.etag, p.last_modified
+             p.etag, p.last_modified, f.kind, parent.url as discovered_from
       from pages p join frontier f on f.id = p.url_id
+      left join frontier parent on parent.id = f.discovered_from
       where p.job_id = $1 and p.url_id > $2
       order by p.url_id""";
 
@@ -58,8 +60,8 @@ public final class PageTable {
   }
 
   /** Writes the records this node still owns; returns the URL ids that were committed. */
-  public Future<java.util.Set<Long>> write(String nodeId, List<PageRecord> records) {
-    return pool.preparedQuery(WRITE).execute(Tuple.from(new Object[] {
+  public Future<java.util.Set<Long>> write(SqlClient client, String nodeId, List<PageRecord> records) {
+    return client.preparedQuery(WRITE).execute(Tuple.from(new Object[] {
         nodeId,
         column(records, PageRecord::urlId, Long[]::new),
         column(records, PageRecord::jobId, Long[]::new),

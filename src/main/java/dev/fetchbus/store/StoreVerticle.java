@@ -10,6 +10,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ public final class StoreVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.store.write";
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
+  private Pool pool;
   private PageTable pages;
   private Settings.Store config;
   private String nodeId;
@@ -38,7 +42,7 @@ public final class StoreVerticle extends VerticleBase {
     Settings settings = Settings.from(config());
     config = settings.store();
     nodeId = NodeIdentity.of(vertx);
-    Pool pool = Database.sharedPool(vertx, settings);
+    pool = Database.sharedPool(vertx, settings);
     pages = new PageTable(pool);
     LocalCodec.register(vertx, PageRecord.class);
     consumer = vertx.eventBus().localConsumer(ADDRESS, this::accept);
@@ -97,7 +101,8 @@ public final class StoreVerticle extends VerticleBase {
   private Future<Void> write(List<Message<PageRecord>> batch) {
     List<PageRecord> records = new ArrayList<>(batch.size());
     batch.forEach(m -> records.add(m.body()));
-    return pages.write(nodeId, records)
+    return pool.withTransaction(conn -> pages.write(conn, nodeId, records)
+            .compose(committed -> enqueueDiscovered(conn, records, committed).map(committed)))
         .onSuccess(committed -> reply(batch, committed))
         .onFailure(err -> {
           log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", batch.size(), err);
@@ -105,6 +110,21 @@ public final class StoreVerticle extends VerticleBase {
         })
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
+  }
+
+  /** Links found on committed pages join their jobs' frontiers in the same transaction as the pages. */
+  private static Future<Void> enqueueDiscovered(SqlConnection conn, List<PageRecord> records, Set<Long> committed) {
+    Map<Long, List<NewUrl>> byJob = new TreeMap<>();
+    for (PageRecord record : records) {
+      if (committed.contains(record.urlId()) && !record.discovered().isEmpty()) {
+        byJob.computeIfAbsent(record.jobId(), id -> new ArrayList<>()).addAll(record.discovered());
+      }
+    }
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (Map.Entry<Long, List<NewUrl>> job : byJob.entrySet()) {
+      chain = chain.compose(n -> FrontierTable.enqueueCapped(conn, job.getKey(), job.getValue()));
+    }
+    return chain.mapEmpty();
   }
 
   private static void reply(List<Message<PageRecord>> batch, Set<Long> committed) {

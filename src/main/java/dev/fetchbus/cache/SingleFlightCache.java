@@ -1,0 +1,98 @@
+package dev.fetchbus.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A bounded async cache with a TTL per value and single flight: concurrent asks for a missing key
+ * share one load. Completions come back on the caller's Vert.x context, whatever thread finished
+ * the load. Failed loads are not cached. Counts hits, misses, coalesced waits and evictions as
+ * {@code fetchbus_cache_requests_total{cache, result}} and {@code fetchbus_cache_evictions_total}.
+ *
+ * <p>Thread-safe, so one instance serves every verticle of a node ({@link Shareable}).
+ */
+public final class SingleFlightCache<K, V> implements Shareable {
+  private final AsyncCache<K, V> cache;
+  private final Counter hits;
+  private final Counter misses;
+  private final Counter coalesced;
+
+  /** {@code ttl} decides each value's lifetime, so failures can be kept briefly and successes long. */
+  public SingleFlightCache(String name, long maxSize, Function<V, Duration> ttl, MeterRegistry registry) {
+    Counter evictions = Counter.builder("fetchbus_cache_evictions").tag("cache", name)
+        .description("Entries evicted for size").register(registry);
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxSize)
+        .expireAfter(expiry(ttl))
+        .removalListener((K key, V value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {
+            evictions.increment();
+          }
+        })
+        .buildAsync();
+    this.hits = counter(registry, name, "hit");
+    this.misses = counter(registry, name, "miss");
+    this.coalesced = counter(registry, name, "coalesced");
+  }
+
+  /** The cached value, or the result of {@code loader} (run once however many callers wait for it). */
+  public Future<V> get(K key, Function<K, Future<V>> loader) {
+    Context caller = Vertx.currentContext();
+    boolean[] loadedHere = {false};
+    CompletableFuture<V> value = cache.get(key, (k, executor) -> {
+      loadedHere[0] = true;
+      return loader.apply(k).toCompletionStage().toCompletableFuture();
+    });
+    if (loadedHere[0]) {
+      misses.increment();
+    } else if (value.isDone()) {
+      hits.increment();
+    } else {
+      coalesced.increment();
+    }
+    return caller == null ? Future.fromCompletionStage(value) : Future.fromCompletionStage(value, caller);
+  }
+
+  public void invalidate(K key) {
+    cache.synchronous().invalidate(key);
+  }
+
+  public long size() {
+    return cache.synchronous().estimatedSize();
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String result) {
+    return Counter.builder("fetchbus_cache_requests").tag("cache", name).tag("result", result)
+        .description("Cache lookups by result: hit, miss (this caller loaded), coalesced (waited on another's load)")
+        .register(registry);
+  }
+
+  private static <K, V> Expiry<K, V> expiry(Function<V, Duration> ttl) {
+    return new Expiry<>() {
+      @Override
+      public long expireAfterCreate(K key, V value, long currentTime) {
+        return ttl.apply(value).toNanos();
+      }
+
+      @Override
+      public long expireAfterUpdate(K key, V value, long currentTime, long currentDuration) {
+        return ttl.apply(value).toNanos();
+      }
+
+      @Override
+      public long expireAfterRead(K key, V value, long currentTime, long currentDuration) {
+        return currentDuration;
+      }
+    };
+  }
+}

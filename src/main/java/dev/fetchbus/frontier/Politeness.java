@@ -1,0 +1,77 @@
+package dev.fetchbus.frontier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fetchbus.fetch.FetchTask;
+import dev.fetchbus.fetch.FetcherVerticle;
+import dev.fetchbus.fetch.Robots;
+import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.NewUrl;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What robots.txt means for scheduling. When a job first brings work for a host, the host is held
+ * until its robots.txt is known (one shared load per node), then released with its Crawl-delay
+ * (capped). A crawl job with sitemaps on also gets the host's {@code Sitemap:} entries queued.
+ */
+final class Politeness {
+  private static final Logger log = LoggerFactory.getLogger(Politeness.class);
+  private final Vertx vertx;
+  private final HostScheduler<Lease> scheduler;
+  private final FrontierTable frontier;
+  private final long maxCrawlDelayMs;
+  private final int partitions;
+  private final Runnable afterRelease;
+  private final Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(100_000).build();
+
+  Politeness(Vertx vertx, HostScheduler<Lease> scheduler, FrontierTable frontier, long maxCrawlDelayMs, int partitions,
+      Runnable afterRelease) {
+    this.vertx = vertx;
+    this.scheduler = scheduler;
+    this.frontier = frontier;
+    this.maxCrawlDelayMs = maxCrawlDelayMs;
+    this.partitions = partitions;
+    this.afterRelease = afterRelease;
+  }
+
+  /** Call before the lease joins the scheduler. */
+  void admit(Lease lease) {
+    JobPlan plan = lease.plan();
+    String host = lease.host();
+    boolean firstForJob = seen.asMap().putIfAbsent(lease.url().jobId() + " " + host, Boolean.TRUE) == null;
+    boolean hold = plan.options().robots() && scheduler.isNew(host);
+    if (!hold && !(firstForJob && plan.sitemaps())) {
+      return;
+    }
+    if (hold) {
+      scheduler.hold(host);
+    }
+    vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url()).onComplete(reply -> {
+      if (hold) {
+        long crawlDelay = reply.succeeded() ? reply.result().body().crawlDelayMs() : 0;
+        scheduler.release(host, Math.min(crawlDelay, maxCrawlDelayMs));
+        afterRelease.run();
+      }
+      if (reply.succeeded() && firstForJob && plan.sitemaps()) {
+        queueSitemaps(lease, reply.result().body().sitemaps());
+      }
+    });
+  }
+
+  private void queueSitemaps(Lease lease, List<String> sitemaps) {
+    List<NewUrl> urls = new ArrayList<>();
+    for (String sitemap : sitemaps) {
+      if (dev.fetchbus.extract.UrlNormalizer.normalize(sitemap) instanceof dev.fetchbus.extract.UrlNormalizer.Accepted ok) {
+        urls.add(new NewUrl(ok.url(), ok.host(), Partitions.of(ok.host(), partitions), 0, FetchTask.SITEMAP, null));
+      }
+    }
+    if (!urls.isEmpty()) {
+      frontier.enqueueCapped(lease.url().jobId(), urls)
+          .onFailure(err -> log.warn("Could not queue the sitemaps of {} for job {}", lease.host(), lease.url().jobId(), err));
+    }
+  }
+}
