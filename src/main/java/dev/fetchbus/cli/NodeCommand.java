@@ -50,7 +50,7 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** Prometheus metrics for HTTP, pools, the event bus and the JVM, with label sets kept small. */
-  static VertxOptions vertxOptions() {
+  public static VertxOptions vertxOptions() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
