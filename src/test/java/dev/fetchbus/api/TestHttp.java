@@ -17,7 +17,8 @@ import java.time.Duration;
  * check every error response must pass.
  */
 final class TestHttp {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestHttp() {}
 
