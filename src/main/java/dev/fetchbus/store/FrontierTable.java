@@ -54,10 +54,16 @@ public final class FrontierTable {
     this.pool = pool;
   }
 
-  /** Inserts the URLs of one batch; duplicates of URLs already in the job are skipped. Returns rows inserted. */
+  /**
+   * Inserts the URLs of one batch; duplicates of URLs already in the job are skipped. Returns rows inserted.
+   * Nothing is inserted once the job is cancelled (or finished): the job row is share-locked, so a
+   * concurrent cancel either waits for this batch and then cancels it too, or this batch sees the cancel.
+   */
   public Future<Integer> enqueue(long jobId, int depth, List<String> urls, List<String> hosts, List<Integer> partitions) {
     return pool.preparedQuery("insert into frontier (job_id, depth, url, host, partition) "
-            + "select $1, $2, * from unnest($3::text[], $4::text[], $5::int[]) on conflict do nothing")
+            + "select $1, $2, * from unnest($3::text[], $4::text[], $5::int[]) "
+            + "where exists (select 1 from jobs where id = $1 and state in ('queued', 'running') for share) "
+            + "on conflict do nothing")
         .execute(Tuple.of(jobId, depth, urls.toArray(String[]::new), hosts.toArray(String[]::new),
             partitions.toArray(Integer[]::new)))
         .map(rows -> rows.rowCount());
