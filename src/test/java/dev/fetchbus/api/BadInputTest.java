@@ -224,6 +224,39 @@ class BadInputTest {
   }
 
   @Test
+  @DisplayName("a text line far over 1 MiB is 413, the half-uploaded job is cancelled, and no later line is fetched")
+  void overlongLine() throws Exception {
+    long before = jobCount();
+    StringBuilder text = new StringBuilder(origin.url("/page/before-long-line")).append('\n')
+        .append("http://127.0.0.1/").append("a".repeat(2 * 1024 * 1024)).append('\n');
+    for (int i = 0; i < 3000; i++) {
+      text.append(origin.url("/page/after-long-line-" + i)).append('\n');
+    }
+    byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+    ApiClient.Response r = TestHttp.send(TestHttp.request(node.port(), "/v1/jobs", userKey())
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+    assertError(r, 413, "too_large");
+    assertThat(jobCount()).isEqualTo(before + 1);
+    long id;
+    try (Connection conn = TestDatabase.connect(node.databaseUrl()); Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select id, state from jobs order by id desc limit 1")) {
+      assertThat(rows.next()).isTrue();
+      id = rows.getLong(1);
+      assertThat(rows.getString(2)).isEqualTo("cancelled");
+    }
+    // Whatever the node still reads of the refused upload must not become work
+    ApiClient.sleep(2000);
+    assertThat(origin.hits("/page/after-long-line")).as("lines after the refused one are not fetched").isZero();
+    try (Connection conn = TestDatabase.connect(node.databaseUrl()); Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select count(*) from frontier where job_id = " + id
+            + " and state in ('queued', 'leased', 'done', 'failed')")) {
+      rows.next();
+      assertThat(rows.getLong(1)).as("no live or finished URL in the cancelled job").isZero();
+    }
+  }
+
+  @Test
   @DisplayName("an unknown route is a 404 JSON error, and a wrong method a 405 JSON error")
   void unknownRoute() {
     assertError(node.anonymous().get("/nope"), 404, "not_found");
