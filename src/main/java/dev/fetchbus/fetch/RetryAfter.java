@@ -16,8 +16,13 @@ public final class RetryAfter {
     }
     String value = header.strip();
     try {
-      return clamp(Long.parseLong(value) * 1000);
+      long seconds = Long.parseLong(value);
+      // seconds * 1000 would overflow for huge values: anything past the cap is the cap
+      return seconds > MAX_MS / 1000 ? MAX_MS : clamp(seconds * 1000);
     } catch (NumberFormatException notSeconds) {
+      if (value.matches("[0-9]+")) {
+        return MAX_MS; // more seconds than a long holds: still just "later than the cap"
+      }
       try {
         return clamp(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - nowMs);
       } catch (DateTimeParseException notADate) {
