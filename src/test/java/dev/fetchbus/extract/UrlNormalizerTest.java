@@ -1,0 +1,91 @@
+package dev.fetchbus.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("The URL normalizer")
+class UrlNormalizerTest {
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      // case: scheme and host lower-cased, path kept
+      "HTTP://Example.COM/Path                  | http://example.com/Path",
+      "HtTpS://WWW.Example.com/A/b              | https://www.example.com/A/b",
+      // default ports dropped, others kept
+      "http://example.com:80/x                  | http://example.com/x",
+      "https://example.com:443/x                | https://example.com/x",
+      "https://example.com:8443/x               | https://example.com:8443/x",
+      "http://example.com:443/x                 | http://example.com:443/x",
+      // an empty path is /
+      "http://example.com                       | http://example.com/",
+      "http://example.com?x=1                   | http://example.com/?x=1",
+      // dot segments resolved
+      "http://example.com/a/./b/../c            | http://example.com/a/c",
+      "http://example.com/../x                  | http://example.com/x",
+      // percent-encoding: unreserved decoded, unsafe encoded, stray % escaped
+      "http://example.com/%7Euser/%41           | http://example.com/~user/A",
+      "http://example.com/a b                   | http://example.com/a%20b",
+      "http://example.com/ä                     | http://example.com/%C3%A4",
+      "http://example.com/100%                  | http://example.com/100%25",
+      "http://example.com/a%2Fb                 | http://example.com/a%2Fb",
+      // fragments removed
+      "http://example.com/page#section          | http://example.com/page",
+      "http://example.com/page?q=1#frag         | http://example.com/page?q=1",
+      "http://example.com/#                     | http://example.com/",
+      // surrounding whitespace ignored, user info dropped, IDN hosts in punycode
+      "'  http://example.com/x  '               | http://example.com/x",
+      "http://user:secret@example.com/          | http://example.com/",
+      "http://bücher.de/                        | http://xn--bcher-kva.de/",
+  })
+  void normalizes(String raw, String expected) {
+    UrlNormalizer.Result result = UrlNormalizer.normalize(raw);
+    assertThat(result).isInstanceOf(UrlNormalizer.Accepted.class);
+    assertThat(((UrlNormalizer.Accepted) result).url()).isEqualTo(expected);
+  }
+
+  @Test
+  @DisplayName("different spellings of one page normalize to one URL, and its host is lower-case")
+  void spellingsMeet() {
+    UrlNormalizer.Accepted a = (UrlNormalizer.Accepted) UrlNormalizer.normalize("HTTP://Example.com:80/a/../b#x");
+    UrlNormalizer.Accepted b = (UrlNormalizer.Accepted) UrlNormalizer.normalize("http://example.COM/b");
+    assertThat(a.url()).isEqualTo(b.url());
+    assertThat(a.host()).isEqualTo("example.com").isEqualTo(b.host());
+    assertThat(((UrlNormalizer.Accepted) UrlNormalizer.normalize("http://127.0.0.1:8080/")).host()).isEqualTo("127.0.0.1");
+  }
+
+  @ParameterizedTest(name = "rejects {0} ({1})")
+  @CsvSource(delimiter = '|', value = {
+      "ftp://example.com/file                   | unsupported scheme 'ftp'",
+      "mailto:someone@example.com               | unsupported scheme 'mailto'",
+      "javascript:alert(1)                      | unsupported scheme 'javascript'",
+      "file:///etc/passwd                       | unsupported scheme 'file'",
+      "data:text/html,hello                     | unsupported scheme 'data'",
+      "example.com/no-scheme                    | not an absolute http(s) URL",
+      "/relative/path                           | not an absolute http(s) URL",
+      "http:///path-only                        | no host",
+      "http://                                  | no host",
+      "http://exa mple.com/                     | malformed URL",
+  })
+  void rejects(String raw, String reason) {
+    UrlNormalizer.Result result = UrlNormalizer.normalize(raw);
+    assertThat(result).isInstanceOf(UrlNormalizer.Rejected.class);
+    assertThat(((UrlNormalizer.Rejected) result).reason()).startsWith(reason);
+  }
+
+  @Test
+  @DisplayName("rejects URLs longer than 2048 characters, and accepts one of exactly 2048")
+  void tooLong() {
+    String prefix = "http://example.com/";
+    String atLimit = prefix + "a".repeat(UrlNormalizer.MAX_LENGTH - prefix.length());
+    assertThat(atLimit).hasSize(2048);
+    assertThat(UrlNormalizer.normalize(atLimit)).isInstanceOf(UrlNormalizer.Accepted.class);
+
+    UrlNormalizer.Result tooLong = UrlNormalizer.normalize(atLimit + "a");
+    assertThat(tooLong).isInstanceOf(UrlNormalizer.Rejected.class);
+    assertThat(((UrlNormalizer.Rejected) tooLong).reason()).contains("2048");
+  }
+}
