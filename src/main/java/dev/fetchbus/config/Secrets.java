@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 /** Masks secrets before configuration is printed: keys named like secrets, and URI passwords. */
 public final class Secrets {
   private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(key|password|secret|token).*");
+  /** A password given as a query parameter, as the PostgreSQL URI format allows ({@code ?password=...}). */
+  private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");
 
   private Secrets() {}
 
@@ -29,12 +31,19 @@ public final class Secrets {
 
   static String maskUriPassword(String uri) {
     try {
-      String userInfo = URI.create(uri).getRawUserInfo();
+      URI parsed = URI.create(uri);
+      if (parsed.getRawAuthority() != null && parsed.getHost() == null) {
+        // A registry-based authority ('@' or '/' unencoded in a password, '_' in a host name...):
+        // java.net.URI reports no user info then, so the password cannot be found; hide it all
+        return "****";
+      }
+      String masked = QUERY_PASSWORD.matcher(uri).replaceAll("$1****");
+      String userInfo = parsed.getRawUserInfo();
       if (userInfo == null || !userInfo.contains(":")) {
-        return uri;
+        return masked;
       }
       String user = userInfo.substring(0, userInfo.indexOf(':'));
-      return uri.replace(userInfo + "@", user + ":****@");
+      return masked.replace(userInfo + "@", user + ":****@");
     } catch (IllegalArgumentException e) {
       return "****";
     }
