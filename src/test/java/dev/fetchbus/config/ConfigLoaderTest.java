@@ -1,0 +1,123 @@
+package dev.fetchbus.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("Loading configuration")
+class ConfigLoaderTest {
+
+  @ParameterizedTest(name = "{0} is set by {1}")
+  @CsvSource({
+      "fetch.maxInFlight,     FETCHBUS_FETCH_MAX_IN_FLIGHT",
+      "host.delayMs,          FETCHBUS_HOST_DELAY_MS",
+      "fetch.allowNetworks,   FETCHBUS_FETCH_ALLOW_NETWORKS",
+      "http.maxJsonBytes,     FETCHBUS_HTTP_MAX_JSON_BYTES",
+      "pg.url,                FETCHBUS_PG_URL",
+      "admin.key,             FETCHBUS_ADMIN_KEY",
+      "job.maxHostConcurrency, FETCHBUS_JOB_MAX_HOST_CONCURRENCY",
+  })
+  void envNames(String key, String env) {
+    assertThat(ConfigLoader.envName(key)).isEqualTo(env);
+  }
+
+  @Test
+  @DisplayName("without overlay or environment, the checked-in defaults apply")
+  void defaults() {
+    Settings s = Settings.load(new JsonObject(), Map.of());
+    assertThat(s.fetch().maxInFlight()).isEqualTo(256);
+    assertThat(s.fetch().allowNetworks()).isEmpty();
+    assertThat(s.fetch().maxRedirects()).isEqualTo(5);
+    assertThat(s.host().delayMs()).isZero();
+  }
+
+  @Test
+  @DisplayName("environment variables override defaults and the overlay, coerced to the default's type")
+  void envOverrides() {
+    JsonObject overlay = new JsonObject().put("fetch", new JsonObject().put("maxInFlight", 10))
+        .put("host", new JsonObject().put("delayMs", 5));
+    Map<String, String> env = Map.of(
+        "FETCHBUS_FETCH_MAX_IN_FLIGHT", "42",
+        "FETCHBUS_HOST_DELAY_MS", " 250 ",
+        "FETCHBUS_FETCH_ALLOW_NETWORKS", "10.0.0.0/8, 127.0.0.0/8",
+        "FETCHBUS_FETCH_USER_AGENT", "agent/2");
+    JsonObject effective = ConfigLoader.load(overlay, env);
+    assertThat(effective.getJsonObject("fetch").getValue("maxInFlight")).isEqualTo(42);
+    assertThat(effective.getJsonObject("host").getValue("delayMs")).isEqualTo(250);
+
+    Settings s = Settings.from(effective);
+    assertThat(s.fetch().maxInFlight()).isEqualTo(42);
+    assertThat(s.host().delayMs()).isEqualTo(250);
+    assertThat(s.fetch().allowNetworks()).containsExactly("10.0.0.0/8", "127.0.0.0/8");
+    assertThat(s.fetch().userAgent()).isEqualTo("agent/2");
+  }
+
+  @Test
+  @DisplayName("the overlay overrides defaults key by key, leaving the section's other keys alone")
+  void overlayMergesDeep() {
+    Settings s = Settings.load(new JsonObject().put("fetch", new JsonObject().put("maxRedirects", 2)), Map.of());
+    assertThat(s.fetch().maxRedirects()).isEqualTo(2);
+    assertThat(s.fetch().maxInFlight()).isEqualTo(256);
+    assertThat(s.fetch().maxAttempts()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("environment variables that name no key, or lack the prefix, change nothing")
+  void unrelatedEnv() {
+    JsonObject effective = ConfigLoader.load(new JsonObject(),
+        Map.of("FETCHBUS_NO_SUCH_KEY", "1", "FETCH_MAX_IN_FLIGHT", "7", "PATH", "/usr/bin"));
+    assertThat(effective).isEqualTo(ConfigLoader.defaults());
+  }
+
+  @Test
+  @DisplayName("a value of the wrong type fails at load, naming the variable and the value")
+  void coercionErrorNamesVariable() {
+    assertThatThrownBy(() -> ConfigLoader.load(new JsonObject(), Map.of("FETCHBUS_FETCH_MAX_IN_FLIGHT", "lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FETCHBUS_FETCH_MAX_IN_FLIGHT")
+        .hasMessageContaining("lots");
+    assertThatThrownBy(() -> ConfigLoader.load(new JsonObject(), Map.of("FETCHBUS_HOST_DELAY_MS", "1.5")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FETCHBUS_HOST_DELAY_MS");
+  }
+
+  @Test
+  @DisplayName("an out-of-range value fails validation, naming the key and its variable")
+  void validationNamesVariable() {
+    assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_FETCH_MAX_IN_FLIGHT", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fetch.maxInFlight")
+        .hasMessageContaining("FETCHBUS_FETCH_MAX_IN_FLIGHT");
+  }
+
+  @Test
+  @DisplayName("unknown overlay keys are ignored, at the top level and inside sections")
+  void unknownOverlayKeysIgnored() {
+    JsonObject overlay = new JsonObject()
+        .put("bogus", new JsonObject().put("x", 1))
+        .put("fetch", new JsonObject().put("maxInFligth", 1).put("maxInFlight", 9));
+    JsonObject effective = ConfigLoader.load(overlay, Map.of());
+    assertThat(effective.containsKey("bogus")).isFalse();
+    assertThat(effective.getJsonObject("fetch").containsKey("maxInFligth")).isFalse();
+    assertThat(effective.getJsonObject("fetch").getInteger("maxInFlight")).isEqualTo(9);
+    assertThat(effective.fieldNames()).containsExactlyInAnyOrderElementsOf(ConfigLoader.defaults().fieldNames());
+    assertThat(Settings.from(effective).fetch().maxInFlight()).isEqualTo(9);
+  }
+
+  @Test
+  @DisplayName("loading does not change the defaults the next load starts from")
+  void defaultsStayPristine() {
+    ConfigLoader.load(new JsonObject().put("fetch", new JsonObject().put("maxInFlight", 1)),
+        Map.of("FETCHBUS_HOST_DELAY_MS", "9"));
+    Settings s = Settings.load(new JsonObject(), Map.of());
+    assertThat(s.fetch().maxInFlight()).isEqualTo(256);
+    assertThat(s.host().delayMs()).isZero();
+    assertThat(s.fetch().allowNetworks()).isEmpty();
+  }
+}

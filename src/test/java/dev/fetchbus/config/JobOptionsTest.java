@@ -1,0 +1,125 @@
+package dev.fetchbus.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("A job's options")
+class JobOptionsTest {
+  /** Defaults: host 4 / 0 ms, fetch 30000 ms / 2097152 bytes; bounds: 64, 0, 120000, 16777216. */
+  private static final Settings SETTINGS = Settings.load(new JsonObject(), Map.of());
+
+  @Test
+  @DisplayName("none given: the node's defaults")
+  void defaults() {
+    JobOptions options = JobOptions.parse(null, SETTINGS);
+    assertThat(options).isEqualTo(new JobOptions(4, 0, 30_000, 2_097_152));
+    assertThat(JobOptions.parse(new JsonObject(), SETTINGS)).isEqualTo(options);
+  }
+
+  @Test
+  @DisplayName("given ones override the defaults, the rest keep them")
+  void overrides() {
+    JobOptions options = JobOptions.parse(new JsonObject().put("hostConcurrency", 8).put("timeoutMs", 1000), SETTINGS);
+    assertThat(options).isEqualTo(new JobOptions(8, 0, 1000, 2_097_152));
+  }
+
+  @Test
+  @DisplayName("values exactly at the bounds are accepted")
+  void atBounds() {
+    JobOptions low = JobOptions.parse(new JsonObject().put("hostConcurrency", 1).put("hostDelayMs", 0)
+        .put("timeoutMs", 100).put("maxBodyBytes", 1), SETTINGS);
+    assertThat(low).isEqualTo(new JobOptions(1, 0, 100, 1));
+    JobOptions high = JobOptions.parse(new JsonObject().put("hostConcurrency", 64).put("hostDelayMs", 3_600_000)
+        .put("timeoutMs", 120_000).put("maxBodyBytes", 16_777_216), SETTINGS);
+    assertThat(high).isEqualTo(new JobOptions(64, 3_600_000, 120_000, 16_777_216));
+  }
+
+  @ParameterizedTest(name = "{0} = {1} is refused, naming the bound {2}")
+  @CsvSource({
+      "hostConcurrency, 0,        1",
+      "hostConcurrency, 65,       64",
+      "hostDelayMs,     -1,       0",
+      "hostDelayMs,     3600001,  3600000",
+      "timeoutMs,       99,       100",
+      "timeoutMs,       120001,   120000",
+      "maxBodyBytes,    0,        1",
+      "maxBodyBytes,    16777217, 16777216",
+  })
+  void outOfBounds(String key, long value, String bound) {
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put(key, value), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(bound)
+        .hasMessageContaining(String.valueOf(value));
+  }
+
+  @Test
+  @DisplayName("the bounds are the operator's job.* settings")
+  void operatorBounds() {
+    Settings strict = Settings.load(new JsonObject().put("job",
+        new JsonObject().put("maxHostConcurrency", 8).put("minHostDelayMs", 500).put("maxTimeoutMs", 5000)), Map.of());
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("hostConcurrency", 9), strict))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 8");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("hostDelayMs", 499), strict))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("500");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("timeoutMs", 5001), strict))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5000");
+    assertThat(JobOptions.parse(new JsonObject().put("hostConcurrency", 8).put("hostDelayMs", 500), strict)
+        .hostConcurrency()).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("whole numbers may come as strings (query parameters) or as whole floating-point numbers")
+  void numberForms() {
+    assertThat(JobOptions.parse(new JsonObject().put("hostConcurrency", "12"), SETTINGS).hostConcurrency()).isEqualTo(12);
+    assertThat(JobOptions.parse(new JsonObject().put("timeoutMs", 2000.0), SETTINGS).timeoutMs()).isEqualTo(2000);
+  }
+
+  @Test
+  @DisplayName("non-whole or non-numeric values are refused, naming the option")
+  void notWholeNumbers() {
+    for (Object bad : new Object[] {1.5, "abc", "", "1e3", true, new JsonObject()}) {
+      assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("timeoutMs", bad), SETTINGS))
+          .as("timeoutMs = %s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("timeoutMs")
+          .hasMessageContaining("whole number");
+    }
+  }
+
+  @Test
+  @DisplayName("a huge number is refused as out of bounds, not wrapped around")
+  void hugeNumbers() {
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("maxBodyBytes", 4_294_967_297L), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16777216");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("maxBodyBytes", "9999999999"), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16777216");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("timeoutMs", 1e30), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("120000");
+  }
+
+  @Test
+  @DisplayName("an unknown option is refused, naming it and the known ones")
+  void unknownOption() {
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("timeout", 1000), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'timeout'")
+        .hasMessageContaining("timeoutMs");
+  }
+
+  @Test
+  @DisplayName("stored options round-trip through JSON, and missing keys take the defaults")
+  void stored() {
+    JobOptions options = new JobOptions(3, 250, 5000, 1024);
+    assertThat(JobOptions.stored(options.toJson(), SETTINGS)).isEqualTo(options);
+    assertThat(JobOptions.stored(new JsonObject().put("timeoutMs", 7000), SETTINGS))
+        .isEqualTo(new JobOptions(4, 0, 7000, 2_097_152));
+  }
+}
