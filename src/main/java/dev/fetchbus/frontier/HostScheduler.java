@@ -127,8 +127,13 @@ public final class HostScheduler<W extends HostScheduler.Work> {
       }
       if (!host.queue.isEmpty()) {
         enterRing(host);
-      } else if (host.active == 0 && host.nextStartAt <= now) {
-        hosts.remove(host.name);
+      } else if (host.active == 0) {
+        // an idle host is kept only while its delay still runs, so a later pump can forget it
+        if (host.nextStartAt <= now) {
+          hosts.remove(host.name);
+        } else {
+          enterRing(host);
+        }
       }
     }
     return nextWake;
@@ -141,7 +146,7 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     host.active--;
     if (host.queue.isEmpty() && host.active == 0 && host.nextStartAt <= clock.getAsLong()) {
       hosts.remove(work.host());
-    } else if (!host.queue.isEmpty()) {
+    } else if (!host.queue.isEmpty() || host.active == 0) {
       enterRing(host);
     }
   }
