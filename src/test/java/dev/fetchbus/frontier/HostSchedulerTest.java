@@ -133,6 +133,31 @@ class HostSchedulerTest {
   }
 
   @Test
+  @DisplayName("forgets an idle host once its delay has passed, and keeps honouring the delay until then")
+  void forgetsIdleHosts() {
+    HostScheduler<Job> scheduler = scheduler(100);
+    for (int i = 0; i < 50; i++) {
+      Job job = work("h" + i, 1, 1000, "h" + i);
+      scheduler.add(job);
+      assertThat(pump(scheduler)).containsExactly(job);
+      now += 10;
+      scheduler.finished(job);
+    }
+    // h49 started 10 ms ago: new work for it must still wait out its delay
+    Job again = work("h49", 1, 1000, "again");
+    scheduler.add(again);
+    assertThat(pump(scheduler)).isEmpty();
+
+    now += 1000;
+    assertThat(pump(scheduler)).containsExactly(again);
+    scheduler.finished(again);
+    now += 1000;
+    pump(scheduler);
+    assertThat(scheduler.hosts()).isZero();
+    assertThat(scheduler.waiting()).isZero();
+  }
+
+  @Test
   @DisplayName("reports no wake-up when nothing waits on a delay")
   void noWakeWithoutDelay() {
     HostScheduler<Job> scheduler = scheduler(1);
