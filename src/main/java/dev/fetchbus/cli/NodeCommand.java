@@ -60,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   private static void closeQuietly(Vertx vertx) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      NodeVerticle.stopInOrder(vertx).compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("Vert.x did not close cleanly", e);
     }

@@ -23,6 +23,15 @@ public final class UrlNormalizer {
 
   private UrlNormalizer() {}
 
+  /**
+   * The origin of a normalised URL: scheme, host and port ({@code http://example.com:8080}). robots.txt
+   * and politeness apply per origin, so two servers on one address are two sites.
+   */
+  public static String origin(String url) {
+    URI uri = URI.create(url);
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
   public static Result normalize(String raw) {
     String text = raw.strip();
     if (text.length() > MAX_LENGTH) {

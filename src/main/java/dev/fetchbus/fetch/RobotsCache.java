@@ -7,7 +7,7 @@ import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
-import java.net.URI;
+import dev.fetchbus.extract.UrlNormalizer;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,8 +16,9 @@ import java.util.List;
  * instances share one cache, and concurrent URLs of a new host wait on the same load.
  *
  * <p>Status rules (RFC 9309): 2xx is parsed; 4xx means allow all; 5xx, 429 and network failures mean
- * unavailable (kept {@code robots.errorTtlMs}, so retries look again). A host that is blocked or does
- * not resolve is allowed here, so the page fetch itself reports the real error.
+ * unavailable (kept {@code robots.errorTtlMs}, so retries look again). A host that is blocked, does
+ * not resolve, refuses connections or fails TLS is allowed here, so the page fetch itself reports
+ * the real error instead of a misleading {@code robots}.
  */
 public final class RobotsCache {
   private static final String MAP = "fetchbus.robots";
@@ -45,13 +46,7 @@ public final class RobotsCache {
 
   /** The rules for the origin of {@code url}, loading them through {@code fetcher} on a miss. */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {
-    String origin = origin(url);
-    return cache.get(origin, o -> load(o, fetcher));
-  }
-
-  static String origin(String url) {
-    URI uri = URI.create(url);
-    return uri.getScheme() + "://" + uri.getRawAuthority();
+    return cache.get(UrlNormalizer.origin(url), origin -> load(origin, fetcher));
   }
 
   private Future<Robots> load(String origin, HttpFetcher fetcher) {
@@ -77,7 +72,7 @@ public final class RobotsCache {
 
   private static Robots fromFailure(FetchFailure failure) {
     return switch (failure.type()) {
-      case BLOCKED, DNS, BAD_URL, TLS -> Robots.allowAll("robots.txt not fetched: " + failure.type().code());
+      case BLOCKED, DNS, BAD_URL, TLS, REFUSED -> Robots.allowAll("robots.txt not fetched: " + failure.type().code());
       default -> Robots.unavailable("robots.txt unavailable: " + failure.type().code() + " " + failure.getMessage());
     };
   }

@@ -35,6 +35,7 @@ public final class FrontierVerticle extends VerticleBase {
   public static final String JOB_CREATED = "fetchbus.job.created";
   public static final String JOB_CANCELLED = "fetchbus.job.cancelled";
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
+  private static final long STOP_WAIT_MS = 10_000;
 
   private Settings settings;
   private String nodeId;
@@ -83,13 +84,23 @@ public final class FrontierVerticle extends VerticleBase {
         .onSuccess(ready -> claim());
   }
 
+  /** Gives back the leases of work not started, and lets running fetches be stored (for a few seconds). */
   @Override
   public Future<?> stop() {
     stopping = true;
     List<Long> unstarted = scheduler.removeWaiting(lease -> true).stream().map(l -> l.url().id()).toList();
+    unstarted.forEach(leased::remove);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
-        .onSuccess(n -> log.info("Frontier stopped; gave back {} unstarted leases", n));
+        .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
+        .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS));
+  }
+
+  private Future<Void> drained(long deadline) {
+    if (leased.isEmpty() || System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(50).compose(v -> drained(deadline));
   }
 
   private void startTimers() {

@@ -93,9 +93,9 @@ class BadInputTest {
         new JsonObject().put("urls", new JsonObject().put("0", url)),
         new JsonObject().putNull("urls"),
         new JsonObject().put("urls", new JsonArray().add(url)).put("options", "fast"),
-        new JsonObject().put("urls", new JsonArray().add(url)).put("kind", "crawl"))) {
+        new JsonObject().put("urls", new JsonArray().add(url)).put("kind", "archive"))) {
       JsonObject error = assertError(user.postJson("/v1/jobs", body), 422, "invalid");
-      assertThat(error.getString("message")).as("message for %s", body).containsAnyOf("urls", "options", "kind");
+      assertThat(error.getString("message")).as("message for %s", body).containsAnyOf("urls", "options", "kind", "seeds");
     }
     assertThat(jobCount()).as("no job is created for refused input").isEqualTo(before);
   }

@@ -99,10 +99,11 @@ class FailureClassifierTest {
   }
 
   @Test
-  @DisplayName("retryable types are exactly timeout, refused, reset and io")
+  @DisplayName("retryable types are exactly timeout, refused, reset, io and an unreadable robots.txt")
   void retryableTypes() {
     assertThat(Stream.of(FetchError.values()).filter(FetchError::retryable))
-        .containsExactlyInAnyOrder(FetchError.TIMEOUT, FetchError.REFUSED, FetchError.RESET, FetchError.IO);
+        .containsExactlyInAnyOrder(FetchError.TIMEOUT, FetchError.REFUSED, FetchError.RESET, FetchError.IO,
+            FetchError.ROBOTS_UNAVAILABLE);
     assertThat(FetchError.retryableStatus(503)).isTrue();
     assertThat(FetchError.retryableStatus(500)).isTrue();
     assertThat(FetchError.retryableStatus(429)).isTrue();

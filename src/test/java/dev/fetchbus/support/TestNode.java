@@ -84,7 +84,7 @@ public final class TestNode implements AutoCloseable {
 
   @Override
   public void close() {
-    await(vertx.close());
+    await(NodeVerticle.stopInOrder(vertx).compose(v -> vertx.close()));
     TestDatabase.drop(databaseUrl);
   }
 
