@@ -143,7 +143,7 @@ final class JobRoutes {
         batch.clear();
       }
     });
-    parser.endHandler(end -> ingest.add(List.copyOf(batch)).onComplete(done));
+    parser.endHandler(end -> ingest.add(List.copyOf(batch)).onSuccess(v -> done.tryComplete()).onFailure(done::tryFail));
     parser.resume();
     return done.future();
   }

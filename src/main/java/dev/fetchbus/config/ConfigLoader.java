@@ -58,8 +58,11 @@ public final class ConfigLoader {
         log.warn("Unknown configuration key '{}' is ignored", path);
       } else if (current instanceof JsonObject section && value instanceof JsonObject sub) {
         mergeKnown(section, sub, path + ".");
+      } else if (current instanceof JsonObject || value instanceof JsonObject) {
+        throw new IllegalArgumentException("Configuration key '" + path + "' must be "
+            + (current instanceof JsonObject ? "an object" : "a single value"));
       } else {
-        target.put(key, value);
+        target.put(key, value instanceof String text && !(current instanceof String) ? coerce(path, text, current) : value);
       }
     }
   }

@@ -52,6 +52,9 @@ public final class UrlNormalizer {
       if (host == null || host.isEmpty()) {
         return new Rejected("no host");
       }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        return new Rejected("port out of range");
+      }
       return new Accepted(normalized, host.toLowerCase(Locale.ROOT));
     } catch (URISyntaxException e) {
       return new Rejected("malformed URL: " + e.getReason());

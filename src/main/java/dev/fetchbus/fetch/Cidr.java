@@ -41,7 +41,7 @@ public record Cidr(byte[] network, int prefix) {
 
   /** Only IP literals are accepted: a CIDR must never trigger a DNS lookup. */
   private static String literal(String text) {
-    if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+    if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
       throw new IllegalArgumentException("Not an IP address: '" + text + "'");
     }
     return text;

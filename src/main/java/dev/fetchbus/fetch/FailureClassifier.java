@@ -22,13 +22,13 @@ public final class FailureClassifier {
       return failure;
     }
     // Netty wraps a TLS failure in a DecoderException: the precise cause wins over the wrapper
-    for (Throwable t = error; t != null; t = t.getCause()) {
+    for (Throwable t = error; t != null && t != t.getCause(); t = t.getCause()) {
       FetchError type = specificType(t);
       if (type != null) {
         return new FetchFailure(type, describe(error), error);
       }
     }
-    for (Throwable t = error; t != null; t = t.getCause()) {
+    for (Throwable t = error; t != null && t != t.getCause(); t = t.getCause()) {
       FetchError type = genericType(t);
       if (type != null) {
         return new FetchFailure(type, describe(error), error);

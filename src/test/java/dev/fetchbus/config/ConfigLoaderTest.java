@@ -88,6 +88,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("an overlay value given as text is coerced like an environment variable, or refused naming the key")
+  void overlayTextIsCoerced() {
+    JsonObject overlay = new JsonObject().put("fetch", new JsonObject().put("maxInFlight", "7"));
+    assertThat(ConfigLoader.load(overlay, Map.of()).getJsonObject("fetch").getInteger("maxInFlight")).isEqualTo(7);
+    JsonObject bad = new JsonObject().put("fetch", new JsonObject().put("maxInFlight", "seven"));
+    assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FETCHBUS_FETCH_MAX_IN_FLIGHT");
+    JsonObject notASection = new JsonObject().put("fetch", 3);
+    assertThatThrownBy(() -> ConfigLoader.load(notASection, Map.of())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'fetch'");
+  }
+
+  @Test
   @DisplayName("an out-of-range value fails validation, naming the key and its variable")
   void validationNamesVariable() {
     assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_FETCH_MAX_IN_FLIGHT", "0")))

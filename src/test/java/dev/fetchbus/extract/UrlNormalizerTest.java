@@ -69,6 +69,8 @@ class UrlNormalizerTest {
       "http:///path-only                        | no host",
       "http://                                  | no host",
       "http://exa mple.com/                     | malformed URL",
+      "http://example.com:0/                    | port out of range",
+      "http://example.com:99999/                | port out of range",
   })
   void rejects(String raw, String reason) {
     UrlNormalizer.Result result = UrlNormalizer.normalize(raw);

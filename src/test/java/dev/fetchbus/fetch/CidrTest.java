@@ -64,7 +64,7 @@ class CidrTest {
 
   @ParameterizedTest(name = "''{0}'' is refused")
   @ValueSource(strings = {"10.0.0.0/33", "10.0.0.0/-1", "::/129", "10.0.0.0/x", "/8", "", "localhost/8",
-      "example.com", "10.0.0.0/8/8"})
+      "example.com", "10.0.0.0/8/8", "1.2.3", "10/8", "1.2.3.4.5"})
   void malformed(String text) {
     assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
