@@ -1,6 +1,5 @@
 package dev.fetchbus;
 
-import dev.fetchbus.api.AdminBootstrap;
 import dev.fetchbus.api.ApiVerticle;
 import dev.fetchbus.api.NodeState;
 import dev.fetchbus.config.Secrets;
@@ -9,23 +8,21 @@ import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.EmbeddedDatabase;
-import dev.fetchbus.store.Migrations;
 import dev.fetchbus.store.StoreVerticle;
-import dev.fetchbus.store.UserTable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole node: the database (embedded when none is configured), migrations, the admin key, then
- * the verticles in dependency order: store, frontier, fetchers, API.
+ * A whole node: the database (embedded when none is configured) and migrations, then the verticles
+ * of its roles ({@code node.roles}) in dependency order: store, frontier and fetchers for
+ * {@code fetch}, the API for {@code api}.
  */
 public final class NodeVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(NodeVerticle.class);
@@ -33,7 +30,8 @@ public final class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings configured = Settings.from(config());
+    NodeState.markStarting(vertx);
+    Settings configured = Settings.load(config());
     return database(configured)
         .map(url -> configured.json().copy().put("pg", configured.json().getJsonObject("pg").copy().put("url", url)))
         .compose(this::prepareAndDeploy);
@@ -64,19 +62,22 @@ public final class NodeVerticle extends VerticleBase {
   private Future<?> prepareAndDeploy(JsonObject effective) {
     Settings settings = Settings.from(effective);
     log.info("Effective settings: {}", Secrets.masked(effective).encode());
-    Pool setup = Database.privatePool(vertx, settings.pg().url(), 1);
-    return Migrations.migrate(vertx, setup)
-        .compose(version -> AdminBootstrap.ensure(new UserTable(setup), settings.adminKey()))
-        .eventually(setup::close)
-        .compose(v -> deploy(StoreVerticle.class.getName(), 1, effective))
-        .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective))
-        .compose(v -> deploy(FetcherVerticle.class.getName(), settings.fetch().instances(), effective))
-        .compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective))
-        .onSuccess(v -> {
-          NodeState.markDeployed(vertx);
-          log.info("fetchbus node is up: HTTP on port {}, {} fetchers, {} API instances", settings.http().port(),
-              settings.fetch().instances(), settings.http().instances());
-        });
+    Future<?> chain = Database.prepare(vertx, settings);
+    if (settings.hasRole("fetch")) {
+      chain = chain.compose(v -> deploy(StoreVerticle.class.getName(), 1, effective))
+          .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective))
+          .compose(v -> deploy(FetcherVerticle.class.getName(), settings.fetch().instances(), effective));
+    }
+    if (settings.hasRole("api")) {
+      chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective));
+    }
+    return chain.onSuccess(v -> {
+      NodeState.markDeployed(vertx);
+      log.info("fetchbus node is up{}: roles {}, HTTP on port {}, {} fetchers, {} API instances",
+          vertx.isClustered() ? " and clustered" : "", settings.roles(), settings.http().port(),
+          settings.hasRole("fetch") ? settings.fetch().instances() : 0,
+          settings.hasRole("api") ? settings.http().instances() : 0);
+    });
   }
 
   private Future<String> deploy(String verticle, int instances, JsonObject config) {

@@ -24,8 +24,14 @@ public final class AdminBootstrap {
       if (exists) {
         return Future.succeededFuture();
       }
+      // several API instances (or nodes) may race here: only the one whose insert lands prints its key
       String key = Auth.newKey();
-      return users.upsertAdmin(ADMIN, Auth.hash(key)).onSuccess(v -> announce(key));
+      return users.insertAdminIfAbsent(ADMIN, Auth.hash(key)).compose(inserted -> {
+        if (inserted) {
+          announce(key);
+        }
+        return Future.succeededFuture();
+      });
     });
   }
 

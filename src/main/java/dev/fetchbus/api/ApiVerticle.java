@@ -1,6 +1,8 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cluster.Members;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
@@ -29,7 +31,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.from(config());
+    Settings settings = Settings.load(config());
     pool = Database.sharedPool(vertx, settings);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.http().host())
@@ -37,7 +39,10 @@ public final class ApiVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setCompressionSupported(false);
     server = vertx.createHttpServer(options).requestHandler(router(settings));
-    return server.listen().onSuccess(s -> log.debug("API instance listening on port {}", s.actualPort()));
+    return Database.prepare(vertx, settings)
+        .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
+        .compose(v -> server.listen())
+        .onSuccess(s -> log.debug("API instance listening on port {}", s.actualPort()));
   }
 
   @Override
@@ -74,15 +79,22 @@ public final class ApiVerticle extends VerticleBase {
     return router;
   }
 
+  /** Ready: the database answers, every verticle is deployed, and a fetch node knows its partitions. */
   private void ready(RoutingContext ctx) {
     boolean deployed = NodeState.deployed(vertx);
+    Integer owned = FrontierVerticle.ownedPartitions(vertx);
+    boolean partitions = owned == null || owned >= 0;
     pool.query("select 1").execute()
         .map(ok -> true)
         .otherwise(false)
-        .onSuccess(database -> ctx.response()
-            .setStatusCode(database && deployed ? 200 : 503)
-            .putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", database && deployed ? "ready" : "not_ready")
-                .put("database", database).put("deployed", deployed).encode()));
+        .onSuccess(database -> {
+          boolean ready = database && deployed && partitions;
+          ctx.response()
+              .setStatusCode(ready ? 200 : 503)
+              .putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", ready ? "ready" : "not_ready").put("database", database)
+                  .put("deployed", deployed).put("clustered", vertx.isClustered())
+                  .put("clusterNodes", Members.of(vertx).clusterSize()).put("ownedPartitions", owned).encode());
+        });
   }
 }

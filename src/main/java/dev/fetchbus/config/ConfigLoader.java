@@ -76,7 +76,8 @@ public final class ConfigLoader {
         continue;
       }
       String raw = env.get(envName(path));
-      if (raw != null) {
+      // an empty variable means "not set", so FETCHBUS_PG_URL= cannot erase a configured URL
+      if (raw != null && !raw.isBlank()) {
         target.put(key, coerce(path, raw.trim(), current));
       }
     }

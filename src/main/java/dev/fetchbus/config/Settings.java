@@ -3,6 +3,7 @@ package dev.fetchbus.config;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The typed, validated view of the effective configuration. Built once per verticle from its
@@ -12,6 +13,8 @@ import java.util.Map;
 public record Settings(
     JsonObject json,
     Http http,
+    Set<String> roles,
+    Cluster cluster,
     String dataDir,
     Pg pg,
     String adminKey,
@@ -24,6 +27,10 @@ public record Settings(
     Store store) {
 
   public record Http(String host, int port, int instances, int maxJsonBytes) {}
+
+  /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
+  public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
+      int membershipMs) {}
 
   public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort) {}
 
@@ -74,10 +81,15 @@ public record Settings(
     JsonObject j = c.getJsonObject("job");
     JsonObject fr = c.getJsonObject("frontier");
     JsonObject s = c.getJsonObject("store");
+    JsonObject cl = c.getJsonObject("cluster");
     Settings settings = new Settings(
         c,
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
             h.getInteger("maxJsonBytes")),
+        Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
+        new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
+            c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
+            cl.getInteger("membershipMs")),
         c.getJsonObject("data").getString("dir"),
         new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort")),
         c.getJsonObject("admin").getString("key"),
@@ -107,7 +119,16 @@ public record Settings(
     return settings;
   }
 
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
   private void validate() {
+    if (roles.isEmpty() || !Set.of("api", "fetch").containsAll(roles)) {
+      throw new IllegalArgumentException("node.roles must name api, fetch or both, got " + roles
+          + " (env FETCHBUS_NODE_ROLES)");
+    }
+    positive("cluster.membershipMs", cluster.membershipMs);
     positive("http.port", http.port);
     positive("fetch.maxInFlight", fetch.maxInFlight);
     positive("fetch.timeoutMs", fetch.timeoutMs);

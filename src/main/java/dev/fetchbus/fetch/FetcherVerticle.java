@@ -24,7 +24,7 @@ public final class FetcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.from(config());
+    Settings settings = Settings.load(config());
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, Robots.class);

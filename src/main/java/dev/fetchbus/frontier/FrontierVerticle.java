@@ -1,6 +1,7 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.LocalCodec;
+import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetchOutcome;
@@ -16,6 +17,7 @@ import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.StoreVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +38,8 @@ public final class FrontierVerticle extends VerticleBase {
   public static final String JOB_CANCELLED = "fetchbus.job.cancelled";
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
   private static final long STOP_WAIT_MS = 10_000;
+  /** Fetch, store and robots hand-offs never leave the node: each node has its own fetchers and store. */
+  static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private Settings settings;
   private String nodeId;
@@ -49,7 +53,7 @@ public final class FrontierVerticle extends VerticleBase {
   private Politeness politeness;
   private final Map<Long, Lease> leased = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private int[] partitions;
+  private Ownership ownership;
   private int bufferTarget;
   private boolean claiming;
   private boolean stopping;
@@ -58,7 +62,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = Settings.from(config());
+    settings = Settings.load(config());
     nodeId = NodeIdentity.of(vertx);
     Pool pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
@@ -71,7 +75,9 @@ public final class FrontierVerticle extends VerticleBase {
     plans = new JobPlans(vertx, jobs, settings);
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
-    partitions = Partitions.all(settings.frontier().partitions());
+    Members members = Members.of(vertx);
+    vertx.sharedData().getLocalMap(Ownership.STATE_MAP).put("frontier", 1);
+    ownership = new Ownership(vertx, members, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
@@ -79,9 +85,37 @@ public final class FrontierVerticle extends VerticleBase {
     LocalCodec.register(vertx, dev.fetchbus.fetch.Robots.class);
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
-    startTimers();
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onSuccess(ready -> claim());
+    return Database.prepare(vertx, settings)
+        .compose(version -> members.registerFetchNode())
+        .compose(v -> ownership.refresh())
+        .compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
+        .onSuccess(ready -> {
+          startTimers();
+          claim();
+        });
+  }
+
+  /**
+   * Readiness of this node's frontier: null when the node runs no frontier, else how many host
+   * partitions it owns once it has worked that out (-1 until then).
+   */
+  public static Integer ownedPartitions(Vertx vertx) {
+    Integer owned = Ownership.ownedPartitions(vertx);
+    return owned != null ? owned : vertx.sharedData().getLocalMap(Ownership.STATE_MAP).isEmpty() ? null : -1;
+  }
+
+  /** Work waiting for partitions this node no longer owns goes back to the table, for their new owner. */
+  private void partitionsMoved(int[] lost, int[] owned) {
+    if (lost.length > 0) {
+      java.util.Set<Integer> gone = java.util.Arrays.stream(lost).boxed().collect(java.util.stream.Collectors.toSet());
+      List<Long> ids = scheduler.removeWaiting(lease -> gone.contains(lease.url().partition())).stream()
+          .map(l -> l.url().id()).toList();
+      ids.forEach(leased::remove);
+      if (!ids.isEmpty()) {
+        frontier.release(ids, nodeId).onFailure(err -> log.warn("Could not give back {} leases", ids.size(), err));
+      }
+    }
+    claimNow();
   }
 
   /** Gives back the leases of work not started, and lets running fetches be stored (for a few seconds). */
@@ -91,6 +125,7 @@ public final class FrontierVerticle extends VerticleBase {
     List<Long> unstarted = scheduler.removeWaiting(lease -> true).stream().map(l -> l.url().id()).toList();
     unstarted.forEach(leased::remove);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .compose(v -> Members.of(vertx).unregisterFetchNode().recover(err -> Future.succeededFuture()))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
         .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
         .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS));
@@ -107,6 +142,7 @@ public final class FrontierVerticle extends VerticleBase {
     long renewEveryMs = Math.max(1000, settings.frontier().leaseSeconds() * 1000L / 3);
     vertx.setPeriodic(renewEveryMs, id -> renewLeases());
     vertx.setPeriodic(5000, id -> frontier.queuedCount().onSuccess(metrics::queued));
+    vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
     completion.start();
   }
 
@@ -120,12 +156,12 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void claim() {
     int buffered = scheduler.waiting() + scheduler.inFlight();
-    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2) {
+    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || ownership.owned().length == 0) {
       return;
     }
     claiming = true;
     int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
-    frontier.claim(partitions, limit, settings.frontier().leaseSeconds(), nodeId)
+    frontier.claim(ownership.owned(), limit, settings.frontier().leaseSeconds(), nodeId)
         .compose(plans::leases)
         .onComplete(claimed -> {
           claiming = false;
@@ -171,7 +207,7 @@ public final class FrontierVerticle extends VerticleBase {
     ClaimedUrl url = lease.url();
     FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.kind(), url.attempts(),
         lease.options().timeoutMs(), lease.options().maxBodyBytes(), lease.options().robots(), lease.plan().scope());
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(lease.options().timeoutMs() + 30_000L);
+    DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(lease.options().timeoutMs() + 30_000L);
     vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
       if (reply.succeeded() && reply.result().body().retryAfterMs() > 0) {
         scheduler.pause(lease.host(), reply.result().body().retryAfterMs());
@@ -203,7 +239,8 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void store(Lease lease, FetchOutcome outcome) {
-    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, Records.of(lease, outcome, settings.frontier().partitions())).onComplete(stored -> {
+    PageRecord record = Records.of(lease, outcome, settings.frontier().partitions());
+    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, record, LOCAL).onComplete(stored -> {
       leased.remove(lease.url().id());
       if (stored.failed()) {
         log.warn("Record for {} was not stored; its lease will expire and it will be fetched again",

@@ -50,16 +50,18 @@ final class Politeness {
     if (hold) {
       scheduler.hold(host);
     }
-    vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url()).onComplete(reply -> {
-      if (hold) {
-        long crawlDelay = reply.succeeded() ? reply.result().body().crawlDelayMs() : 0;
-        scheduler.release(host, Math.min(crawlDelay, maxCrawlDelayMs));
-        afterRelease.run();
-      }
-      if (reply.succeeded() && firstForJob && plan.sitemaps()) {
-        queueSitemaps(lease, reply.result().body().sitemaps());
-      }
-    });
+    vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url(), FrontierVerticle.LOCAL)
+        .map(io.vertx.core.eventbus.Message::body)
+        .onComplete(robots -> {
+          if (hold) {
+            long crawlDelay = robots.succeeded() ? robots.result().crawlDelayMs() : 0;
+            scheduler.release(host, Math.min(crawlDelay, maxCrawlDelayMs));
+            afterRelease.run();
+          }
+          if (robots.succeeded() && firstForJob && plan.sitemaps()) {
+            queueSitemaps(lease, robots.result().sitemaps());
+          }
+        });
   }
 
   private void queueSitemaps(Lease lease, List<String> sitemaps) {

@@ -1,4 +1,4 @@
 package dev.fetchbus.store;
 
 /** A URL leased to this node, to be fetched before its lease runs out. */
-public record ClaimedUrl(long id, long jobId, String url, String host, int depth, int attempts, String kind) {}
+public record ClaimedUrl(long id, long jobId, String url, String host, int partition, int depth, int attempts, String kind) {}

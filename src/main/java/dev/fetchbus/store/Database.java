@@ -1,7 +1,11 @@
 package dev.fetchbus.store;
 
 import dev.fetchbus.config.Settings;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -15,7 +19,20 @@ public final class Database {
   public static final String POOL_NAME = "fetchbus-pg";
   public static final String EXPORT_POOL_NAME = "fetchbus-pg-export";
 
+  private static final Map<Vertx, Future<Integer>> PREPARED = Collections.synchronizedMap(new WeakHashMap<>());
+
   private Database() {}
+
+  /**
+   * Brings the schema up to date, once per node however many verticles ask: any verticle can be
+   * deployed alone ({@code vertx run} style) and still find its tables. Returns the schema version.
+   */
+  public static Future<Integer> prepare(Vertx vertx, Settings settings) {
+    return PREPARED.computeIfAbsent(vertx, v -> {
+      Pool setup = privatePool(vertx, settings.pg().url(), 1);
+      return Migrations.migrate(vertx, setup).eventually(setup::close);
+    });
+  }
 
   public static Pool sharedPool(Vertx vertx, Settings settings) {
     return pool(vertx, settings.pg().url(), settings.pg().poolSize(), POOL_NAME);

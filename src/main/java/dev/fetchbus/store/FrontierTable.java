@@ -22,7 +22,7 @@ public final class FrontierTable {
       update frontier f
       set state = 'leased', due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = f.attempts + 1
       from c where f.id = c.id
-      returning f.id, f.job_id, f.url, f.host, f.depth, f.attempts, f.kind""";
+      returning f.id, f.job_id, f.url, f.host, f.partition, f.depth, f.attempts, f.kind""";
 
   private static final String ENQUEUE_CAPPED = """
       with job as (
@@ -97,7 +97,7 @@ public final class FrontierTable {
     return pool.preparedQuery(CLAIM).execute(Tuple.of(boxed, limit, leaseSeconds, nodeId)).map(rows -> {
       List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
-          r.getInteger(4), r.getInteger(5), r.getString(6))));
+          r.getInteger(4), r.getInteger(5), r.getInteger(6), r.getString(7))));
       return claimed;
     });
   }

@@ -39,19 +39,21 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.from(config());
+    Settings settings = Settings.load(config());
     config = settings.store();
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);
     pages = new PageTable(pool);
     LocalCodec.register(vertx, PageRecord.class);
-    consumer = vertx.eventBus().localConsumer(ADDRESS, this::accept);
-    return consumer.completion();
+    return Database.prepare(vertx, settings).compose(version -> {
+      consumer = vertx.eventBus().localConsumer(ADDRESS, this::accept);
+      return consumer.completion();
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister().compose(v -> flushAll());
+    return consumer == null ? Future.succeededFuture() : consumer.unregister().compose(v -> flushAll());
   }
 
   private void accept(Message<PageRecord> message) {

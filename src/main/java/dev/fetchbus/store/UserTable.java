@@ -60,6 +60,14 @@ public final class UserTable {
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
+  /** Creates the admin named {@code name} unless it exists; true when this call created it. */
+  public Future<Boolean> insertAdminIfAbsent(String name, byte[] keyHash) {
+    return pool.preparedQuery("insert into users (name, key_hash, role) values ($1, $2, 'admin') "
+            + "on conflict (name) do nothing returning id")
+        .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(keyHash)))
+        .map(rows -> rows.size() == 1);
+  }
+
   /** Creates the admin named {@code name}, or gives the existing one this key. */
   public Future<Void> upsertAdmin(String name, byte[] keyHash) {
     return pool.preparedQuery("insert into users (name, key_hash, role) values ($1, $2, 'admin') "

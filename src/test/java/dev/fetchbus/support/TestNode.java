@@ -1,7 +1,7 @@
 package dev.fetchbus.support;
 
 import dev.fetchbus.NodeVerticle;
-import dev.fetchbus.cli.NodeCommand;
+import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,7 +47,7 @@ public final class TestNode implements AutoCloseable {
         .put("frontier", new JsonObject().put("pollMs", 100));
     Settings settings = Settings.load(base.mergeIn(overlay, true), Map.of());
     // The CLI's Vert.x options, so a test node has the same metrics (Prometheus, JVM, HTTP, pools) as a real one
-    Vertx vertx = Vertx.builder().with(NodeCommand.vertxOptions()).build();
+    Vertx vertx = Vertx.builder().with(ClusterSetup.vertxOptions()).build();
     await(vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(settings.json())));
     return new TestNode(vertx, db, port);
   }

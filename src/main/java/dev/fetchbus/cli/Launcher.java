@@ -1,0 +1,45 @@
+package dev.fetchbus.cli;
+
+import dev.fetchbus.cluster.ClusterSetup;
+import dev.fetchbus.cluster.Members;
+import dev.fetchbus.config.Settings;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * {@code vertx run}-style deployment of any verticle by class name, on the Vert.x 5 application
+ * launcher: {@code Launcher dev.fetchbus.api.ApiVerticle -cluster -instances 4 -conf conf/x.json}.
+ * It adds what a fetchbus node needs to the launcher's Vert.x: Prometheus metrics, and for
+ * {@code -cluster} the Hazelcast setup of {@code conf/cluster.xml} with the {@code FETCHBUS_*}
+ * overrides. {@code scripts/vertx run ...} calls it.
+ */
+public final class Launcher implements VertxApplicationHooks {
+  private HazelcastClusterManager manager;
+
+  public static void main(String[] args) {
+    int exit = new VertxApplication(args, new Launcher()).launch();
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    Settings settings = Settings.load(new JsonObject());
+    options.setMetricsOptions(ClusterSetup.metricsOptions());
+    manager = ClusterSetup.clusterManager(settings);
+    return ClusterSetup.builder(options, settings, manager);
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    if (context.vertx().isClustered()) {
+      Members.remember(context.vertx(), manager);
+    }
+  }
+}
