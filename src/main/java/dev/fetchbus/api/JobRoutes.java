@@ -136,6 +136,9 @@ final class JobRoutes {
     parser.exceptionHandler(err -> done.tryFail(err instanceof IllegalStateException
         ? ApiError.tooLarge("A line is longer than " + MAX_LINE_BYTES + " bytes") : err));
     parser.handler(line -> {
+      if (done.future().isComplete()) {
+        return; // the upload was refused: nothing read after that becomes work
+      }
       batch.add(line.toString(StandardCharsets.UTF_8));
       if (batch.size() >= UrlIngest.BATCH) {
         parser.pause();
@@ -150,7 +153,9 @@ final class JobRoutes {
 
   /** An upload that broke part way must not leave a half job running: cancel it, then report. */
   private Future<Void> abandon(UrlIngest ingest, Throwable cause) {
-    return jobs.cancel(ingest.jobId()).transform(ignored -> Future.failedFuture(cause));
+    return jobs.cancel(ingest.jobId())
+        .onSuccess(cancelled -> vertx.eventBus().publish(FrontierVerticle.JOB_CANCELLED, ingest.jobId()))
+        .transform(ignored -> Future.failedFuture(cause));
   }
 
   private static String mediaType(HttpServerRequest request) {
