@@ -43,6 +43,11 @@ public final class ApiClient {
     this.key = key;
   }
 
+  /** A client for a node that runs elsewhere (for example a jar started as a child process). */
+  public static ApiClient of(int port, String key) {
+    return new ApiClient(port, key);
+  }
+
   public Response get(String path) {
     return send(request(path).GET());
   }
