@@ -25,8 +25,8 @@ public final class PageTable {
           as r(url_id, job_id, final_url, status, content_type, bytes, truncated, title, content_hash, links,
                redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message)),
       owned as (
-        select f.id from frontier f join rec on rec.url_id = f.id
-        where f.state = 'leased' and f.leased_by = $1
+        select f.id from frontier f
+        where f.id = any($2::bigint[]) and f.state = 'leased' and f.leased_by = $1
         for update of f),
       ins as (
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
