@@ -150,6 +150,10 @@ public record Settings(
     if (host.delayJitter < 0 || host.delayJitter > 10) {
       throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
     }
+    if (fetch.poolPerHost < job.maxHostConcurrency) {
+      org.slf4j.LoggerFactory.getLogger(Settings.class).warn("fetch.poolPerHost ({}) is below job.maxHostConcurrency ({}): "
+          + "jobs asking for more will be held back by the connection pool", fetch.poolPerHost, job.maxHostConcurrency);
+    }
     if (host.delayMs < 0 || fetch.maxRedirects < 0) {
       throw new IllegalArgumentException("host.delayMs and fetch.maxRedirects must not be negative");
     }

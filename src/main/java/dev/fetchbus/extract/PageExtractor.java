@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Reads what fetchbus records about a page: its content hash always, and for HTML its title,
@@ -28,6 +30,11 @@ public final class PageExtractor {
   private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*[\"']?([^\\s;\"']+)");
   private static final Pattern REFRESH_URL = Pattern.compile("(?i)^\\s*\\d*\\s*[;,]\\s*url\\s*=\\s*['\"]?([^'\"]+)");
   private static final int MAX_TITLE = 1000;
+  // selectors are parsed once: parsing them per page was a fifth of the node's CPU in a profile
+  private static final Evaluator ANCHORS = QueryParser.parse("a[href], area[href]");
+  private static final Evaluator FRAMES = QueryParser.parse("frame[src], iframe[src]");
+  private static final Evaluator META_REFRESH = QueryParser.parse("meta[http-equiv][content]");
+  private static final Evaluator CANONICAL = QueryParser.parse("link[rel=canonical][href]");
 
   /** What extraction found. {@code title}, {@code links} and {@code canonical} are null for non-HTML bodies. */
   public record Extracted(String contentHash, String title, Integer links, String canonical, List<String> outlinks) {}
@@ -44,7 +51,7 @@ public final class PageExtractor {
     if (title.length() > MAX_TITLE) {
       title = title.substring(0, MAX_TITLE);
     }
-    String canonical = normalized(doc.select("link[rel=canonical][href]").stream().findFirst()
+    String canonical = normalized(doc.select(CANONICAL).stream().findFirst()
         .map(link -> link.absUrl("href")).orElse(""));
     List<String> outlinks = List.copyOf(outlinks(doc, canonical));
     return new Extracted(hash, title.isEmpty() ? null : title, outlinks.size(), canonical, outlinks);
@@ -81,16 +88,16 @@ public final class PageExtractor {
 
   private static Set<String> outlinks(Document doc, String canonical) {
     Set<String> links = new LinkedHashSet<>();
-    for (Element a : doc.select("a[href], area[href]")) {
+    for (Element a : doc.select(ANCHORS)) {
       boolean sameDocument = a.attr("href").strip().startsWith("#");
       if (!sameDocument && !a.attr("rel").toLowerCase(Locale.ROOT).contains("nofollow")) {
         add(links, a.absUrl("href"));
       }
     }
-    for (Element frame : doc.select("frame[src], iframe[src]")) {
+    for (Element frame : doc.select(FRAMES)) {
       add(links, frame.absUrl("src"));
     }
-    for (Element meta : doc.select("meta[http-equiv][content]")) {
+    for (Element meta : doc.select(META_REFRESH)) {
       if (meta.attr("http-equiv").equalsIgnoreCase("refresh")) {
         Matcher m = REFRESH_URL.matcher(meta.attr("content"));
         if (m.find()) {

@@ -155,7 +155,9 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void claim() {
-    int buffered = scheduler.waiting() + scheduler.inFlight();
+    // every lease this node holds counts, records still waiting for the store included: a slow
+    // database thus slows claiming instead of letting the leased set grow
+    int buffered = leased.size();
     if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || ownership.owned().length == 0) {
       return;
     }
