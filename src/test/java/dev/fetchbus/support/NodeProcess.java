@@ -1,0 +1,163 @@
+package dev.fetchbus.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fetchbus node in a JVM of its own, started from the packaged jar (or through scripts/vertx), so
+ * tests can kill it with -9, freeze it with SIGSTOP and wake it with SIGCONT. Output goes to a log.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private final int httpPort;
+
+  private NodeProcess(String name, Process process, Path log, int httpPort) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+  }
+
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("fetchbus.jar", "target/fetchbus.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("The packaged jar is missing: run through `mvn verify`");
+    }
+    return jar;
+  }
+
+  /** {@code java -jar fetchbus.jar args...} with {@code env} added to this JVM's environment. */
+  public static NodeProcess jar(String name, Path logDir, int httpPort, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    return start(name, logDir, httpPort, env, command);
+  }
+
+  /** {@code scripts/vertx run <verticle> args...}, as an operator deploys one verticle. */
+  public static NodeProcess vertxRun(String name, Path logDir, int httpPort, Map<String, String> env, String verticle,
+      String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", "scripts/vertx", "run", verticle));
+    command.addAll(List.of(args));
+    return start(name, logDir, httpPort, env, command);
+  }
+
+  private static NodeProcess start(String name, Path logDir, int httpPort, Map<String, String> env, List<String> cmd) {
+    try {
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + ".log");
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      builder.environment().put("FETCHBUS_HTTP_PORT", String.valueOf(httpPort));
+      builder.environment().putIfAbsent("FETCHBUS_JAVA_OPTS", "-Xmx512m");
+      return new NodeProcess(name, builder.start(), log, httpPort);
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not start " + name, e);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public void kill() {
+    process.destroyForcibly();
+    waitFor(Duration.ofSeconds(30));
+  }
+
+  public void freeze() {
+    signal("STOP");
+  }
+
+  public void thaw() {
+    signal("CONT");
+  }
+
+  /** Waits until GET /ready answers 200, or fails with the log's tail. */
+  public void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ApiClient client = ApiClient.of(httpPort, null);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      try {
+        if (client.get("/ready").status() == 200) {
+          return;
+        }
+      } catch (IllegalStateException notYetListening) {
+        // keep waiting
+      }
+      ApiClient.sleep(250);
+    }
+    throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail());
+  }
+
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      thaw();
+      process.destroy();
+      if (!waitFor(Duration.ofSeconds(30))) {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  private boolean waitFor(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void signal(String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
