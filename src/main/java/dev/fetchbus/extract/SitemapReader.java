@@ -26,7 +26,7 @@ public final class SitemapReader {
     SiteMapParser parser = new SiteMapParser(false);
     AbstractSiteMap parsed;
     try {
-      parsed = parser.parseSiteMap(contentType == null ? "text/xml" : contentType, body, URI.create(url).toURL());
+      parsed = parser.parseSiteMap(typeOf(body, contentType), body, URI.create(url).toURL());
     } catch (UnknownFormatException | MalformedURLException e) {
       throw new IOException("not a sitemap: " + e.getMessage(), e);
     }
@@ -42,5 +42,16 @@ public final class SitemapReader {
       }
     }
     return new Entries(pages, sitemaps);
+  }
+
+  /**
+   * The type to parse as. A gzip body is gzip whatever the server called it: a {@code .xml.gz} sent
+   * with no Content-Type or as {@code text/xml} is common, and crawler-commons trusts the type given.
+   */
+  private static String typeOf(byte[] body, String contentType) {
+    if (body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+      return "application/gzip";
+    }
+    return contentType == null ? "text/xml" : contentType;
   }
 }
