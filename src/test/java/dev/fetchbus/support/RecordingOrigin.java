@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An origin for politeness tests that records every request it gets (path and arrival time) and
- * measures its own concurrency. Its robots.txt status and body are settable. {@code /page/N}
+ * measures its own concurrency. Its robots.txt status, body and delay are settable. {@code /page/N}
  * answers after {@code pageDelayMs}; the first request under {@code /busy/} gets 429 with
  * {@code Retry-After}, later ones a page.
  */
@@ -27,6 +27,7 @@ public final class RecordingOrigin implements AutoCloseable {
   private volatile int robotsStatus = 404;
   private volatile String robotsBody = "";
   private volatile long pageDelayMs;
+  private volatile long robotsDelayMs;
   private volatile int retryAfterSeconds = 2;
 
   public RecordingOrigin() {
@@ -36,6 +37,12 @@ public final class RecordingOrigin implements AutoCloseable {
   public RecordingOrigin robots(int status, String body) {
     this.robotsStatus = status;
     this.robotsBody = body;
+    return this;
+  }
+
+  /** Answers robots.txt only after {@code ms}, so that requests made meanwhile overlap its load. */
+  public RecordingOrigin robotsDelayMs(long ms) {
+    this.robotsDelayMs = ms;
     return this;
   }
 
@@ -73,7 +80,14 @@ public final class RecordingOrigin implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     hits.add(new Hit(req.path(), System.currentTimeMillis()));
     if (req.path().equals("/robots.txt")) {
-      req.response().setStatusCode(robotsStatus).putHeader("Content-Type", "text/plain").end(robotsBody);
+      int status = robotsStatus;
+      String body = robotsBody;
+      Runnable answer = () -> req.response().setStatusCode(status).putHeader("Content-Type", "text/plain").end(body);
+      if (robotsDelayMs > 0) {
+        vertx.setTimer(robotsDelayMs, id -> answer.run());
+      } else {
+        answer.run();
+      }
       return;
     }
     if (req.path().startsWith("/busy/") && busySent.compareAndSet(false, true)) {
