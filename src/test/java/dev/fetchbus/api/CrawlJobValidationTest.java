@@ -74,7 +74,9 @@ class CrawlJobValidationTest {
             new JsonObject().put("maxDurationSeconds", 10_000_000_000L)), "limits.maxDurationSeconds"),
         new Bad("sitemaps a string", crawl().put("sitemaps", "yes"), "sitemaps"),
         new Bad("sitemaps a number", crawl().put("sitemaps", 1), "sitemaps"),
-        new Bad("options not an object", crawl().put("options", "fast"), "options"));
+        new Bad("options not an object", crawl().put("options", "fast"), "options"),
+        new Bad("an out-of-range option", crawl().put("options", new JsonObject().put("hostConcurrency", 0)),
+            "hostConcurrency"));
   }
 
   @Test
