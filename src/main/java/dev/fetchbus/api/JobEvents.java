@@ -48,6 +48,9 @@ final class JobEvents {
         .compose(found -> jobs.withUrlStates(found.orElseThrow()))
         .compose(job -> jobs.currentDepth(jobId).map(depth -> progress(job, depth)))
         .onSuccess(progress -> {
+          if (response.closed()) {
+            return; // the client left while the counts were read
+          }
           boolean last = FINAL.contains(progress.getString("state"));
           response.write("event: " + (last ? "end" : "progress") + "\ndata: " + progress.encode() + "\n\n");
           if (last) {
