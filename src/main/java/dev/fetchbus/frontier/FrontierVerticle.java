@@ -252,6 +252,7 @@ public final class FrontierVerticle extends VerticleBase {
       } else {
         metrics.leaseLost();
       }
+      claim(); // a stored record frees a lease: room to claim more
     });
   }
 

@@ -63,16 +63,22 @@ public final class UserTable {
   /** Creates the admin named {@code name} unless it exists; true when this call created it. */
   public Future<Boolean> insertAdminIfAbsent(String name, byte[] keyHash) {
     return pool.preparedQuery("insert into users (name, key_hash, role) values ($1, $2, 'admin') "
-            + "on conflict (name) do nothing returning id")
+            + "on conflict do nothing returning id")
         .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(keyHash)))
         .map(rows -> rows.size() == 1);
   }
 
-  /** Creates the admin named {@code name}, or gives the existing one this key. */
+  /**
+   * Creates the admin named {@code name}, or gives the existing one this key. Safe when several API
+   * instances or nodes run it at once: the insert skips any conflict, the update is idempotent.
+   */
   public Future<Void> upsertAdmin(String name, byte[] keyHash) {
-    return pool.preparedQuery("insert into users (name, key_hash, role) values ($1, $2, 'admin') "
-            + "on conflict (name) do update set key_hash = excluded.key_hash, role = 'admin'")
-        .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(keyHash)))
+    io.vertx.core.buffer.Buffer hash = io.vertx.core.buffer.Buffer.buffer(keyHash);
+    return pool.preparedQuery("insert into users (name, key_hash, role) values ($1, $2, 'admin') on conflict do nothing")
+        .execute(Tuple.of(name, hash))
+        .compose(inserted -> pool.preparedQuery("update users set key_hash = $2, role = 'admin' "
+                + "where name = $1 and (key_hash <> $2 or role <> 'admin')")
+            .execute(Tuple.of(name, hash)))
         .mapEmpty();
   }
 
