@@ -19,7 +19,7 @@ import java.time.OffsetDateTime;
 final class ResultExport {
   private static final int FETCH_ROWS = 500;
   static final String CSV_HEADER = "cursor,url,finalUrl,status,contentType,bytes,truncated,title,contentHash,links,"
-      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind\n";
+      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind,notModified\n";
 
   private final PageTable pages;
   private final JobRoutes jobRoutes;
@@ -99,7 +99,8 @@ final class ResultExport {
             : new JsonObject().put("code", errorCode).put("message", row.getString("error_message")))
         .put("depth", row.getInteger("depth"))
         .put("discoveredFrom", row.getString("discovered_from"))
-        .put("kind", row.getString("kind"));
+        .put("kind", row.getString("kind"))
+        .put("notModified", row.getBoolean("not_modified"));
   }
 
   private static Buffer csvLine(Row row) {
@@ -109,7 +110,7 @@ final class ResultExport {
         row.getString("content_hash"), row.getInteger("links"), instant(row.getOffsetDateTime("fetched_at")),
         row.getInteger("elapsed_ms"), row.getInteger("redirects"), row.getInteger("attempts"),
         row.getString("error_code"), row.getString("error_message"), row.getInteger("depth"),
-        row.getString("discovered_from"), row.getString("kind")};
+        row.getString("discovered_from"), row.getString("kind"), row.getBoolean("not_modified")};
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
         line.append(',');

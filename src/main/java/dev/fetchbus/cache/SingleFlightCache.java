@@ -45,22 +45,29 @@ public final class SingleFlightCache<K, V> implements Shareable {
     this.coalesced = counter(registry, name, "coalesced");
   }
 
+  /** How a lookup was served. */
+  public enum Result { HIT, MISS, COALESCED }
+
+  /** A value and how it was found. */
+  public record Lookup<V>(V value, Result result) {}
+
   /** The cached value, or the result of {@code loader} (run once however many callers wait for it). */
   public Future<V> get(K key, Function<K, Future<V>> loader) {
+    return lookup(key, loader).map(Lookup::value);
+  }
+
+  /** Like {@link #get}, saying whether the value was cached, loaded by this call, or waited for. */
+  public Future<Lookup<V>> lookup(K key, Function<K, Future<V>> loader) {
     Context caller = Vertx.currentContext();
     boolean[] loadedHere = {false};
     CompletableFuture<V> value = cache.get(key, (k, executor) -> {
       loadedHere[0] = true;
       return loader.apply(k).toCompletionStage().toCompletableFuture();
     });
-    if (loadedHere[0]) {
-      misses.increment();
-    } else if (value.isDone()) {
-      hits.increment();
-    } else {
-      coalesced.increment();
-    }
-    return caller == null ? Future.fromCompletionStage(value) : Future.fromCompletionStage(value, caller);
+    Result result = loadedHere[0] ? Result.MISS : value.isDone() ? Result.HIT : Result.COALESCED;
+    (result == Result.MISS ? misses : result == Result.HIT ? hits : coalesced).increment();
+    Future<V> bridged = caller == null ? Future.fromCompletionStage(value) : Future.fromCompletionStage(value, caller);
+    return bridged.map(v -> new Lookup<>(v, result));
   }
 
   public void invalidate(K key) {

@@ -21,6 +21,7 @@ public record Settings(
     Fetch fetch,
     Host host,
     Robots robots,
+    Dns dns,
     int sitemapMaxBytes,
     JobLimits job,
     Frontier frontier,
@@ -49,6 +50,8 @@ public record Settings(
       String userAgent) {}
 
   public record Host(int maxConcurrency, int delayMs, double delayJitter) {}
+
+  public record Dns(int ttlSeconds, int cacheSize) {}
 
   public record Robots(
       String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {}
@@ -109,6 +112,7 @@ public record Settings(
         new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs"), ho.getDouble("delayJitter")),
         new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
             r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
+        new Dns(c.getJsonObject("dns").getInteger("ttlSeconds"), c.getJsonObject("dns").getInteger("cacheSize")),
         c.getJsonObject("sitemap").getInteger("maxBytes"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
@@ -147,6 +151,8 @@ public record Settings(
     positive("robots.maxBytes", robots.maxBytes);
     positive("robots.cacheSize", robots.cacheSize);
     positive("sitemap.maxBytes", sitemapMaxBytes);
+    positive("dns.ttlSeconds", dns.ttlSeconds);
+    positive("dns.cacheSize", dns.cacheSize);
     if (host.delayJitter < 0 || host.delayJitter > 10) {
       throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
     }

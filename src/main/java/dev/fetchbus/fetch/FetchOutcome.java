@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one fetch produced: a response (any status), or a failure of one taxonomy type. A non-2xx
  * response carries both its status and the {@code http_status} error. {@code discovered} holds the
- * in-scope links of a crawl job's page, or the entries of a sitemap.
+ * in-scope links of a crawl job's page, or the entries of a sitemap. {@code notModified} marks a 304
+ * answer to a conditional request: the page is unchanged and {@code contentHash} is the stored one.
  */
 public record FetchOutcome(
     String finalUrl,
@@ -24,6 +25,7 @@ public record FetchOutcome(
     FetchError error,
     String errorMessage,
     long retryAfterMs,
+    boolean notModified,
     List<Discovered> discovered) {
 
   public boolean failed() {
@@ -44,6 +46,6 @@ public record FetchOutcome(
   public static FetchOutcome failure(String url, FetchFailure failure, long startedMs) {
     long now = System.currentTimeMillis();
     return new FetchOutcome(url, null, null, 0, false, null, null, null, 0, null, null, now,
-        (int) (now - startedMs), failure.type(), failure.getMessage(), 0, List.of());
+        (int) (now - startedMs), failure.type(), failure.getMessage(), 0, false, List.of());
   }
 }

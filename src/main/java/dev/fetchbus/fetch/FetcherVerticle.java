@@ -29,7 +29,8 @@ public final class FetcherVerticle extends VerticleBase {
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, Robots.class);
     HttpFetcher fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
-        new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx), settings.fetch());
+        new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
+        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()), settings.fetch());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings);
     metrics = new FetchMetrics(Meters.registry());
     MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);

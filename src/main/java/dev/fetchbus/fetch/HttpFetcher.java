@@ -2,6 +2,7 @@ package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.extract.UrlNormalizer;
+import dev.fetchbus.store.Validators;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,23 +41,30 @@ public final class HttpFetcher {
 
   /** The response to {@code url}, or a {@link FetchFailure} of one taxonomy type. */
   public Future<Download> download(String url, int timeoutMs, int maxBytes) {
-    return new Run(url, timeoutMs, maxBytes).start();
+    return download(url, timeoutMs, maxBytes, null);
+  }
+
+  /** A conditional download: with validators, an unchanged page answers 304 and no body. */
+  public Future<Download> download(String url, int timeoutMs, int maxBytes, Validators validators) {
+    return new Run(url, timeoutMs, maxBytes, validators).start();
   }
 
   private final class Run {
     private final String url;
     private final int timeoutMs;
     private final int maxBytes;
+    private final Validators validators;
     private final long startedMs = System.currentTimeMillis();
     private final Promise<Download> result = Promise.promise();
     private final Set<String> visited = new HashSet<>();
     private HttpClientRequest current;
     private int redirects;
 
-    Run(String url, int timeoutMs, int maxBytes) {
+    Run(String url, int timeoutMs, int maxBytes, Validators validators) {
       this.url = url;
       this.timeoutMs = timeoutMs;
       this.maxBytes = maxBytes;
+      this.validators = validators;
     }
 
     Future<Download> start() {
@@ -83,7 +91,8 @@ public final class HttpFetcher {
       String host = uri.getHost();
       String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       return resolver.resolve(bareHost)
-          .compose(addresses -> client.request(requestOptions(uri, host, port, ssl, guard.choose(bareHost, addresses))))
+          .compose(addresses -> client.request(conditional(requestOptions(uri, host, port, ssl,
+              guard.choose(bareHost, addresses)))))
           .compose(request -> {
             current = request;
             return request.send();
@@ -105,6 +114,20 @@ public final class HttpFetcher {
           .setIdleTimeout(config.idleTimeoutMs())
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
+    }
+
+    /** Validators belong to the URL asked for: only its first hop is conditional. */
+    private RequestOptions conditional(RequestOptions options) {
+      if (validators == null || redirects > 0) {
+        return options;
+      }
+      if (validators.etag() != null) {
+        options.putHeader(HttpHeaders.IF_NONE_MATCH, validators.etag());
+      }
+      if (validators.lastModified() != null) {
+        options.putHeader(HttpHeaders.IF_MODIFIED_SINCE, validators.lastModified());
+      }
+      return options;
     }
 
     private boolean isRedirect(HttpClientResponse response) {

@@ -1,12 +1,12 @@
 package dev.fetchbus.fetch;
 
 import crawlercommons.robots.SimpleRobotRulesParser;
+import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
 import dev.fetchbus.extract.UrlNormalizer;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,6 @@ import java.util.List;
  * the real error instead of a misleading {@code robots}.
  */
 public final class RobotsCache {
-  private static final String MAP = "fetchbus.robots";
   private final Vertx vertx;
   private final Settings.Robots config;
   private final SingleFlightCache<String, Robots> cache;
@@ -37,12 +36,8 @@ public final class RobotsCache {
 
   /** The node's one robots cache. */
   public static RobotsCache shared(Vertx vertx, Settings.Robots config) {
-    LocalMap<String, SingleFlightHolder> map = vertx.sharedData().getLocalMap(MAP);
-    return map.computeIfAbsent("cache", k -> new SingleFlightHolder(new RobotsCache(vertx, config))).cache();
+    return NodeShared.get(vertx, "robots", () -> new RobotsCache(vertx, config));
   }
-
-  /** Holds the cache in a local map, which takes only {@code Shareable} values. */
-  private record SingleFlightHolder(RobotsCache cache) implements io.vertx.core.shareddata.Shareable {}
 
   /** The rules for the origin of {@code url}, loading them through {@code fetcher} on a miss. */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {

@@ -42,8 +42,11 @@ final class TaskRunner {
 
   private Future<FetchOutcome> page(FetchTask task) {
     return allowedByRobots(task)
-        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes()))
+        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(), task.validators()))
         .compose(download -> {
+          if (download.status() == 304 && task.validators() != null) {
+            return Future.succeededFuture(notModified(task, download));
+          }
           byte[] body = download.body().getBytes();
           String type = download.header(HttpHeaders.CONTENT_TYPE);
           return vertx.executeBlocking(() -> {
@@ -87,6 +90,14 @@ final class TaskRunner {
     });
   }
 
+  /** The page is as it was when its validators were stored: recorded with the stored content hash. */
+  private static FetchOutcome notModified(FetchTask task, Download d) {
+    long now = System.currentTimeMillis();
+    return new FetchOutcome(d.url(), d.status(), d.header(HttpHeaders.CONTENT_TYPE), 0, false, null,
+        task.validators().contentHash(), null, d.redirects(), task.validators().etag(), task.validators().lastModified(),
+        now, (int) (now - d.startedMs()), null, null, 0, true, List.of());
+  }
+
   /** Normalised links, those in scope (all of them with no scope), as discoveries of one kind. */
   private static List<Discovered> inScope(Scope scope, List<String> urls, String kind) {
     if (scope == null && FetchTask.PAGE.equals(kind)) {
@@ -115,6 +126,6 @@ final class TaskRunner {
     return new FetchOutcome(d.url(), d.status(), d.header(HttpHeaders.CONTENT_TYPE), d.body().length(), d.truncated(),
         page == null ? null : page.title(), page == null ? null : page.contentHash(), page == null ? null : page.links(),
         d.redirects(), d.header(HttpHeaders.ETAG), d.header(HttpHeaders.LAST_MODIFIED), now, (int) (now - d.startedMs()),
-        error, message, RetryAfter.millis(d.header("Retry-After"), now), found);
+        error, message, RetryAfter.millis(d.header("Retry-After"), now), false, found);
   }
 }

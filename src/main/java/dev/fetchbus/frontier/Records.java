@@ -20,7 +20,7 @@ final class Records {
     return new PageRecord(url.id(), url.jobId(), o.finalUrl(), o.status(), o.contentType(), o.bytes(), o.truncated(),
         o.title(), o.contentHash(), o.links(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(),
         o.elapsedMs(), url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()),
-        discovered(lease, o, partitions));
+        o.notModified(), discovered(lease, o, partitions));
   }
 
   /**

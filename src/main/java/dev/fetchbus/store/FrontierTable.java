@@ -14,15 +14,17 @@ import java.util.List;
 public final class FrontierTable {
   private static final String CLAIM = """
       with c as (
-        select id from frontier
+        select id, url_hash from frontier
         where state in ('queued', 'leased') and due_at <= now() and partition = any($1)
         order by due_at
         limit $2
         for update skip locked)
       update frontier f
       set state = 'leased', due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = f.attempts + 1
-      from c where f.id = c.id
-      returning f.id, f.job_id, f.url, f.host, f.partition, f.depth, f.attempts, f.kind""";
+      from c left join validators v on v.url_hash = c.url_hash
+      where f.id = c.id
+      returning f.id, f.job_id, f.url, f.host, f.partition, f.depth, f.attempts, f.kind,
+                v.etag, v.last_modified, v.content_hash""";
 
   private static final String ENQUEUE_CAPPED = """
       with job as (
@@ -97,7 +99,8 @@ public final class FrontierTable {
     return pool.preparedQuery(CLAIM).execute(Tuple.of(boxed, limit, leaseSeconds, nodeId)).map(rows -> {
       List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
-          r.getInteger(4), r.getInteger(5), r.getInteger(6), r.getString(7))));
+          r.getInteger(4), r.getInteger(5), r.getInteger(6), r.getString(7),
+          Validators.of(r.getString(8), r.getString(9), r.getString(10)))));
       return claimed;
     });
   }

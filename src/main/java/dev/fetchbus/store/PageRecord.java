@@ -24,4 +24,5 @@ public record PageRecord(
     int attempts,
     String errorCode,
     String errorMessage,
+    boolean notModified,
     java.util.List<NewUrl> discovered) {}

@@ -21,23 +21,34 @@ public final class PageTable {
       with rec as (
         select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::bigint[],
                              $8::bool[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[],
-                             $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[])
+                             $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[], $20::bool[])
           as r(url_id, job_id, final_url, status, content_type, bytes, truncated, title, content_hash, links,
-               redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message)),
+               redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message,
+               not_modified)),
       owned as (
-        select f.id from frontier f
+        select f.id, f.url_hash from frontier f
         where f.id = any($2::bigint[]) and f.state = 'leased' and f.leased_by = $1
         for update of f),
       ins as (
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
                            links, redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code,
-                           error_message)
+                           error_message, not_modified)
         select rec.job_id, rec.url_id, rec.final_url, rec.status, rec.content_type, rec.bytes, rec.truncated,
                rec.title, rec.content_hash, rec.links, rec.redirects, rec.etag, rec.last_modified,
-               to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message
+               to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message,
+               rec.not_modified
         from rec join owned on owned.id = rec.url_id
         on conflict do nothing
-        returning url_id, error_code)
+        returning url_id, error_code),
+      remembered as (
+        insert into validators (url_hash, etag, last_modified, content_hash)
+        select distinct on (owned.url_hash) owned.url_hash, rec.etag, rec.last_modified, rec.content_hash
+        from rec join owned on owned.id = rec.url_id join ins on ins.url_id = rec.url_id
+        where rec.error_code is null and (rec.etag is not null or rec.last_modified is not null)
+        on conflict (url_hash) do update
+          set etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
+              updated_at = now()
+        returning 1)
       update frontier f
       set state = case when ins.error_code is null then 'done' else 'failed' end, leased_by = null
       from ins where f.id = ins.url_id
@@ -47,7 +58,7 @@ public final class PageTable {
   public static final String EXPORT = """
       select p.url_id, f.url, p.final_url, p.status, p.content_type, p.bytes, p.truncated, p.title, p.content_hash,
              p.fetched_at, p.elapsed_ms, p.redirects, p.error_code, p.error_message, p.links, f.depth, p.attempts,
-             p.etag, p.last_modified, f.kind, parent.url as discovered_from
+             p.etag, p.last_modified, f.kind, parent.url as discovered_from, p.not_modified
       from pages p join frontier f on f.id = p.url_id
       left join frontier parent on parent.id = f.discovered_from
       where p.job_id = $1 and p.url_id > $2
@@ -80,7 +91,8 @@ public final class PageTable {
         column(records, PageRecord::elapsedMs, Integer[]::new),
         column(records, PageRecord::attempts, Integer[]::new),
         column(records, PageRecord::errorCode, String[]::new),
-        column(records, PageRecord::errorMessage, String[]::new)}))
+        column(records, PageRecord::errorMessage, String[]::new),
+        column(records, PageRecord::notModified, Boolean[]::new)}))
         .map(rows -> {
           java.util.Set<Long> committed = new java.util.HashSet<>(rows.size() * 2);
           rows.forEach(row -> committed.add(row.getLong(0)));
