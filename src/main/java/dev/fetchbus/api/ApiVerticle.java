@@ -69,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     router.delete("/v1/jobs/:id").respond(jobs::cancel);
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);
+    router.get("/v1/fetch").respond(new FetchRoute(vertx, settings)::fetch);
     router.route("/v1/users").handler(Auth::requireAdmin);
     router.post("/v1/users").handler(users::create);
     router.get("/v1/users").respond(users::list);

@@ -22,6 +22,7 @@ public record Settings(
     Host host,
     Robots robots,
     Dns dns,
+    FetchCache fetchCache,
     int sitemapMaxBytes,
     JobLimits job,
     Frontier frontier,
@@ -52,6 +53,9 @@ public record Settings(
   public record Host(int maxConcurrency, int delayMs, double delayJitter) {}
 
   public record Dns(int ttlSeconds, int cacheSize) {}
+
+  /** GET /v1/fetch's cache of outcomes, on the node owning each URL's host. */
+  public record FetchCache(int ttlSeconds, int size) {}
 
   public record Robots(
       String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {}
@@ -113,6 +117,7 @@ public record Settings(
         new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
             r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
         new Dns(c.getJsonObject("dns").getInteger("ttlSeconds"), c.getJsonObject("dns").getInteger("cacheSize")),
+        new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), c.getJsonObject("fetchCache").getInteger("size")),
         c.getJsonObject("sitemap").getInteger("maxBytes"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
@@ -153,6 +158,8 @@ public record Settings(
     positive("sitemap.maxBytes", sitemapMaxBytes);
     positive("dns.ttlSeconds", dns.ttlSeconds);
     positive("dns.cacheSize", dns.cacheSize);
+    positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
+    positive("fetchCache.size", fetchCache.size);
     if (host.delayJitter < 0 || host.delayJitter > 10) {
       throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
     }

@@ -20,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,6 +86,8 @@ public final class FrontierVerticle extends VerticleBase {
     LocalCodec.register(vertx, dev.fetchbus.fetch.Robots.class);
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
+    SyncFetches sync = new SyncFetches(settings, this::fetchNow);
+    consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
     return Database.prepare(vertx, settings)
         .compose(version -> members.registerFetchNode())
         .compose(v -> ownership.refresh())
@@ -104,12 +107,26 @@ public final class FrontierVerticle extends VerticleBase {
     return owned != null ? owned : vertx.sharedData().getLocalMap(Ownership.STATE_MAP).isEmpty() ? null : -1;
   }
 
+  /**
+   * Where {@code GET /v1/fetch} reaches the frontier of node {@code nodeId}: one address per node, so
+   * the API picks the node owning the URL's host (and no clustered send ever chooses among nodes).
+   */
+  public static String syncAddress(String nodeId) {
+    return "fetchbus.node." + nodeId + ".fetch";
+  }
+
+  private void fetchNow(Lease lease) {
+    politeness.admit(lease);
+    scheduler.add(lease);
+    pump();
+  }
+
   /** Work waiting for partitions this node no longer owns goes back to the table, for their new owner. */
   private void partitionsMoved(int[] lost, int[] owned) {
     if (lost.length > 0) {
       java.util.Set<Integer> gone = java.util.Arrays.stream(lost).boxed().collect(java.util.stream.Collectors.toSet());
-      List<Long> ids = scheduler.removeWaiting(lease -> gone.contains(lease.url().partition())).stream()
-          .map(l -> l.url().id()).toList();
+      List<Long> ids = scheduler.removeWaiting(lease -> !lease.isSynchronous() && gone.contains(lease.url().partition()))
+          .stream().map(l -> l.url().id()).toList();
       ids.forEach(leased::remove);
       if (!ids.isEmpty()) {
         frontier.release(ids, nodeId).onFailure(err -> log.warn("Could not give back {} leases", ids.size(), err));
@@ -122,7 +139,9 @@ public final class FrontierVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    List<Long> unstarted = scheduler.removeWaiting(lease -> true).stream().map(l -> l.url().id()).toList();
+    List<Lease> waiting = scheduler.removeWaiting(lease -> true);
+    waiting.stream().filter(Lease::isSynchronous).forEach(l -> l.answer().tryFail("the node is stopping"));
+    List<Long> unstarted = waiting.stream().filter(l -> !l.isSynchronous()).map(l -> l.url().id()).toList();
     unstarted.forEach(leased::remove);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> Members.of(vertx).unregisterFetchNode().recover(err -> Future.succeededFuture()))
@@ -216,7 +235,9 @@ public final class FrontierVerticle extends VerticleBase {
         scheduler.pause(lease.host(), reply.result().body().retryAfterMs());
       }
       scheduler.finished(lease);
-      if (reply.succeeded()) {
+      if (lease.isSynchronous()) {
+        lease.answer().handle(reply.map(io.vertx.core.eventbus.Message::body));
+      } else if (reply.succeeded()) {
         settle(lease, reply.result().body());
       } else {
         log.warn("No answer from a fetcher for {}; it will be tried again", url.url(), reply.cause());

@@ -147,6 +147,20 @@ class ClusterIT {
     assertThat(sumOf(apiOnly, PAGES)).as("pages fetched by the API-only node").isZero();
   }
 
+  @Test
+  @Order(5)
+  @DisplayName("GET /v1/fetch reaches the node owning the host from any API node: the second ask is a cache hit")
+  void synchronousFetchIsRoutedToTheOwner() {
+    for (int n = 400_000; n < 400_010; n++) {
+      String path = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(n), java.nio.charset.StandardCharsets.UTF_8);
+      JsonObject first = ApiClient.of(httpPorts[3], KEY).get(path).json();
+      JsonObject second = api().get(path).json();
+      assertThat(first.getString("cache")).as("first ask for %s", origin.url(n)).isEqualTo("miss");
+      assertThat(second.getString("cache")).as("second ask, through another node").isEqualTo("hit");
+      assertThat(second.getString("contentHash")).isEqualTo(first.getString("contentHash"));
+    }
+  }
+
   private static NodeProcess startNode(int i, String roles) {
     Map<String, String> env = env(i);
     env.put("FETCHBUS_NODE_ROLES", roles);

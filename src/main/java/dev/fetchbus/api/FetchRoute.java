@@ -1,0 +1,62 @@
+package dev.fetchbus.api;
+
+import dev.fetchbus.cluster.Members;
+import dev.fetchbus.cluster.PartitionOwnership;
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.extract.UrlNormalizer;
+import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.frontier.Partitions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v1/fetch?url=...&maxAge=seconds}: one page, now, through the cache of the node that
+ * owns the URL's host (routed over the event bus to that node's own address), so politeness and the
+ * single-flight cache hold cluster-wide. The answer is the record plus {@code cache}: hit, miss,
+ * coalesced or revalidated, and {@code ageSeconds}.
+ */
+final class FetchRoute {
+  private final Vertx vertx;
+  private final Settings settings;
+  private final Members members;
+
+  FetchRoute(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.members = Members.of(vertx);
+  }
+
+  Future<JsonObject> fetch(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("url");
+    if (raw == null || !(UrlNormalizer.normalize(raw) instanceof UrlNormalizer.Accepted url)) {
+      return Future.failedFuture(ApiError.invalid("'url' must be an absolute http(s) URL"));
+    }
+    JsonObject request = new JsonObject().put("url", url.url());
+    String maxAge = ctx.queryParams().get("maxAge");
+    if (maxAge != null) {
+      if (!maxAge.matches("\\d{1,9}")) {
+        return Future.failedFuture(ApiError.invalid("'maxAge' must be a whole number of seconds"));
+      }
+      request.put("maxAgeSeconds", Long.parseLong(maxAge));
+    }
+    int partition = Partitions.of(url.host(), settings.frontier().partitions());
+    long timeout = settings.fetch().timeoutMs() + settings.robots().timeoutMs() + 10_000L;
+    return members.fetchNodes().compose(nodes -> {
+      if (nodes.isEmpty()) {
+        return Future.failedFuture(new ApiError(503, "unavailable", "No fetch node is running"));
+      }
+      String owner = PartitionOwnership.owner(partition, nodes);
+      return vertx.eventBus().<JsonObject>request(FrontierVerticle.syncAddress(owner), request,
+              new DeliveryOptions().setSendTimeout(timeout))
+          .map(Message::body)
+          .map(record -> record.put("url", url.url()))
+          .recover(err -> Future.failedFuture(err instanceof ReplyException
+              ? new ApiError(502, "upstream", "The fetch did not complete: " + err.getMessage()) : err));
+    });
+  }
+}

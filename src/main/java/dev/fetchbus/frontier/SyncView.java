@@ -1,0 +1,27 @@
+package dev.fetchbus.frontier;
+
+import dev.fetchbus.fetch.FetchOutcome;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The JSON a synchronous fetch answers with: the fields of a job's result record. */
+final class SyncView {
+  private SyncView() {}
+
+  static JsonObject of(FetchOutcome o) {
+    return new JsonObject()
+        .put("finalUrl", o.finalUrl())
+        .put("status", o.status())
+        .put("contentType", o.contentType())
+        .put("bytes", o.bytes())
+        .put("truncated", o.truncated())
+        .put("title", o.title())
+        .put("contentHash", o.contentHash())
+        .put("links", o.links())
+        .put("fetchedAt", Instant.ofEpochMilli(o.fetchedAtMs()).toString())
+        .put("elapsedMs", o.elapsedMs())
+        .put("redirects", o.redirects())
+        .put("notModified", o.notModified())
+        .put("error", o.failed() ? new JsonObject().put("code", o.error().code()).put("message", o.errorMessage()) : null);
+  }
+}
