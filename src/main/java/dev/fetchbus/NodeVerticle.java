@@ -1,11 +1,12 @@
 package dev.fetchbus;
 
 import dev.fetchbus.api.ApiVerticle;
-import dev.fetchbus.api.NodeState;
+import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.metrics.MetricsVerticle;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.EmbeddedDatabase;
 import dev.fetchbus.store.StoreVerticle;
@@ -30,7 +31,7 @@ public final class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    NodeState.markStarting(vertx);
+    NodeStatus.markStarting(vertx);
     Settings configured = Settings.load(config());
     return database(configured)
         .map(url -> configured.json().copy().put("pg", configured.json().getJsonObject("pg").copy().put("url", url)))
@@ -70,9 +71,11 @@ public final class NodeVerticle extends VerticleBase {
     }
     if (settings.hasRole("api")) {
       chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective));
+    } else {
+      chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, effective));
     }
     return chain.onSuccess(v -> {
-      NodeState.markDeployed(vertx);
+      NodeStatus.markDeployed(vertx);
       log.info("fetchbus node is up{}: roles {}, HTTP on port {}, {} fetchers, {} API instances",
           vertx.isClustered() ? " and clustered" : "", settings.roles(), settings.http().port(),
           settings.hasRole("fetch") ? settings.fetch().instances() : 0,

@@ -1,8 +1,7 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cluster.Members;
 import dev.fetchbus.config.Settings;
-import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.metrics.OpsRoutes;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
@@ -12,10 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +55,7 @@ public final class ApiVerticle extends VerticleBase {
     UserRoutes users = new UserRoutes(userTable);
 
     Router router = Router.router(vertx);
-    router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
-    router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    OpsRoutes.mount(router, vertx, pool);
 
     router.route("/v1/*").handler(auth::authenticate);
     router.post("/v1/jobs").handler(jobs::create);
@@ -78,24 +72,5 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);
     return router;
-  }
-
-  /** Ready: the database answers, every verticle is deployed, and a fetch node knows its partitions. */
-  private void ready(RoutingContext ctx) {
-    boolean deployed = NodeState.deployed(vertx);
-    Integer owned = FrontierVerticle.ownedPartitions(vertx);
-    boolean partitions = owned == null || owned >= 0;
-    pool.query("select 1").execute()
-        .map(ok -> true)
-        .otherwise(false)
-        .onSuccess(database -> {
-          boolean ready = database && deployed && partitions;
-          ctx.response()
-              .setStatusCode(ready ? 200 : 503)
-              .putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", ready ? "ready" : "not_ready").put("database", database)
-                  .put("deployed", deployed).put("clustered", vertx.isClustered())
-                  .put("clusterNodes", Members.of(vertx).clusterSize()).put("ownedPartitions", owned).encode());
-        });
   }
 }

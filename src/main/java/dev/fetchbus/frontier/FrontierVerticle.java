@@ -2,6 +2,7 @@ package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.cluster.Members;
+import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetchOutcome;
@@ -77,7 +78,7 @@ public final class FrontierVerticle extends VerticleBase {
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
     Members members = Members.of(vertx);
-    vertx.sharedData().getLocalMap(Ownership.STATE_MAP).put("frontier", 1);
+    NodeStatus.frontierStarting(vertx);
     ownership = new Ownership(vertx, members, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
     LocalCodec.register(vertx, FetchTask.class);
@@ -96,15 +97,6 @@ public final class FrontierVerticle extends VerticleBase {
           startTimers();
           claim();
         });
-  }
-
-  /**
-   * Readiness of this node's frontier: null when the node runs no frontier, else how many host
-   * partitions it owns once it has worked that out (-1 until then).
-   */
-  public static Integer ownedPartitions(Vertx vertx) {
-    Integer owned = Ownership.ownedPartitions(vertx);
-    return owned != null ? owned : vertx.sharedData().getLocalMap(Ownership.STATE_MAP).isEmpty() ? null : -1;
   }
 
   /**

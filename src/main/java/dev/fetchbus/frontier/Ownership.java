@@ -1,10 +1,10 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.Members;
+import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.cluster.PartitionOwnership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -15,10 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The host partitions this node's frontier owns, recomputed from the live fetch nodes every
  * {@code cluster.membershipMs}. A change calls back with the partitions lost and the ones now owned,
- * and is published (for readiness and metrics) in the node's local map.
+ * and is recorded in {@link NodeStatus} for readiness.
  */
 final class Ownership {
-  static final String STATE_MAP = "fetchbus.ownership";
   private static final Logger log = LoggerFactory.getLogger(Ownership.class);
   private final Vertx vertx;
   private final Members members;
@@ -58,16 +57,9 @@ final class Ownership {
     if (changed || !known) {
       known = true;
       log.info("This node owns {} of {} host partitions ({} fetch nodes)", now.length, partitions, nodes.size());
-      LocalMap<String, Integer> state = vertx.sharedData().getLocalMap(STATE_MAP);
-      state.put("owned", now.length);
-      state.put("members", nodes.size());
+      NodeStatus.ownedPartitions(vertx, now.length);
       onChange.accept(lost, now);
     }
   }
 
-  /** Whether the frontier of this node has worked out its partitions (readiness), and how many. */
-  static Integer ownedPartitions(Vertx vertx) {
-    LocalMap<String, Integer> state = vertx.sharedData().getLocalMap(STATE_MAP);
-    return state.get("owned");
-  }
 }

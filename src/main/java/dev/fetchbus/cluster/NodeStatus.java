@@ -1,0 +1,50 @@
+package dev.fetchbus.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+
+/**
+ * What readiness needs to know about this node, kept in its local map: whether the entry point has
+ * deployed every verticle it meant to, and whether its frontier (if it runs one) has worked out its
+ * host partitions. A verticle deployed alone ({@code vertx run} style) has no entry point, so
+ * nothing is pending for it.
+ */
+public final class NodeStatus {
+  private static final String MAP = "fetchbus.node.status";
+  private static final String STARTING = "starting";
+  private static final String DEPLOYED = "deployed";
+  private static final String FRONTIER = "frontier";
+  private static final String OWNED = "owned";
+
+  private NodeStatus() {}
+
+  public static void markStarting(Vertx vertx) {
+    map(vertx).put(STARTING, 1);
+  }
+
+  public static void markDeployed(Vertx vertx) {
+    map(vertx).put(DEPLOYED, 1);
+  }
+
+  public static boolean deployed(Vertx vertx) {
+    return !map(vertx).containsKey(STARTING) || map(vertx).containsKey(DEPLOYED);
+  }
+
+  public static void frontierStarting(Vertx vertx) {
+    map(vertx).put(FRONTIER, 1);
+  }
+
+  public static void ownedPartitions(Vertx vertx, int owned) {
+    map(vertx).put(OWNED, owned);
+  }
+
+  /** Null when this node runs no frontier; -1 until its frontier knows its partitions; else how many it owns. */
+  public static Integer ownedPartitions(Vertx vertx) {
+    LocalMap<String, Integer> map = map(vertx);
+    return !map.containsKey(FRONTIER) ? null : map.getOrDefault(OWNED, -1);
+  }
+
+  private static LocalMap<String, Integer> map(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(MAP);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.fetchbus.metrics;
+
+import dev.fetchbus.cluster.Members;
+import dev.fetchbus.cluster.NodeStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The operator's routes, served by every node whatever its roles: {@code /health} (liveness),
+ * {@code /ready} (database, deployment, host partitions) and {@code /metrics} (Prometheus). They
+ * need no key: restrict them at the network or proxy.
+ */
+public final class OpsRoutes {
+  private final Vertx vertx;
+  private final Pool pool;
+
+  private OpsRoutes(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  public static void mount(Router router, Vertx vertx, Pool pool) {
+    OpsRoutes ops = new OpsRoutes(vertx, pool);
+    router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
+    router.get("/ready").handler(ops::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+  }
+
+  /** Ready: the database answers, every verticle is deployed, and a fetch node knows its partitions. */
+  private void ready(RoutingContext ctx) {
+    boolean deployed = NodeStatus.deployed(vertx);
+    Integer owned = NodeStatus.ownedPartitions(vertx);
+    boolean partitions = owned == null || owned >= 0;
+    pool.query("select 1").execute()
+        .map(ok -> true)
+        .otherwise(false)
+        .onSuccess(database -> {
+          boolean ready = database && deployed && partitions;
+          ctx.response()
+              .setStatusCode(ready ? 200 : 503)
+              .putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", ready ? "ready" : "not_ready").put("database", database)
+                  .put("deployed", deployed).put("clustered", vertx.isClustered())
+                  .put("clusterNodes", Members.of(vertx).clusterSize()).put("ownedPartitions", owned).encode());
+        });
+  }
+}
