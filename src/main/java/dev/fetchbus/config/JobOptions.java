@@ -4,16 +4,19 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * A job's own politeness and fetch knobs (robots.txt is obeyed unless {@code robots} is false): the node's defaults, overridden per job within the
+ * A job's own politeness and fetch knobs (robots.txt is obeyed unless {@code robots} is false;
+ * HTML is parsed for title and links unless {@code extract} is false: the fetch-only mode): the node's defaults, overridden per job within the
  * bounds the operator set in {@code job.*}. Out-of-bounds or unknown options are refused with a
  * message that names the bound, rather than silently clamped.
  */
-public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots) {
-  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots");
+public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
+    boolean extract) {
+  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
+      "extract");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true);
+        true, true);
   }
 
   /** Parses and checks a job's options; throws {@link IllegalArgumentException} with the reason. */
@@ -31,7 +34,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         bounded(o, "hostDelayMs", d.hostDelayMs(), limits.minHostDelayMs(), 3_600_000),
         bounded(o, "timeoutMs", d.timeoutMs(), 100, limits.maxTimeoutMs()),
         bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()),
-        flag(o, "robots", d.robots()));
+        flag(o, "robots", d.robots()),
+        flag(o, "extract", d.extract()));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -40,12 +44,12 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
     JsonObject o = options == null ? new JsonObject() : options;
     return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()), o.getInteger("hostDelayMs", d.hostDelayMs()),
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
-        o.getBoolean("robots", d.robots()));
+        o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
-        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots);
+        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract);
   }
 
   private static boolean flag(JsonObject o, String key, boolean fallback) {

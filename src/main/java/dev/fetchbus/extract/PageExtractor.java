@@ -57,6 +57,11 @@ public final class PageExtractor {
     return new Extracted(hash, title.isEmpty() ? null : title, outlinks.size(), canonical, outlinks);
   }
 
+  /** Only the content hash: for jobs that store records without parsing pages. */
+  public static Extracted hashOnly(byte[] body) {
+    return new Extracted(ContentHash.sha256(body), null, null, null, List.of());
+  }
+
   public static boolean isHtml(String contentType) {
     if (contentType == null) {
       return false;

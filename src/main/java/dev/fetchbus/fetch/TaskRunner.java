@@ -50,7 +50,8 @@ final class TaskRunner {
           byte[] body = download.body().getBytes();
           String type = download.header(HttpHeaders.CONTENT_TYPE);
           return vertx.executeBlocking(() -> {
-            PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
+            PageExtractor.Extracted page = task.extract() ? PageExtractor.extract(body, type, download.url())
+                : PageExtractor.hashOnly(body);
             return outcome(task, download, page, inScope(task.scope(), page.outlinks(), FetchTask.PAGE));
           }, false);
         });

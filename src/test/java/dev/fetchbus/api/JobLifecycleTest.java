@@ -114,6 +114,21 @@ class JobLifecycleTest {
   }
 
   @Test
+  @DisplayName("with extract=false (fetch-only) records keep status and content hash but no title or links")
+  void fetchOnlyJob() {
+    List<String> urls = IntStream.range(0, 30).mapToObj(i -> origin.url("/page/fetch-only-" + i)).toList();
+    long id = user.submit(urls, "extract=false").getLong("id");
+    user.awaitState(id, "done", Duration.ofSeconds(60));
+    List<JsonObject> records = user.get("/v1/jobs/" + id + "/results").ndjson();
+    assertThat(records).hasSize(30).allSatisfy(r -> {
+      assertThat(r.getInteger("status")).isEqualTo(200);
+      assertThat(r.getString("contentHash")).hasSize(64);
+      assertThat(r.getValue("title")).isNull();
+      assertThat(r.getValue("links")).isNull();
+    });
+  }
+
+  @Test
   @DisplayName("a job with no valid URL is done at once, with every line counted as rejected")
   void emptyJobIsDone() {
     ApiClient.Response r = user.post("/v1/jobs", "text/plain", "not a url\nftp://example.com/x\n\n");
