@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * {@code GET /v1/fetch?url=...&maxAge=seconds}: one page, now, through the cache of the node that
@@ -28,7 +29,8 @@ final class FetchRoute {
   FetchRoute(Vertx vertx, Settings settings) {
     this.vertx = vertx;
     this.settings = settings;
-    this.members = Members.of(vertx);
+    this.members = Members.of(vertx, dev.fetchbus.store.Database.sharedPool(vertx, settings),
+        settings.cluster().memberTimeoutMs());
   }
 
   Future<JsonObject> fetch(RoutingContext ctx) {
@@ -47,11 +49,15 @@ final class FetchRoute {
     int partition = Partitions.of(url.host(), settings.frontier().partitions());
     long timeout = settings.fetch().timeoutMs() + settings.robots().timeoutMs() + 10_000L;
     return members.fetchNodes().compose(nodes -> {
-      if (nodes.isEmpty()) {
+      List<String> reachable = members.reachable(nodes);
+      if (reachable.isEmpty()) {
         return Future.failedFuture(new ApiError(503, "unavailable", "No fetch node is running"));
       }
+      // the owner by the shared member list; if the event bus cannot reach it right now (a node
+      // cut off from the cluster), the owner among those it can reach
       String owner = PartitionOwnership.owner(partition, nodes);
-      return vertx.eventBus().<JsonObject>request(FrontierVerticle.syncAddress(owner), request,
+      String target = reachable.contains(owner) ? owner : PartitionOwnership.owner(partition, reachable);
+      return vertx.eventBus().<JsonObject>request(FrontierVerticle.syncAddress(target), request,
               new DeliveryOptions().setSendTimeout(timeout))
           .map(Message::body)
           .map(record -> record.put("url", url.url()))

@@ -1,34 +1,38 @@
 package dev.fetchbus.cluster;
 
+import dev.fetchbus.store.NodeTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The live nodes that fetch. Liveness comes from the cluster manager's member list (Hazelcast's
- * failure detection); fetch-capability from a cluster-wide map where each frontier registers its
- * node id. No event-bus traffic: the member list is local state, the map lives in Hazelcast.
- * Without a cluster, the only member is this node.
+ * The live nodes that fetch. Each fetch node heartbeats a row of {@code fetch_nodes} every
+ * {@code cluster.membershipMs}; live means heard from within {@code cluster.memberTimeoutMs} by the
+ * database's clock. All nodes read the same rows, so they agree on the members (and so on partition
+ * owners) even when the cluster manager's views differ for a while, as they do around a node that
+ * was frozen and woke up. It costs one tiny statement per node per interval and no event-bus traffic.
  */
 public final class Members {
-  private static final String REGISTRY = "fetchbus.fetch-nodes";
   private static final String LOCAL = "fetchbus.cluster";
   private final Vertx vertx;
   private final String self;
+  private final NodeTable nodes;
+  private final long timeoutMs;
 
-  private Members(Vertx vertx) {
+  private Members(Vertx vertx, Pool pool, long timeoutMs) {
     this.vertx = vertx;
     this.self = NodeIdentity.of(vertx);
+    this.nodes = new NodeTable(pool);
+    this.timeoutMs = timeoutMs;
   }
 
-  public static Members of(Vertx vertx) {
-    return new Members(vertx);
+  public static Members of(Vertx vertx, Pool pool, long timeoutMs) {
+    return new Members(vertx, pool, timeoutMs);
   }
 
   /** Remembers the cluster manager a node was built with (the public Vert.x API does not expose it). */
@@ -45,39 +49,50 @@ public final class Members {
 
   private record Holder(ClusterManager manager) implements Shareable {}
 
-  public String self() {
-    return self;
-  }
-
-  /** Announces this node as one that fetches. */
-  public Future<Void> registerFetchNode() {
-    return registry().compose(map -> map.put(self, Boolean.TRUE));
-  }
-
-  public Future<Void> unregisterFetchNode() {
-    return registry().compose(map -> map.remove(self)).mapEmpty();
-  }
-
-  /** The fetch nodes alive now, sorted; dead nodes' registrations are cleaned up on the way. */
-  public Future<List<String>> fetchNodes() {
-    ClusterManager manager = manager(vertx);
-    if (manager == null) {
-      return Future.succeededFuture(List.of(self));
-    }
-    Set<String> alive = new TreeSet<>(manager.getNodes());
-    return registry().compose(map -> map.keys().compose(keys -> {
-      keys.stream().filter(k -> !alive.contains(k)).forEach(map::remove);
-      return Future.succeededFuture(keys.stream().filter(alive::contains).sorted().toList());
-    }));
-  }
-
-  /** How many nodes are in the cluster (1 without one). */
-  public int clusterSize() {
+  /** How many nodes the cluster manager sees (1 without a cluster): for readiness. */
+  public static int clusterSize(Vertx vertx) {
     ClusterManager manager = manager(vertx);
     return manager == null ? 1 : manager.getNodes().size();
   }
 
-  private Future<AsyncMap<String, Boolean>> registry() {
-    return vertx.sharedData().getAsyncMap(REGISTRY);
+  public String self() {
+    return self;
+  }
+
+  /** This fetch node is alive; then the live fetch nodes, itself included. */
+  public Future<List<String>> heartbeat() {
+    return nodes.heartbeat(self).compose(v -> fetchNodes()).map(live -> {
+      if (live.contains(self)) {
+        return live;
+      }
+      List<String> withSelf = new ArrayList<>(live);
+      withSelf.add(self);
+      withSelf.sort(null);
+      return withSelf;
+    });
+  }
+
+  /** The live fetch nodes, sorted. */
+  public Future<List<String>> fetchNodes() {
+    return nodes.live(timeoutMs);
+  }
+
+  /** Those of {@code nodes} this node's event bus can reach now (all of them without a cluster). */
+  public List<String> reachable(List<String> nodes) {
+    ClusterManager manager = manager(vertx);
+    if (manager == null) {
+      return nodes;
+    }
+    List<String> members = manager.getNodes();
+    return nodes.stream().filter(members::contains).toList();
+  }
+
+  /** Leaves on purpose, so the others take this node's partitions at once. */
+  public Future<Void> leave() {
+    return nodes.remove(self);
+  }
+
+  public Future<Integer> forgetLongGone() {
+    return nodes.forgetLongGone();
   }
 }

@@ -32,7 +32,7 @@ public record Settings(
 
   /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
-      int membershipMs) {}
+      int membershipMs, int memberTimeoutMs) {}
 
   public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort) {}
 
@@ -96,7 +96,7 @@ public record Settings(
         Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
         new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
             c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
-            cl.getInteger("membershipMs")),
+            cl.getInteger("membershipMs"), cl.getInteger("memberTimeoutMs")),
         c.getJsonObject("data").getString("dir"),
         new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort")),
         c.getJsonObject("admin").getString("key"),
@@ -138,6 +138,10 @@ public record Settings(
           + " (env FETCHBUS_NODE_ROLES)");
     }
     positive("cluster.membershipMs", cluster.membershipMs);
+    if (cluster.memberTimeoutMs <= cluster.membershipMs) {
+      throw new IllegalArgumentException("cluster.memberTimeoutMs must be longer than cluster.membershipMs "
+          + "(env FETCHBUS_CLUSTER_MEMBER_TIMEOUT_MS)");
+    }
     positive("http.port", http.port);
     positive("fetch.maxInFlight", fetch.maxInFlight);
     positive("fetch.timeoutMs", fetch.timeoutMs);

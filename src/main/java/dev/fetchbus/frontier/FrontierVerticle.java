@@ -77,7 +77,7 @@ public final class FrontierVerticle extends VerticleBase {
     plans = new JobPlans(vertx, jobs, settings);
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
-    Members members = Members.of(vertx);
+    Members members = Members.of(vertx, pool, settings.cluster().memberTimeoutMs());
     NodeStatus.frontierStarting(vertx);
     ownership = new Ownership(vertx, members, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
@@ -90,8 +90,7 @@ public final class FrontierVerticle extends VerticleBase {
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
     consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
     return Database.prepare(vertx, settings)
-        .compose(version -> members.registerFetchNode())
-        .compose(v -> ownership.refresh())
+        .compose(version -> ownership.refresh())
         .compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
         .onSuccess(ready -> {
           startTimers();
@@ -136,7 +135,7 @@ public final class FrontierVerticle extends VerticleBase {
     List<Long> unstarted = waiting.stream().filter(l -> !l.isSynchronous()).map(l -> l.url().id()).toList();
     unstarted.forEach(leased::remove);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .compose(v -> Members.of(vertx).unregisterFetchNode().recover(err -> Future.succeededFuture()))
+        .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
         .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
         .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS));
@@ -154,6 +153,7 @@ public final class FrontierVerticle extends VerticleBase {
     vertx.setPeriodic(renewEveryMs, id -> renewLeases());
     vertx.setPeriodic(5000, id -> frontier.queuedCount().onSuccess(metrics::queued));
     vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
+    vertx.setPeriodic(600_000, id -> ownership.forgetLongGone());
     completion.start();
   }
 

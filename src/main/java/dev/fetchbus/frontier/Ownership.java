@@ -42,8 +42,17 @@ final class Ownership {
     return memberCount;
   }
 
+  Future<Void> leave() {
+    return members.leave();
+  }
+
+  void forgetLongGone() {
+    members.forgetLongGone().onFailure(err -> log.debug("Could not forget long-gone fetch nodes", err));
+  }
+
+  /** Heartbeats this node and recomputes its share from the live fetch nodes. */
   Future<Void> refresh() {
-    return members.fetchNodes().onSuccess(this::apply)
+    return members.heartbeat().onSuccess(this::apply)
         .onFailure(err -> log.warn("Could not read the cluster's fetch nodes; keeping {} partitions", owned.length, err))
         .mapEmpty();
   }

@@ -46,7 +46,7 @@ public final class OpsRoutes {
               .putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("status", ready ? "ready" : "not_ready").put("database", database)
                   .put("deployed", deployed).put("clustered", vertx.isClustered())
-                  .put("clusterNodes", Members.of(vertx).clusterSize()).put("ownedPartitions", owned).encode());
+                  .put("clusterNodes", Members.clusterSize(vertx)).put("ownedPartitions", owned).encode());
         });
   }
 }

@@ -1,0 +1,150 @@
+package dev.fetchbus.bench;
+
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.Migrations;
+import dev.fetchbus.store.PageRecord;
+import dev.fetchbus.store.PageTable;
+import dev.fetchbus.support.TestDatabase;
+import dev.fetchbus.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * The write-path benchmark behind docs/benchmarks.md: the store's batched page write (one statement
+ * per batch: insert pages, mark frontier rows, remember validators) against PostgreSQL's COPY of the
+ * same rows into the same table with the same indexes. Prints rows/s and the ratio; asserts nothing
+ * about time (tag "bench", excluded from the suite; scripts/bench-write runs it).
+ */
+@Tag("bench")
+@DisplayName("Write-path benchmark")
+class WritePathBenchmark {
+  private static final int ROWS = Integer.getInteger("bench.rows", 100_000);
+  private static final int BATCH = Integer.getInteger("bench.batch", 500);
+  private static final int RUNS = Integer.getInteger("bench.runs", 3);
+  private static final String NODE = "bench-node";
+
+  @Test
+  @DisplayName("batched unnest writes vs COPY, rows per second")
+  void writeVersusCopy() throws Exception {
+    String url = TestDatabase.create();
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Database.privatePool(vertx, url, 4);
+    try {
+      TestNode.await(Migrations.migrate(vertx, pool));
+      long jobId = setUp(url);
+      List<PageRecord> records = records(jobId, firstUrlId(url));
+      double[] write = new double[RUNS];
+      double[] copy = new double[RUNS];
+      for (int run = 0; run < RUNS; run++) {
+        reset(url);
+        write[run] = ROWS / timed(() -> writeAll(pool, records));
+        reset(url);
+        copy[run] = ROWS / timed(() -> copyAll(url, records));
+        System.out.printf("BENCH write run=%d rows=%d batch=%d writeRowsPerSecond=%.0f copyRowsPerSecond=%.0f%n",
+            run + 1, ROWS, BATCH, write[run], copy[run]);
+      }
+      System.out.printf("BENCH write median writeRowsPerSecond=%.0f copyRowsPerSecond=%.0f ratio=%.2f%n",
+          median(write), median(copy), median(write) / median(copy));
+    } finally {
+      TestNode.await(pool.close().compose(v -> vertx.close()));
+      TestDatabase.drop(url);
+    }
+  }
+
+  /** A user, a job and ROWS leased frontier rows, as a node would hold them before storing. */
+  private static long setUp(String url) throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      st.execute("insert into users (name, key_hash, role) values ('bench', '\\x00', 'user')");
+      st.execute("insert into jobs (user_id, state) select id, 'running' from users");
+      st.execute("insert into frontier (job_id, url, host, partition, state, leased_by) "
+          + "select (select id from jobs), 'http://127.0.0.1/page/' || i, '127.0.0.1', 0, 'leased', '" + NODE + "' "
+          + "from generate_series(1, " + ROWS + ") i");
+      st.execute("analyze");
+      var rows = st.executeQuery("select id from jobs");
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static long firstUrlId(String url) throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      var rows = st.executeQuery("select min(id) from frontier");
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static void reset(String url) throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      st.execute("truncate pages");
+      st.execute("truncate validators");
+      st.execute("update frontier set state = 'leased', leased_by = '" + NODE + "'");
+      st.execute("vacuum analyze frontier");
+      st.execute("checkpoint");
+    }
+  }
+
+  private static List<PageRecord> records(long jobId, long firstId) {
+    List<PageRecord> records = new ArrayList<>(ROWS);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < ROWS; i++) {
+      records.add(new PageRecord(firstId + i, jobId, "http://127.0.0.1/page/" + (i + 1), 200, "text/html", 1234, false,
+          "Page " + i, "%064x".formatted(i), 12, 0, "\"etag-" + i + "\"", null, now, 5, 1, null, null, false, List.of()));
+    }
+    return records;
+  }
+
+  /** Batches written one after another, as the store verticle writes them. */
+  private static void writeAll(Pool pool, List<PageRecord> records) {
+    PageTable pages = new PageTable(pool);
+    Future<?> chain = Future.succeededFuture();
+    for (int from = 0; from < records.size(); from += BATCH) {
+      List<PageRecord> batch = records.subList(from, Math.min(records.size(), from + BATCH));
+      chain = chain.compose(v -> pool.withTransaction(conn -> pages.write(conn, NODE, batch)));
+    }
+    TestNode.await(chain);
+  }
+
+  private static void copyAll(String url, List<PageRecord> records) throws Exception {
+    StringBuilder csv = new StringBuilder(records.size() * 160);
+    for (PageRecord r : records) {
+      csv.append(r.jobId()).append(',').append(r.urlId()).append(',').append(r.finalUrl()).append(',')
+          .append(r.status()).append(',').append(r.contentType()).append(',').append(r.bytes()).append(",f,")
+          .append(r.title()).append(',').append(r.contentHash()).append(',').append(r.links()).append(",0,\"")
+          .append(r.etag().replace("\"", "\"\"")).append("\",,now,5,1,,,f\n");
+    }
+    try (Connection conn = TestDatabase.connect(url)) {
+      ((PGConnection) conn.unwrap(PGConnection.class)).getCopyAPI().copyIn(
+          "copy pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash, links, "
+              + "redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code, error_message, not_modified) "
+              + "from stdin with (format csv)", new StringReader(csv.toString()));
+    }
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  private static double timed(Work work) throws Exception {
+    long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
