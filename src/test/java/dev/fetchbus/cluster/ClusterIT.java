@@ -92,6 +92,8 @@ class ClusterIT {
     }
     assertThat(origin.maxConcurrentPerHost()).as("most concurrent requests one host saw").isLessThanOrEqualTo(HOST_LIMIT);
     double perUrl = (sum(REMOTE) - remoteBefore) / urls.size();
+    System.out.printf("ClusterIT: pages per node %s, most concurrent requests per host %d, cross-node messages per URL %.5f%n",
+        nodes.stream().map(node -> String.valueOf((long) sumOf(node, PAGES))).toList(), origin.maxConcurrentPerHost(), perUrl);
     assertThat(perUrl).as("cross-node event-bus messages per fetched URL").isLessThanOrEqualTo(0.01);
   }
 
