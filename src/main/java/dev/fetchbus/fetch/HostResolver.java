@@ -31,12 +31,33 @@ public final class HostResolver {
 
   public Future<List<InetAddress>> resolve(String host) {
     if (isLiteral(host)) {
-      return vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(host)), false);
+      // an IP literal is parsed, never looked up: no worker thread needed
+      try {
+        return Future.succeededFuture(List.of(InetAddress.getByName(host)));
+      } catch (java.net.UnknownHostException e) {
+        return Future.failedFuture(e);
+      }
     }
     return cache.get(host, h -> vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(h)), false));
   }
 
+  /**
+   * IPv6 literals hold a colon; IPv4 literals are four dotted numbers up to 255. Anything else (even
+   * 999.1.1.1, which Java would try to look up) goes through the resolver on a worker thread.
+   */
   private static boolean isLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 }
