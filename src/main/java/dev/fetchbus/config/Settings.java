@@ -24,6 +24,7 @@ public record Settings(
     Dns dns,
     FetchCache fetchCache,
     int sitemapMaxBytes,
+    int extractMemoSize,
     JobLimits job,
     Frontier frontier,
     Store store) {
@@ -119,6 +120,7 @@ public record Settings(
         new Dns(c.getJsonObject("dns").getInteger("ttlSeconds"), c.getJsonObject("dns").getInteger("cacheSize")),
         new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), c.getJsonObject("fetchCache").getInteger("size")),
         c.getJsonObject("sitemap").getInteger("maxBytes"),
+        c.getJsonObject("extract").getInteger("memoSize"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
@@ -160,6 +162,7 @@ public record Settings(
     positive("robots.maxBytes", robots.maxBytes);
     positive("robots.cacheSize", robots.cacheSize);
     positive("sitemap.maxBytes", sitemapMaxBytes);
+    positive("extract.memoSize", extractMemoSize);
     positive("dns.ttlSeconds", dns.ttlSeconds);
     positive("dns.cacheSize", dns.cacheSize);
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);

@@ -20,12 +20,14 @@ final class TaskRunner {
   private final HttpFetcher fetcher;
   private final RobotsCache robots;
   private final int sitemapMaxBytes;
+  private final Extraction extraction;
 
   TaskRunner(Vertx vertx, HttpFetcher fetcher, RobotsCache robots, Settings settings) {
     this.vertx = vertx;
     this.fetcher = fetcher;
     this.robots = robots;
     this.sitemapMaxBytes = settings.sitemapMaxBytes();
+    this.extraction = new Extraction(vertx, settings.extractMemoSize());
   }
 
   Future<FetchOutcome> run(FetchTask task) {
@@ -49,9 +51,12 @@ final class TaskRunner {
           }
           byte[] body = download.body().getBytes();
           String type = download.header(HttpHeaders.CONTENT_TYPE);
+          if (task.scope() == null) {
+            return extraction.summary(body, type, download.url(), task.extract())
+                .map(page -> outcome(task, download, page, List.of()));
+          }
           return vertx.executeBlocking(() -> {
-            PageExtractor.Extracted page = task.extract() ? PageExtractor.extract(body, type, download.url())
-                : PageExtractor.hashOnly(body);
+            PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
             return outcome(task, download, page, inScope(task.scope(), page.outlinks(), FetchTask.PAGE));
           }, false);
         });
