@@ -79,7 +79,7 @@ public final class FrontierVerticle extends VerticleBase {
         settings.frontier().partitions(), this::pump);
     Members members = Members.of(vertx, pool, settings.cluster().memberTimeoutMs());
     NodeStatus.frontierStarting(vertx);
-    ownership = new Ownership(vertx, members, settings.frontier().partitions(), this::partitionsMoved);
+    ownership = new Ownership(vertx, members, frontier, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
@@ -169,12 +169,13 @@ public final class FrontierVerticle extends VerticleBase {
     // every lease this node holds counts, records still waiting for the store included: a slow
     // database thus slows claiming instead of letting the leased set grow
     int buffered = leased.size();
-    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || ownership.owned().length == 0) {
+    int[] claimable = ownership.claimable();
+    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || claimable.length == 0) {
       return;
     }
     claiming = true;
     int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
-    frontier.claim(ownership.owned(), limit, settings.frontier().leaseSeconds(), nodeId)
+    frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId)
         .compose(plans::leases)
         .onComplete(claimed -> {
           claiming = false;

@@ -3,6 +3,7 @@ package dev.fetchbus.frontier;
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.cluster.PartitionOwnership;
+import dev.fetchbus.store.FrontierTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The host partitions this node's frontier owns, recomputed from the live fetch nodes every
  * {@code cluster.membershipMs}. A change calls back with the partitions lost and the ones now owned,
- * and is recorded in {@link NodeStatus} for readiness.
+ * and is recorded in {@link NodeStatus} for readiness. A gained partition is claimed from only once
+ * no other live node holds a running lease in it (the hand-over), so two nodes never fetch one
+ * host at once when ownership moves.
  */
 final class Ownership {
   private static final Logger log = LoggerFactory.getLogger(Ownership.class);
@@ -23,19 +26,29 @@ final class Ownership {
   private final Members members;
   private final int partitions;
   private final BiConsumer<int[], int[]> onChange;
+  private final FrontierTable frontier;
   private int[] owned = new int[0];
+  /** Gained partitions where another live node may still be fetching: not claimed from yet. */
+  private int[] handingOver = new int[0];
   private int memberCount;
   private boolean known;
 
-  Ownership(Vertx vertx, Members members, int partitions, BiConsumer<int[], int[]> onChange) {
+  Ownership(Vertx vertx, Members members, FrontierTable frontier, int partitions, BiConsumer<int[], int[]> onChange) {
     this.vertx = vertx;
     this.members = members;
+    this.frontier = frontier;
     this.partitions = partitions;
     this.onChange = onChange;
   }
 
   int[] owned() {
     return owned;
+  }
+
+  /** The owned partitions this node may claim from now: those not still being handed over. */
+  int[] claimable() {
+    return handingOver.length == 0 ? owned
+        : IntStream.of(owned).filter(p -> Arrays.binarySearch(handingOver, p) < 0).toArray();
   }
 
   int members() {
@@ -52,9 +65,30 @@ final class Ownership {
 
   /** Heartbeats this node and recomputes its share from the live fetch nodes. */
   Future<Void> refresh() {
-    return members.heartbeat().onSuccess(this::apply)
+    return members.heartbeat()
+        .compose(nodes -> {
+          apply(nodes);
+          return checkHandOver(nodes);
+        })
         .onFailure(err -> log.warn("Could not read the cluster's fetch nodes; keeping {} partitions", owned.length, err))
         .mapEmpty();
+  }
+
+  /** Gained partitions stay off-limits while another live node still holds leases in them. */
+  private Future<Void> checkHandOver(List<String> nodes) {
+    List<String> others = nodes.stream().filter(n -> !n.equals(members.self())).toList();
+    if (handingOver.length == 0 || others.isEmpty()) {
+      handingOver = new int[0];
+      return Future.succeededFuture();
+    }
+    return frontier.busyPartitions(handingOver, others).map(busy -> {
+      boolean released = busy.size() < handingOver.length;
+      handingOver = IntStream.of(handingOver).filter(busy::contains).toArray();
+      if (released) {
+        onChange.accept(new int[0], owned);
+      }
+      return null;
+    });
   }
 
   private void apply(List<String> nodes) {
@@ -62,6 +96,9 @@ final class Ownership {
     memberCount = nodes.size();
     boolean changed = !Arrays.equals(now, owned);
     int[] lost = IntStream.of(owned).filter(p -> Arrays.binarySearch(now, p) < 0).toArray();
+    int[] gained = IntStream.of(now).filter(p -> Arrays.binarySearch(owned, p) < 0).toArray();
+    handingOver = IntStream.concat(IntStream.of(handingOver).filter(p -> Arrays.binarySearch(now, p) >= 0),
+        IntStream.of(gained)).sorted().distinct().toArray();
     owned = now;
     if (changed || !known) {
       known = true;

@@ -131,6 +131,23 @@ public final class FrontierTable {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Which of {@code partitions} still have URLs leased (lease not run out) by one of {@code nodes}:
+   * a partition that just changed hands stays off-limits to its new owner until the old owner's
+   * fetches there have finished, so a host's limit holds across the hand-over too.
+   */
+  public Future<java.util.Set<Integer>> busyPartitions(int[] partitions, List<String> nodes) {
+    Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
+    return pool.preparedQuery("select distinct partition from frontier where state = 'leased' and due_at > now() "
+            + "and partition = any($1) and leased_by = any($2)")
+        .execute(Tuple.of(boxed, (Object) nodes.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Set<Integer> busy = new java.util.HashSet<>();
+          rows.forEach(row -> busy.add(row.getInteger(0)));
+          return busy;
+        });
+  }
+
   public Future<Long> queuedCount() {
     return pool.query("select count(*) from frontier where state = 'queued'").execute()
         .map(rows -> rows.iterator().next().getLong(0));

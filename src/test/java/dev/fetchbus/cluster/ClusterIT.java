@@ -216,16 +216,19 @@ class ClusterIT {
     throw new AssertionError("job " + id + " made no progress");
   }
 
+  /** Until the cluster has {@code size} members and the fetch nodes' shares add up to every partition. */
   private static void awaitClusterOf(int size) {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
       JsonObject ready = api().get("/ready").json();
-      if (ready.getInteger("clusterNodes") == size) {
+      int owned = nodes.stream().mapToInt(node -> ApiClient.of(node.httpPort(), null).get("/ready").json()
+          .getInteger("ownedPartitions", 0)).sum();
+      if (ready.getInteger("clusterNodes") == size && owned == 64) {
         return;
       }
       ApiClient.sleep(250);
     }
-    throw new AssertionError("the cluster did not settle at " + size + " nodes");
+    throw new AssertionError("the cluster did not settle at " + size + " nodes owning all 64 partitions");
   }
 
   private static int readyStatus(NodeProcess node) {
