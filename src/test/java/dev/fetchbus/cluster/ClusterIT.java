@@ -153,6 +153,7 @@ class ClusterIT {
   @Order(5)
   @DisplayName("GET /v1/fetch reaches the node owning the host from any API node: the second ask is a cache hit")
   void synchronousFetchIsRoutedToTheOwner() {
+    awaitEveryNodeSees(nodes.size() + extras.size()); // the frozen node merged back: every API node routes alike
     for (int n = 400_000; n < 400_010; n++) {
       String path = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(n), java.nio.charset.StandardCharsets.UTF_8);
       JsonObject first = ApiClient.of(httpPorts[3], KEY).get(path).json();
@@ -229,6 +230,20 @@ class ClusterIT {
       ApiClient.sleep(250);
     }
     throw new AssertionError("the cluster did not settle at " + size + " nodes owning all 64 partitions");
+  }
+
+  private static void awaitEveryNodeSees(int size) {
+    List<NodeProcess> all = new ArrayList<>(nodes);
+    all.addAll(extras);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (all.stream().allMatch(node -> ApiClient.of(node.httpPort(), null).get("/ready").json()
+          .getInteger("clusterNodes", 0) == size)) {
+        return;
+      }
+      ApiClient.sleep(250);
+    }
+    throw new AssertionError("not every node sees a cluster of " + size);
   }
 
   private static int readyStatus(NodeProcess node) {
