@@ -77,8 +77,11 @@ final class TaskRunner {
     });
   }
 
+  /** A sitemap is fetched like a page: only where robots.txt allows it. */
   private Future<FetchOutcome> sitemap(FetchTask task) {
-    return fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes).compose(download -> {
+    Future<Download> downloaded = allowedByRobots(task)
+        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes));
+    return downloaded.compose(download -> {
       if (!download.ok()) {
         return Future.succeededFuture(outcome(task, download, null, List.of()));
       }

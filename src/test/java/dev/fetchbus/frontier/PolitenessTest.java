@@ -102,6 +102,22 @@ class PolitenessTest {
   }
 
   @Test
+  @DisplayName("a sitemap that robots.txt disallows is recorded as robots and never fetched")
+  void sitemapObeysRobots() {
+    try (RecordingOrigin origin = new RecordingOrigin().robots(200, "User-agent: *\nDisallow: /private-sitemap\n")) {
+      io.vertx.core.json.JsonObject crawl = new io.vertx.core.json.JsonObject().put("kind", "crawl")
+          .put("seeds", new io.vertx.core.json.JsonArray().add(origin.url("/page/1")))
+          .put("sitemapSeeds", new io.vertx.core.json.JsonArray().add(origin.url("/private-sitemap.xml")));
+      long id = user.postJson("/v1/jobs", crawl).json().getLong("id");
+      user.awaitState(id, "done", Duration.ofMinutes(2));
+      JsonObject sitemap = user.get("/v1/jobs/" + id + "/results").ndjson().stream()
+          .filter(r -> r.getString("url").endsWith("/private-sitemap.xml")).findFirst().orElseThrow();
+      assertThat(sitemap.getJsonObject("error").getString("code")).isEqualTo("robots");
+      assertThat(origin.hits("/private-sitemap.xml")).isZero();
+    }
+  }
+
+  @Test
   @DisplayName("a robots.txt answering 5xx is retried, then the host is treated as disallowed")
   void robotsServerError() {
     try (RecordingOrigin origin = new RecordingOrigin().robots(503, "")) {
