@@ -30,7 +30,6 @@ final class Ownership {
   private int[] owned = new int[0];
   /** Gained partitions where another live node may still be fetching: not claimed from yet. */
   private int[] handingOver = new int[0];
-  private int memberCount;
   private boolean known;
 
   Ownership(Vertx vertx, Members members, FrontierTable frontier, int partitions, BiConsumer<int[], int[]> onChange) {
@@ -49,10 +48,6 @@ final class Ownership {
   int[] claimable() {
     return handingOver.length == 0 ? owned
         : IntStream.of(owned).filter(p -> Arrays.binarySearch(handingOver, p) < 0).toArray();
-  }
-
-  int members() {
-    return memberCount;
   }
 
   Future<Void> leave() {
@@ -93,7 +88,6 @@ final class Ownership {
 
   private void apply(List<String> nodes) {
     int[] now = PartitionOwnership.owned(members.self(), nodes, partitions);
-    memberCount = nodes.size();
     boolean changed = !Arrays.equals(now, owned);
     int[] lost = IntStream.of(owned).filter(p -> Arrays.binarySearch(now, p) < 0).toArray();
     int[] gained = IntStream.of(now).filter(p -> Arrays.binarySearch(owned, p) < 0).toArray();

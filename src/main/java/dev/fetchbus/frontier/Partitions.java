@@ -1,7 +1,6 @@
 package dev.fetchbus.frontier;
 
 import java.nio.charset.StandardCharsets;
-import java.util.stream.IntStream;
 
 /**
  * Hosts hash into a fixed number of partitions. The hash must be the same in every JVM and every
@@ -17,9 +16,5 @@ public final class Partitions {
       hash *= 0x01000193;
     }
     return Math.floorMod(hash, partitions);
-  }
-
-  public static int[] all(int partitions) {
-    return IntStream.range(0, partitions).toArray();
   }
 }

@@ -50,10 +50,4 @@ class PartitionsTest {
       assertThat(used).as("partitions used of %d", partitions).hasSize(partitions);
     }
   }
-
-  @Test
-  @DisplayName("all lists every partition once")
-  void all() {
-    assertThat(Partitions.all(4)).containsExactly(0, 1, 2, 3);
-  }
 }
