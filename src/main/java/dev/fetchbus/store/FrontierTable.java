@@ -8,22 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All SQL for {@code frontier}. A lease is a due time in the future owned by one node: when it
- * passes, the row is claimable again, so a dead node's URLs come back without anyone noticing it died.
+ * All SQL for the frontier's two tables: {@code frontier}, each URL of each job, written once and
+ * never updated, and {@code queue}, a narrow row for each URL that still has work to do (V5 says
+ * why they are apart). A lease is a due time in the future owned by one node: when it passes, the
+ * queue row is claimable again, so a dead node's URLs come back without anyone noticing it died.
  */
 public final class FrontierTable {
   private static final String CLAIM = """
       with c as (
-        select id, url_hash from frontier
-        where state in ('queued', 'leased') and due_at <= now() and partition = any($1)
+        select url_id from queue
+        where due_at <= now() and partition = any($1)
         order by due_at
         limit $2
         for update skip locked)
-      update frontier f
-      set state = 'leased', due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = f.attempts + 1
-      from c left join validators v on v.url_hash = c.url_hash
-      where f.id = c.id
-      returning f.id, f.job_id, f.url, f.host, f.partition, f.depth, f.attempts, f.kind,
+      update queue q
+      set due_at = now() + make_interval(secs => $3), leased_by = $4, attempts = q.attempts + 1
+      from c join frontier f on f.id = c.url_id left join validators v on v.url_hash = f.url_hash
+      where q.url_id = c.url_id
+      returning q.url_id, q.job_id, f.url, f.host, q.partition, f.depth, q.attempts, f.kind,
                 v.etag, v.last_modified, v.content_hash""";
 
   private static final String ENQUEUE_CAPPED = """
@@ -42,7 +44,9 @@ public final class FrontierTable {
         insert into frontier (job_id, url, host, partition, depth, kind, discovered_from)
         select $1, url, host, partition, depth, kind, parent from chosen
         on conflict do nothing
-        returning 1),
+        returning id, partition),
+      queued as (
+        insert into queue (url_id, job_id, partition) select id, $1, partition from added),
       counted as (
         update jobs set accepted = accepted + (select count(*) from added),
                         duplicates = duplicates + $8 - (select count(*) from added)
@@ -62,10 +66,11 @@ public final class FrontierTable {
    * concurrent cancel either waits for this batch and then cancels it too, or this batch sees the cancel.
    */
   public Future<Integer> enqueue(long jobId, int depth, List<String> urls, List<String> hosts, List<Integer> partitions) {
-    return pool.preparedQuery("insert into frontier (job_id, depth, url, host, partition) "
+    return pool.preparedQuery("with added as (insert into frontier (job_id, depth, url, host, partition) "
             + "select $1, $2, * from unnest($3::text[], $4::text[], $5::int[]) "
             + "where exists (select 1 from jobs where id = $1 and state in ('queued', 'running') for share) "
-            + "on conflict do nothing")
+            + "on conflict do nothing returning id, partition) "
+            + "insert into queue (url_id, job_id, partition) select id, $1, partition from added")
         .execute(Tuple.of(jobId, depth, urls.toArray(String[]::new), hosts.toArray(String[]::new),
             partitions.toArray(Integer[]::new)))
         .map(rows -> rows.rowCount());
@@ -107,26 +112,26 @@ public final class FrontierTable {
 
   /** Extends the leases this node still holds, so URLs waiting for a polite slot are not taken over. */
   public Future<Integer> renew(List<Long> ids, int leaseSeconds, String nodeId) {
-    return pool.preparedQuery("update frontier set due_at = now() + make_interval(secs => $2) "
-            + "where id = any($1) and state = 'leased' and leased_by = $3")
+    return pool.preparedQuery("update queue set due_at = now() + make_interval(secs => $2) "
+            + "where url_id = any($1) and leased_by = $3")
         .execute(Tuple.of(ids.toArray(Long[]::new), leaseSeconds, nodeId))
         .map(rows -> rows.rowCount());
   }
 
   /** Puts leased URLs back in the queue, each due after its own delay (retries with backoff). */
   public Future<Integer> requeue(List<Long> ids, List<Long> delaysMs, String nodeId) {
-    return pool.preparedQuery("update frontier f set state = 'queued', leased_by = null, "
+    return pool.preparedQuery("update queue q set leased_by = null, "
             + "due_at = now() + make_interval(secs => d.delay_ms / 1000.0) "
             + "from unnest($1::bigint[], $2::bigint[]) as d(id, delay_ms) "
-            + "where f.id = d.id and f.state = 'leased' and f.leased_by = $3")
+            + "where q.url_id = d.id and q.leased_by = $3")
         .execute(Tuple.of(ids.toArray(Long[]::new), delaysMs.toArray(Long[]::new), nodeId))
         .map(rows -> rows.rowCount());
   }
 
   /** Gives back leases this node will not use (for example when it stops), so others need not wait them out. */
   public Future<Integer> release(List<Long> ids, String nodeId) {
-    return pool.preparedQuery("update frontier set state = 'queued', leased_by = null, due_at = now() "
-            + "where id = any($1) and state = 'leased' and leased_by = $2")
+    return pool.preparedQuery("update queue set leased_by = null, due_at = now() "
+            + "where url_id = any($1) and leased_by = $2")
         .execute(Tuple.of(ids.toArray(Long[]::new), nodeId))
         .map(rows -> rows.rowCount());
   }
@@ -138,7 +143,7 @@ public final class FrontierTable {
    */
   public Future<java.util.Set<Integer>> busyPartitions(int[] partitions, List<String> nodes) {
     Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
-    return pool.preparedQuery("select distinct partition from frontier where state = 'leased' and due_at > now() "
+    return pool.preparedQuery("select distinct partition from queue where due_at > now() "
             + "and partition = any($1) and leased_by = any($2)")
         .execute(Tuple.of(boxed, (Object) nodes.toArray(String[]::new)))
         .map(rows -> {
@@ -149,14 +154,17 @@ public final class FrontierTable {
   }
 
   public Future<Long> queuedCount() {
-    return pool.query("select count(*) from frontier where state = 'queued'").execute()
+    return pool.query("select count(*) from queue where leased_by is null").execute()
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Takes the jobs' unfinished URLs out of the queue; a record still in flight for one of them is dropped. */
   static Future<Integer> cancelUnfinished(SqlClient client, List<Long> jobIds) {
-    return client.preparedQuery("update frontier set state = 'cancelled', leased_by = null "
-            + "where job_id = any($1) and state in ('queued', 'leased')")
+    return client.preparedQuery("with gone as (delete from queue where job_id = any($1) returning job_id), "
+            + "counted as (update jobs j set cancelled_urls = j.cancelled_urls + c.n "
+            + "from (select job_id, count(*) as n from gone group by job_id) c where j.id = c.job_id) "
+            + "select count(*)::int from gone")
         .execute(Tuple.of(jobIds.toArray(Long[]::new)))
-        .map(rows -> rows.rowCount());
+        .map(rows -> rows.iterator().next().getInteger(0));
   }
 }

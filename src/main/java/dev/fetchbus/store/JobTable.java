@@ -85,7 +85,7 @@ public final class JobTable {
 
   /** The shallowest depth still queued or leased (the crawl's current depth), or null when none is. */
   public Future<Integer> currentDepth(long id) {
-    return pool.preparedQuery("select min(depth) from frontier where job_id = $1 and state in ('queued', 'leased')")
+    return pool.preparedQuery("select min(f.depth) from queue q join frontier f on f.id = q.url_id where q.job_id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
@@ -117,7 +117,7 @@ public final class JobTable {
   public Future<List<Long>> finishIfComplete(List<Long> ids) {
     return pool.preparedQuery("update jobs j set state = 'done', finished_at = now() "
             + "where j.id = any($1) and j.state = 'running' and j.ingested_at is not null "
-            + "and not exists (select 1 from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "and not exists (select 1 from queue q where q.job_id = j.id) "
             + "returning j.id")
         .execute(Tuple.of(ids.toArray(Long[]::new)))
         .map(JobTable::ids);
@@ -127,7 +127,7 @@ public final class JobTable {
   public Future<List<Long>> finishAllComplete() {
     return pool.query("update jobs j set state = 'done', finished_at = now() "
             + "where j.state = 'running' and j.ingested_at is not null "
-            + "and not exists (select 1 from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "and not exists (select 1 from queue q where q.job_id = j.id) "
             + "returning j.id")
         .execute()
         .map(JobTable::ids);
@@ -139,15 +139,23 @@ public final class JobTable {
     return ids;
   }
 
+  /** Queued and leased URLs are in {@code queue}; done and failed ones have a record, with or without an error. */
   private Future<Map<String, Long>> urlStates(long id) {
-    return pool.preparedQuery("select state, count(*) from frontier where job_id = $1 group by state")
+    return pool.preparedQuery("""
+            select (select count(*) from queue where job_id = $1 and leased_by is null),
+                   (select count(*) from queue where job_id = $1 and leased_by is not null),
+                   (select count(*) from pages where job_id = $1 and error_code is null),
+                   (select count(*) from pages where job_id = $1 and error_code is not null),
+                   (select cancelled_urls from jobs where id = $1)""")
         .execute(Tuple.of(id))
         .map(rows -> {
+          Row row = rows.iterator().next();
           Map<String, Long> counts = new HashMap<>();
-          for (String state : List.of("queued", "leased", "done", "failed", "cancelled")) {
-            counts.put(state, 0L);
+          List<String> states = List.of("queued", "leased", "done", "failed", "cancelled");
+          for (int i = 0; i < states.size(); i++) {
+            Long count = row.getLong(i);
+            counts.put(states.get(i), count == null ? 0L : count);
           }
-          rows.forEach(row -> counts.put(row.getString(0), row.getLong(1)));
           return counts;
         });
   }

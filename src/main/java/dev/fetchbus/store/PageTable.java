@@ -12,9 +12,10 @@ import java.util.function.Function;
 
 /**
  * All SQL for {@code pages}. A batch of records is one statement: the records whose URL this node
- * still leases are inserted and their frontier rows marked done or failed, atomically. A record
- * whose lease was lost (the node stalled and another took over) is dropped, and a second write of
- * the same URL hits the primary key and is a no-op: that is what makes results exactly-once.
+ * still leases are inserted and their queue rows deleted, atomically; a record with an error is a
+ * failed URL, one without a done URL. A record whose lease was lost (the node stalled and another
+ * took over) is dropped, and a second write of the same URL hits the primary key and is a no-op:
+ * that is what makes results exactly-once.
  */
 public final class PageTable {
   private static final String WRITE = """
@@ -26,9 +27,9 @@ public final class PageTable {
                redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message,
                not_modified)),
       owned as (
-        select f.id, f.url_hash from frontier f
-        where f.id = any($2::bigint[]) and f.state = 'leased' and f.leased_by = $1
-        for update of f),
+        delete from queue q
+        where q.url_id = any($2::bigint[]) and q.leased_by = $1
+        returning q.url_id),
       ins as (
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
                            links, redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code,
@@ -37,22 +38,21 @@ public final class PageTable {
                rec.title, rec.content_hash, rec.links, rec.redirects, rec.etag, rec.last_modified,
                to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message,
                rec.not_modified
-        from rec join owned on owned.id = rec.url_id
+        from rec join owned on owned.url_id = rec.url_id
         on conflict do nothing
-        returning url_id, error_code),
+        returning url_id, etag, last_modified, content_hash, error_code),
+      -- reads what ins returned rather than joining rec again: with a generic plan (estimated 10 rows
+      -- per array) such a join became a nested loop over both CTEs, 250,000 comparisons per batch.
       remembered as (
         insert into validators (url_hash, etag, last_modified, content_hash)
-        select distinct on (owned.url_hash) owned.url_hash, rec.etag, rec.last_modified, rec.content_hash
-        from rec join owned on owned.id = rec.url_id join ins on ins.url_id = rec.url_id
-        where rec.error_code is null and (rec.etag is not null or rec.last_modified is not null)
+        select distinct on (f.url_hash) f.url_hash, ins.etag, ins.last_modified, ins.content_hash
+        from ins join frontier f on f.id = ins.url_id
+        where ins.error_code is null and (ins.etag is not null or ins.last_modified is not null)
         on conflict (url_hash) do update
           set etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
               updated_at = now()
         returning 1)
-      update frontier f
-      set state = case when ins.error_code is null then 'done' else 'failed' end, leased_by = null
-      from ins where f.id = ins.url_id
-      returning f.id""";
+      select url_id from ins""";
 
   /** The export columns, in URL order, resumable after any URL id. */
   public static final String EXPORT = """

@@ -103,8 +103,7 @@ public final class StoreVerticle extends VerticleBase {
   private Future<Void> write(List<Message<PageRecord>> batch) {
     List<PageRecord> records = new ArrayList<>(batch.size());
     batch.forEach(m -> records.add(m.body()));
-    return pool.withTransaction(conn -> pages.write(conn, nodeId, records)
-            .compose(committed -> enqueueDiscovered(conn, records, committed).map(committed)))
+    return writeRecords(records)
         .onSuccess(committed -> reply(batch, committed))
         .onFailure(err -> {
           log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", batch.size(), err);
@@ -112,6 +111,18 @@ public final class StoreVerticle extends VerticleBase {
         })
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
+  }
+
+  /**
+   * A batch without discovered links is one statement, so it needs no explicit transaction: that
+   * saves the begin and commit round trips on every batch of a URL-list job.
+   */
+  private Future<Set<Long>> writeRecords(List<PageRecord> records) {
+    if (records.stream().allMatch(record -> record.discovered().isEmpty())) {
+      return pages.write(pool, nodeId, records);
+    }
+    return pool.withTransaction(conn -> pages.write(conn, nodeId, records)
+        .compose(committed -> enqueueDiscovered(conn, records, committed).map(committed)));
   }
 
   /** Links found on committed pages join their jobs' frontiers in the same transaction as the pages. */

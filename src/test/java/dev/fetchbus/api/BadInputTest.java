@@ -249,8 +249,8 @@ class BadInputTest {
     ApiClient.sleep(2000);
     assertThat(origin.hits("/page/after-long-line")).as("lines after the refused one are not fetched").isZero();
     try (Connection conn = TestDatabase.connect(node.databaseUrl()); Statement st = conn.createStatement();
-        ResultSet rows = st.executeQuery("select count(*) from frontier where job_id = " + id
-            + " and state in ('queued', 'leased', 'done', 'failed')")) {
+        ResultSet rows = st.executeQuery("select (select count(*) from queue where job_id = " + id
+            + ") + (select count(*) from pages where job_id = " + id + ")")) {
       rows.next();
       assertThat(rows.getLong(1)).as("no live or finished URL in the cancelled job").isZero();
     }

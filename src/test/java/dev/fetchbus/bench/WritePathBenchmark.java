@@ -22,7 +22,7 @@ import org.postgresql.PGConnection;
 
 /**
  * The write-path benchmark behind docs/benchmarks.md: the store's batched page write (one statement
- * per batch: insert pages, mark frontier rows, remember validators) against PostgreSQL's COPY of the
+ * per batch: insert pages, delete their queue rows, remember validators) against PostgreSQL's COPY of the
  * same rows into the same table with the same indexes. Prints rows/s and the ratio; asserts nothing
  * about time (tag "bench", excluded from the suite; scripts/bench-write runs it).
  */
@@ -74,8 +74,8 @@ class WritePathBenchmark {
     try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
       st.execute("insert into users (name, key_hash, role) values ('bench', '\\x00', 'user')");
       st.execute("insert into jobs (user_id, state) select id, 'running' from users");
-      st.execute("insert into frontier (job_id, url, host, partition, state, leased_by) "
-          + "select (select id from jobs), 'http://127.0.0.1/page/' || i, '127.0.0.1', 0, 'leased', '" + NODE + "' "
+      st.execute("insert into frontier (job_id, url, host, partition) "
+          + "select (select id from jobs), 'http://127.0.0.1/page/' || i, '127.0.0.1', 0 "
           + "from generate_series(1, " + ROWS + ") i");
       st.execute("analyze");
       var rows = st.executeQuery("select id from jobs");
@@ -96,8 +96,11 @@ class WritePathBenchmark {
     try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
       st.execute("truncate pages");
       st.execute("truncate validators");
-      st.execute("update frontier set state = 'leased', leased_by = '" + NODE + "'");
+      st.execute("truncate queue");
+      st.execute("insert into queue (url_id, job_id, partition, leased_by, due_at) "
+          + "select id, job_id, partition, '" + NODE + "', now() + interval '1 hour' from frontier");
       st.execute("vacuum analyze frontier");
+      st.execute("vacuum analyze queue");
       st.execute("checkpoint");
     }
   }
@@ -120,7 +123,8 @@ class WritePathBenchmark {
       Future<?> chain = Future.succeededFuture();
       for (int from = lane * BATCH; from < records.size(); from += BATCH * PARALLEL) {
         List<PageRecord> batch = records.subList(from, Math.min(records.size(), from + BATCH));
-        chain = chain.compose(v -> pool.withTransaction(conn -> pages.write(conn, NODE, batch)));
+        // as StoreVerticle writes a batch without discovered links: one statement, its own transaction
+        chain = chain.compose(v -> pages.write(pool, NODE, batch));
       }
       lanes.add(chain);
     }

@@ -1,0 +1,85 @@
+package dev.fetchbus.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fetchbus.support.TestDatabase;
+import dev.fetchbus.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Upgrading a database that holds a job in flight keeps every URL's state. */
+@DisplayName("Schema migrations")
+class MigrationsTest {
+  private String url;
+  private Vertx vertx;
+
+  @BeforeEach
+  void setUp() {
+    url = TestDatabase.create();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() {
+    TestNode.await(vertx.close());
+    TestDatabase.drop(url);
+  }
+
+  @Test
+  @DisplayName("V5 moves queued and leased URLs into the queue, keeps their leases, and counts cancelled ones")
+  void queueMigrationKeepsWorkInFlight() throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      applyUpTo(st, 4);
+      st.execute("insert into users (name, key_hash, role) values ('u', '\\x00', 'user')");
+      st.execute("insert into jobs (user_id, state) select id, 'running' from users");
+      st.execute("insert into jobs (user_id, state) select id, 'cancelled' from users");
+      st.execute("""
+          insert into frontier (job_id, url, host, partition, state, leased_by, attempts, due_at)
+          select (select min(id) from jobs), 'http://h/' || s, 'h', 7, s, case when s = 'leased' then 'node-a' end,
+                 case when s = 'leased' then 2 else 0 end, now() + interval '1 minute'
+          from unnest(array['queued', 'leased', 'done', 'failed']) s""");
+      st.execute("insert into frontier (job_id, url, host, partition, state) "
+          + "select (select max(id) from jobs), 'http://h/c' || i, 'h', 7, 'cancelled' from generate_series(1, 3) i");
+    }
+    Pool pool = Database.privatePool(vertx, url, 1);
+    assertThat(TestNode.await(Migrations.migrate(vertx, pool))).isGreaterThanOrEqualTo(5);
+
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      Map<String, String> queue = new HashMap<>();
+      try (ResultSet rows = st.executeQuery("select f.url, coalesce(q.leased_by, '-') || '/' || q.attempts "
+          + "|| '/' || q.partition || '/' || (q.due_at > now()) from queue q join frontier f on f.id = q.url_id")) {
+        while (rows.next()) {
+          queue.put(rows.getString(1), rows.getString(2));
+        }
+      }
+      assertThat(queue).containsOnly(Map.entry("http://h/queued", "-/0/7/true"),
+          Map.entry("http://h/leased", "node-a/2/7/true"));
+      try (ResultSet rows = st.executeQuery("select cancelled_urls from jobs order by id")) {
+        rows.next();
+        assertThat(rows.getLong(1)).isZero();
+        rows.next();
+        assertThat(rows.getLong(1)).isEqualTo(3);
+      }
+    }
+  }
+
+  private static void applyUpTo(Statement st, int version) throws Exception {
+    st.execute("create table schema_version (version int primary key, name text not null, "
+        + "applied_at timestamptz not null default now())");
+    for (Migrations.Migration m : Migrations.list()) {
+      if (m.version() <= version) {
+        st.execute(m.sql());
+        st.execute("insert into schema_version (version, name) values (" + m.version() + ", '" + m.name() + "')");
+      }
+    }
+  }
+}
