@@ -27,7 +27,8 @@ public record Settings(
     int extractMemoSize,
     JobLimits job,
     Frontier frontier,
-    Store store) {
+    Store store,
+    Metrics metrics) {
 
   public record Http(String host, int port, int instances, int maxJsonBytes) {}
 
@@ -69,6 +70,12 @@ public record Settings(
 
   public record Store(int batchSize, int flushMs) {}
 
+  /**
+   * Profiling and event-loop probes: the longest on-demand profile, how often each event loop's
+   * lag is sampled, and the lag counted as a blocked loop (0: Vert.x's max event loop execute time).
+   */
+  public record Metrics(int profileMaxSeconds, int loopProbeMs, int loopBlockedMs) {}
+
   /** Defaults, then {@code overlay}, then the process environment. */
   public static Settings load(JsonObject overlay) {
     return from(ConfigLoader.load(overlay, System.getenv()));
@@ -90,6 +97,7 @@ public record Settings(
     JsonObject fr = c.getJsonObject("frontier");
     JsonObject s = c.getJsonObject("store");
     JsonObject cl = c.getJsonObject("cluster");
+    JsonObject m = c.getJsonObject("metrics");
     Settings settings = new Settings(
         c,
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
@@ -125,7 +133,8 @@ public record Settings(
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions")),
-        new Store(s.getInteger("batchSize"), s.getInteger("flushMs")));
+        new Store(s.getInteger("batchSize"), s.getInteger("flushMs")),
+        new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")));
     settings.validate();
     return settings;
   }
@@ -167,6 +176,11 @@ public record Settings(
     positive("dns.cacheSize", dns.cacheSize);
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
     positive("fetchCache.size", fetchCache.size);
+    positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
+    positive("metrics.loopProbeMs", metrics.loopProbeMs);
+    if (metrics.loopBlockedMs < 0) {
+      throw new IllegalArgumentException("metrics.loopBlockedMs must not be negative (env FETCHBUS_METRICS_LOOP_BLOCKED_MS)");
+    }
     if (host.delayJitter < 0 || host.delayJitter > 10) {
       throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
     }

@@ -22,6 +22,8 @@ class ConfigLoaderTest {
       "pg.url,                FETCHBUS_PG_URL",
       "admin.key,             FETCHBUS_ADMIN_KEY",
       "job.maxHostConcurrency, FETCHBUS_JOB_MAX_HOST_CONCURRENCY",
+      "metrics.profileMaxSeconds, FETCHBUS_METRICS_PROFILE_MAX_SECONDS",
+      "metrics.loopBlockedMs, FETCHBUS_METRICS_LOOP_BLOCKED_MS",
   })
   void envNames(String key, String env) {
     assertThat(ConfigLoader.envName(key)).isEqualTo(env);
@@ -132,5 +134,18 @@ class ConfigLoaderTest {
     assertThat(s.fetch().maxInFlight()).isEqualTo(256);
     assertThat(s.host().delayMs()).isZero();
     assertThat(s.fetch().allowNetworks()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the profiling and event-loop probe keys have defaults and environment overrides")
+  void metricsKeys() {
+    Settings defaults = Settings.load(new JsonObject(), Map.of());
+    assertThat(defaults.metrics()).isEqualTo(new Settings.Metrics(60, 100, 100));
+    Settings s = Settings.load(new JsonObject(), Map.of("FETCHBUS_METRICS_PROFILE_MAX_SECONDS", "5",
+        "FETCHBUS_METRICS_LOOP_PROBE_MS", "50", "FETCHBUS_METRICS_LOOP_BLOCKED_MS", "0"));
+    assertThat(s.metrics()).isEqualTo(new Settings.Metrics(5, 50, 0));
+    assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_METRICS_LOOP_PROBE_MS", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FETCHBUS_METRICS_LOOP_PROBE_MS");
   }
 }
