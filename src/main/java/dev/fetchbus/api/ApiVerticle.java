@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.OpsRoutes;
+import dev.fetchbus.metrics.Profiler;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
@@ -67,6 +68,8 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/users").handler(Auth::requireAdmin);
     router.post("/v1/users").handler(users::create);
     router.get("/v1/users").respond(users::list);
+    router.route("/v1/admin/*").handler(Auth.adminOnly("use the /v1/admin routes"));
+    router.post("/v1/admin/profile").handler(new Profiler(vertx, settings.metrics().profileMaxSeconds())::profile);
 
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);

@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -58,11 +59,18 @@ final class Auth {
   }
 
   static void requireAdmin(RoutingContext ctx) {
-    if (!user(ctx).isAdmin()) {
-      ctx.fail(ApiError.forbidden("Only an admin may manage users"));
-      return;
-    }
-    ctx.next();
+    adminOnly("manage users").handle(ctx);
+  }
+
+  /** A handler that lets only admins through, refusing others with 403 naming {@code action}. */
+  static Handler<RoutingContext> adminOnly(String action) {
+    return ctx -> {
+      if (!user(ctx).isAdmin()) {
+        ctx.fail(ApiError.forbidden("Only an admin may " + action));
+        return;
+      }
+      ctx.next();
+    };
   }
 
   static User user(RoutingContext ctx) {
