@@ -1,11 +1,13 @@
 package dev.fetchbus;
 
 import dev.fetchbus.api.ApiVerticle;
+import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.metrics.LoopProbeVerticle;
 import dev.fetchbus.metrics.MetricsVerticle;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.EmbeddedDatabase;
@@ -63,7 +65,10 @@ public final class NodeVerticle extends VerticleBase {
   private Future<?> prepareAndDeploy(JsonObject effective) {
     Settings settings = Settings.from(effective);
     log.info("Effective settings: {}", Secrets.masked(effective).encode());
-    Future<?> chain = Database.prepare(vertx, settings);
+    // Probes first, while nothing else deploys, so they land on every event loop. NodeCommand and
+    // the tests build Vert.x from ClusterSetup's options; the launcher deploys them itself, earlier.
+    Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(), settings)
+        .compose(v -> Database.prepare(vertx, settings));
     if (settings.hasRole("fetch")) {
       chain = chain.compose(v -> deploy(StoreVerticle.class.getName(), 1, effective))
           .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective))

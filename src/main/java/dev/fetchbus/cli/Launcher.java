@@ -3,6 +3,8 @@ package dev.fetchbus.cli;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.metrics.LoopProbeVerticle;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +42,14 @@ public final class Launcher implements VertxApplicationHooks {
   public void afterVertxStarted(HookContext context) {
     if (context.vertx().isClustered()) {
       Members.remember(context.vertx(), manager);
+    }
+    // Before the main verticle, so the probes take every event loop; the launcher's options are
+    // the real ones (-options may change the loop count). This is the launcher thread, so it may wait.
+    try {
+      LoopProbeVerticle.deploy(context.vertx(), context.vertxOptions(), Settings.load(new JsonObject()))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not deploy the event-loop probes", e);
     }
   }
 }
