@@ -2,6 +2,7 @@ package dev.fetchbus.metrics;
 
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.store.JobTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +13,12 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The operator's routes, served by every node whatever its roles: {@code /health} (liveness),
- * {@code /ready} (database, deployment, host partitions) and {@code /metrics} (Prometheus). They
- * need no key: restrict them at the network or proxy.
+ * {@code /ready} (database, deployment, host partitions), {@code /metrics} (Prometheus), and the
+ * live {@code /dashboard} with the JSON it polls, {@code /ops/stats}. They need no key and show
+ * only counts: restrict them at the network or proxy, like {@code /metrics}.
  */
 public final class OpsRoutes {
+  private static final String DASHBOARD = "dashboard/index.html";
   private final Vertx vertx;
   private final Pool pool;
 
@@ -29,6 +32,19 @@ public final class OpsRoutes {
     router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/ops/stats").respond(new NodeStats(vertx, new JobTable(pool))::stats);
+    router.get("/dashboard").handler(OpsRoutes::dashboard);
+  }
+
+  /** One self-contained page (inline script and style, nothing fetched from elsewhere), from the classpath. */
+  private static void dashboard(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy",
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+        .putHeader("Cache-Control", "no-cache")
+        .sendFile(DASHBOARD)
+        .onFailure(ctx::fail);
   }
 
   /** Ready: the database answers, every verticle is deployed, and a fetch node knows its partitions. */

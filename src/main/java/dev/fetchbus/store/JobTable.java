@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,23 @@ public final class JobTable {
     return urlStates(job.id()).map(states -> new JobRow(job.id(), job.userId(), job.kind(), job.state(), job.options(),
         job.accepted(), job.duplicates(), job.rejected(), job.rejectedSamples(), job.createdAt(), job.startedAt(),
         job.finishedAt(), job.crawl(), job.stopReason(), states));
+  }
+
+  /** A running job's progress, for the operator's dashboard: URLs accepted so far, and those not yet finished. */
+  public record Progress(long id, String kind, long accepted, long unfinished, OffsetDateTime startedAt) {}
+
+  /** The oldest {@code limit} running jobs with their unfinished URL counts (an index-only count per job). */
+  public Future<List<Progress>> running(int limit) {
+    return pool.preparedQuery("select j.id, j.kind, j.accepted, j.started_at, "
+            + "(select count(*) from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "from jobs j where j.state = 'running' order by j.id limit $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<Progress> jobs = new java.util.ArrayList<>(rows.size());
+          rows.forEach(row -> jobs.add(new Progress(row.getLong(0), row.getString(1), row.getLong(2), row.getLong(4),
+              row.getOffsetDateTime(3))));
+          return jobs;
+        });
   }
 
   /** Marks the job cancelled and its unfinished URLs cancelled too, in one transaction. */

@@ -1,0 +1,93 @@
+package dev.fetchbus.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fetchbus.support.ApiClient;
+import dev.fetchbus.support.OriginServer;
+import dev.fetchbus.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The live dashboard and the /ops/stats JSON it polls")
+class DashboardTest {
+  private static OriginServer origin;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    origin = OriginServer.start();
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    origin.close();
+  }
+
+  @Test
+  @DisplayName("/dashboard is one self-contained HTML page, without a key, that polls /ops/stats")
+  void dashboardPage() {
+    ApiClient.Response r = node.anonymous().get("/dashboard");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith("text/html");
+    assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'");
+    assertThat(r.body()).contains("<html").contains("/ops/stats")
+        .doesNotContainPattern("(src|href)\\s*=\\s*[\"']?(https?:)?//");
+  }
+
+  @Test
+  @DisplayName("/ops/stats has pages, fetches, caches, event loops, JVM and running jobs, and no URLs or keys")
+  void statsFields() {
+    ApiClient user = node.newUser("dashboard-watcher");
+    long done = user.submit(List.of(origin.url("/page/dash1"), origin.url("/status/404")), null).getLong("id");
+    user.awaitState(done, "done", Duration.ofSeconds(60));
+    long slow = user.submit(List.of(origin.url("/slow/4000")), null).getLong("id");
+    user.awaitState(slow, "running", Duration.ofSeconds(30));
+
+    JsonObject stats = awaitRunningJob(slow);
+
+    assertThat(stats.getLong("time")).isPositive();
+    assertThat(stats.getJsonObject("pages").getLong("total")).isGreaterThanOrEqualTo(2);
+    assertThat(stats.getJsonObject("pages").getJsonObject("byOutcome").fieldNames()).contains("ok", "http_status");
+    assertThat(stats.getJsonObject("fetch").fieldNames()).contains("inFlight", "waiting", "queued", "retries");
+    assertThat(stats.getJsonObject("caches").fieldNames()).contains("robots");
+    assertThat(stats.getJsonObject("caches").getJsonObject("robots").fieldNames()).contains("miss");
+    JsonArray loops = stats.getJsonArray("eventLoops");
+    assertThat(loops).isNotEmpty();
+    assertThat(loops.getJsonObject(0).fieldNames()).contains("loop", "ticks", "lagTotalMs", "lagMaxMs", "blocked");
+    assertThat(stats.getLong("eventLoopBlockedMs")).isEqualTo(100);
+    JsonObject jvm = stats.getJsonObject("jvm");
+    assertThat(jvm.getLong("heapUsedBytes")).isPositive();
+    assertThat(jvm.fieldNames()).contains("heapMaxBytes", "gcPauses", "gcPauseTotalMs");
+    String body = stats.encode();
+    assertThat(body).doesNotContain("/page/dash1").doesNotContain(TestNode.ADMIN_KEY).doesNotContain("dashboard-watcher");
+  }
+
+  private static JsonObject awaitRunningJob(long id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonObject stats = null;
+    while (System.nanoTime() < deadline) {
+      ApiClient.Response r = node.anonymous().get("/ops/stats");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      stats = r.json();
+      for (Object job : stats.getJsonArray("jobs")) {
+        JsonObject running = (JsonObject) job;
+        if (running.getLong("id") == id) {
+          assertThat(running.fieldNames()).contains("kind", "accepted", "finished", "progress", "startedAt");
+          assertThat(running.getLong("accepted")).isEqualTo(1);
+          assertThat(running.getDouble("progress")).isBetween(0.0, 1.0);
+          return stats;
+        }
+      }
+      ApiClient.sleep(200);
+    }
+    throw new AssertionError("job " + id + " never appeared among running jobs; last seen " + stats);
+  }
+}
