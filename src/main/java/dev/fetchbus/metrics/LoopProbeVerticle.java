@@ -88,6 +88,10 @@ public final class LoopProbeVerticle extends VerticleBase {
     if (loop != null) {
       vertx.cancelTimer(timerId);
       loops(vertx).remove(loop, deploymentID());
+      if (loops(vertx).isEmpty()) {
+        // undeployed with its parent: let a later deploy() place the probes again
+        vertx.sharedData().getLocalMap(STATE).clear();
+      }
     }
     return Future.succeededFuture();
   }
