@@ -101,10 +101,10 @@ public final class JobTable {
   /** A running job's progress, for the operator's dashboard: URLs accepted so far, and those not yet finished. */
   public record Progress(long id, String kind, long accepted, long unfinished, OffsetDateTime startedAt) {}
 
-  /** The oldest {@code limit} running jobs with their unfinished URL counts (an index-only count per job). */
+  /** The oldest {@code limit} running jobs with their unfinished URL counts (a count of their queue rows). */
   public Future<List<Progress>> running(int limit) {
     return pool.preparedQuery("select j.id, j.kind, j.accepted, j.started_at, "
-            + "(select count(*) from frontier f where f.job_id = j.id and f.state in ('queued', 'leased')) "
+            + "(select count(*) from queue q where q.job_id = j.id) "
             + "from jobs j where j.state = 'running' order by j.id limit $1")
         .execute(Tuple.of(limit))
         .map(rows -> {
