@@ -13,8 +13,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Which discovered URLs a crawl follows. A mode (same host as a seed, same registered domain as a
- * seed, or under a URL prefix), then include patterns (at least one must match, when given) and
- * exclude patterns (none may match). Immutable and thread-safe: it is applied on worker threads.
+ * seed, or under a URL prefix at a path-segment boundary), then include patterns (at least one must
+ * match, when given) and exclude patterns (none may match). Immutable and thread-safe: it is
+ * applied on worker threads.
  */
 public final class Scope {
   public enum Mode { HOST, DOMAIN, PREFIX }
@@ -91,8 +92,25 @@ public final class Scope {
     return switch (mode) {
       case HOST -> hosts.contains(hostOf(url));
       case DOMAIN -> domains.contains(domainOf(hostOf(url)));
-      case PREFIX -> prefixes.stream().anyMatch(url::startsWith);
+      case PREFIX -> prefixes.stream().anyMatch(prefix -> underPrefix(url, prefix));
     };
+  }
+
+  /**
+   * Whether a normalised URL is under a normalised prefix at a path-segment boundary: a plain string
+   * prefix {@code http://h/docs} would also admit {@code http://h/docs-private/}. A prefix ending in
+   * {@code /} already ends at a boundary; otherwise the URL must be the prefix itself, go on with
+   * {@code /}, or add a query to it.
+   */
+  static boolean underPrefix(String url, String prefix) {
+    if (!url.startsWith(prefix)) {
+      return false;
+    }
+    if (url.length() == prefix.length() || prefix.endsWith("/")) {
+      return true;
+    }
+    char next = url.charAt(prefix.length());
+    return next == '/' || next == '?';
   }
 
   private static String hostOf(String url) {

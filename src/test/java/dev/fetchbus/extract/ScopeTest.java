@@ -98,6 +98,47 @@ class ScopeTest {
   }
 
   @Test
+  @DisplayName("in prefix mode a prefix ends at a path-segment boundary: /docs covers /docs/x, not /docs-private/x")
+  void prefixStopsAtSegmentBoundary() {
+    Scope scope = scope(new JsonObject().put("mode", "prefix").put("prefixes", array("http://h.test/docs")),
+        "http://h.test/docs");
+
+    assertThat(scope.allows("http://h.test/docs")).as("the prefix itself").isTrue();
+    assertThat(scope.allows("http://h.test/docs/")).as("the prefix with a trailing slash").isTrue();
+    assertThat(scope.allows("http://h.test/docs/a/b")).as("under prefix/").isTrue();
+    assertThat(scope.allows("http://h.test/docs?page=2")).as("the prefix itself, with a query").isTrue();
+    assertThat(scope.allows("http://h.test/docs-private/x")).as("a sibling sharing the spelling").isFalse();
+    assertThat(scope.allows("http://h.test/docsx")).isFalse();
+    assertThat(scope.allows("http://h.test/doc")).isFalse();
+  }
+
+  @Test
+  @DisplayName("in prefix mode a prefix ending in / covers everything that starts with it")
+  void prefixEndingInSlash() {
+    Scope scope = scope(new JsonObject().put("mode", "prefix").put("prefixes", array("http://h.test/docs/")),
+        "http://h.test/docs/");
+
+    assertThat(scope.allows("http://h.test/docs/")).isTrue();
+    assertThat(scope.allows("http://h.test/docs/x")).isTrue();
+    assertThat(scope.allows("http://h.test/docs/?q=1")).isTrue();
+    assertThat(scope.allows("http://h.test/docs")).as("the parent, without the slash, is not under it").isFalse();
+    assertThat(scope.allows("http://h.test/docs-private/x")).isFalse();
+  }
+
+  @Test
+  @DisplayName("in prefix mode a host-only prefix covers the whole site and no longer host name")
+  void hostOnlyPrefix() {
+    Scope scope = scope(new JsonObject().put("mode", "prefix").put("prefixes", array("http://h.test")),
+        "http://h.test/");
+
+    assertThat(scope.toJson().getJsonArray("prefixes")).as("normalised with its root path")
+        .containsExactly("http://h.test/");
+    assertThat(scope.allows("http://h.test/any/page")).isTrue();
+    assertThat(scope.allows("http://h.test.evil/")).isFalse();
+    assertThat(scope.allows("http://h.test:8080/")).isFalse();
+  }
+
+  @Test
   @DisplayName("the mode is read case-insensitively")
   void modeCase() {
     assertThat(scope(new JsonObject().put("mode", "DOMAIN"), "http://www.example.com/").allows("http://a.example.com/"))
