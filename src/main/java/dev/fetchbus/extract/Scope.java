@@ -25,6 +25,7 @@ public final class Scope {
   private final Set<String> hosts = new LinkedHashSet<>();
   private final Set<String> domains = new LinkedHashSet<>();
   private final List<String> prefixes;
+  private final Set<String> prefixHosts = new LinkedHashSet<>();
   private final List<Pattern> include;
   private final List<Pattern> exclude;
   private final JsonObject json;
@@ -38,6 +39,7 @@ public final class Scope {
       domains.add(domainOf(host));
     }
     this.prefixes = prefixes;
+    prefixes.forEach(prefix -> prefixHosts.add(hostOf(prefix)));
     this.include = include;
     this.exclude = exclude;
     this.json = json;
@@ -86,6 +88,21 @@ public final class Scope {
       return false;
     }
     return exclude.stream().noneMatch(p -> p.matcher(url).find());
+  }
+
+  /**
+   * Whether a child sitemap listed in a sitemap index may be read: it must be on a host the mode
+   * covers (a seed's host, a seed's registered domain, or a prefix's host). The prefix path and the
+   * include and exclude patterns are rules for pages: sitemaps often sit at a site's root, outside a
+   * {@code /docs/} prefix, and still list pages under it; those pages are scoped one by one.
+   */
+  public boolean allowsSitemap(String url) {
+    String host = hostOf(url);
+    return switch (mode) {
+      case HOST -> hosts.contains(host);
+      case DOMAIN -> domains.contains(domainOf(host));
+      case PREFIX -> prefixHosts.contains(host);
+    };
   }
 
   private boolean inMode(String url) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Runs one fetch task to an outcome: robots.txt first (when the job obeys it), then the download,
@@ -57,7 +58,7 @@ final class TaskRunner {
           }
           return vertx.executeBlocking(() -> {
             PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
-            return outcome(task, download, page, inScope(task.scope(), page.outlinks(), FetchTask.PAGE));
+            return outcome(task, download, page, discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE));
           }, false);
         });
   }
@@ -77,7 +78,10 @@ final class TaskRunner {
     });
   }
 
-  /** A sitemap is fetched like a page: only where robots.txt allows it. */
+  /**
+   * A sitemap is fetched like a page: only where robots.txt allows it. Its pages are scoped like
+   * links; an index's child sitemaps only by site, or an index could send the crawl to any host.
+   */
   private Future<FetchOutcome> sitemap(FetchTask task) {
     Future<Download> downloaded = allowedByRobots(task)
         .compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes));
@@ -89,8 +93,12 @@ final class TaskRunner {
       String type = download.header(HttpHeaders.CONTENT_TYPE);
       return vertx.executeBlocking(() -> {
         SitemapReader.Entries entries = SitemapReader.read(body, type, download.url());
-        List<Discovered> found = new ArrayList<>(inScope(task.scope(), entries.pages(), FetchTask.PAGE));
-        found.addAll(inScope(null, entries.sitemaps(), FetchTask.SITEMAP));
+        Scope scope = task.scope();
+        List<Discovered> found = new ArrayList<>();
+        if (scope != null) {
+          found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
+          found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
+        }
         PageExtractor.Extracted summary = new PageExtractor.Extracted(
             dev.fetchbus.extract.ContentHash.sha256(body), null, entries.pages().size() + entries.sitemaps().size(),
             null, List.of());
@@ -107,14 +115,11 @@ final class TaskRunner {
         now, (int) (now - d.startedMs()), null, null, 0, true, List.of());
   }
 
-  /** Normalised links, those in scope (all of them with no scope), as discoveries of one kind. */
-  private static List<Discovered> inScope(Scope scope, List<String> urls, String kind) {
-    if (scope == null && FetchTask.PAGE.equals(kind)) {
-      return List.of();
-    }
+  /** The URLs that normalise and pass {@code inScope} (given the normalised URL), as discoveries of one kind. */
+  private static List<Discovered> discoveries(List<String> urls, Predicate<String> inScope, String kind) {
     List<Discovered> found = new ArrayList<>();
     for (String url : urls) {
-      if (UrlNormalizer.normalize(url) instanceof UrlNormalizer.Accepted ok && (scope == null || scope.allows(ok.url()))) {
+      if (UrlNormalizer.normalize(url) instanceof UrlNormalizer.Accepted ok && inScope.test(ok.url())) {
         found.add(new Discovered(ok.url(), ok.host(), kind));
       }
     }

@@ -139,6 +139,27 @@ class ScopeTest {
   }
 
   @Test
+  @DisplayName("a child sitemap is read only from a site the mode covers, whatever its path or the patterns")
+  void childSitemaps() {
+    Scope host = scope(new JsonObject().put("include", array("/docs/")).put("exclude", array("\\.xml")),
+        "http://www.example.com/docs/");
+    assertThat(host.allowsSitemap("http://www.example.com:8080/sitemap-2.xml")).isTrue();
+    assertThat(host.allowsSitemap("http://blog.example.com/sitemap.xml")).isFalse();
+    assertThat(host.allowsSitemap("http://elsewhere.test/sitemap.xml")).isFalse();
+
+    Scope domain = scope(new JsonObject().put("mode", "domain"), "http://a.example.co.uk/");
+    assertThat(domain.allowsSitemap("http://b.example.co.uk/sitemap.xml")).isTrue();
+    assertThat(domain.allowsSitemap("http://other.co.uk/sitemap.xml")).isFalse();
+
+    Scope prefix = scope(new JsonObject().put("mode", "prefix").put("prefixes", array("https://docs.example.org/v2/")),
+        "http://www.example.com/");
+    assertThat(prefix.allowsSitemap("https://docs.example.org/sitemap-v2.xml"))
+        .as("a sitemap at the root of a prefix's host, outside the prefix").isTrue();
+    assertThat(prefix.allowsSitemap("http://www.example.com/sitemap.xml"))
+        .as("a seed's host that no prefix covers").isFalse();
+  }
+
+  @Test
   @DisplayName("the mode is read case-insensitively")
   void modeCase() {
     assertThat(scope(new JsonObject().put("mode", "DOMAIN"), "http://www.example.com/").allows("http://a.example.com/"))

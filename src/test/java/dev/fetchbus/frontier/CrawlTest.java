@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.GeneratedSite;
+import dev.fetchbus.support.RecordingOrigin;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,5 +123,43 @@ class CrawlTest {
       assertThat(records).containsKey(site.base() + "/p/2");
       assertThat(site.hits("/p/1")).isZero();
     }
+  }
+
+  @Test
+  @DisplayName("a sitemap index's child sitemaps are scoped: an out-of-scope child is never requested nor recorded")
+  void childSitemapsAreScoped() {
+    try (RecordingOrigin site = new RecordingOrigin(); RecordingOrigin other = new RecordingOrigin("127.0.0.2")) {
+      site.serve("/index.xml", "application/xml", sitemapIndex(site.url("/in.xml"), other.url("/out.xml")))
+          .serve("/in.xml", "application/xml", urlSet(site.url("/page/2")));
+      other.serve("/out.xml", "application/xml", urlSet(other.url("/page/3")));
+      JsonObject request = new JsonObject().put("kind", "crawl").put("seeds", new JsonArray().add(site.url("/page/1")))
+          .put("sitemapSeeds", new JsonArray().add(site.url("/index.xml")));
+      ApiClient.Response created = user.postJson("/v1/jobs", request);
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      user.awaitState(created.json().getLong("id"), "done", Duration.ofMinutes(2));
+
+      assertThat(records(created.json().getLong("id")).keySet()).containsExactlyInAnyOrder(
+          site.url("/page/1"), site.url("/index.xml"), site.url("/in.xml"), site.url("/page/2"));
+      assertThat(site.hits("/in.xml")).as("the in-scope child is read").isEqualTo(1);
+      assertThat(other.hits()).as("the out-of-scope host sees no request at all").isEmpty();
+    }
+  }
+
+  private static String sitemapIndex(String... sitemaps) {
+    StringBuilder xml = new StringBuilder(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    for (String sitemap : sitemaps) {
+      xml.append("<sitemap><loc>").append(sitemap).append("</loc></sitemap>");
+    }
+    return xml.append("</sitemapindex>").toString();
+  }
+
+  private static String urlSet(String... urls) {
+    StringBuilder xml = new StringBuilder(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    for (String url : urls) {
+      xml.append("<url><loc>").append(url).append("</loc></url>");
+    }
+    return xml.append("</urlset>").toString();
   }
 }

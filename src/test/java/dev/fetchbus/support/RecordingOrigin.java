@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An origin for politeness tests that records every request it gets (path and arrival time) and
  * measures its own concurrency. Its robots.txt status, body and delay are settable. {@code /page/N}
  * answers after {@code pageDelayMs}; the first request under {@code /busy/} gets 429 with
- * {@code Retry-After}, later ones a page.
+ * {@code Retry-After}, later ones a page. {@link #serve} sets a fixed answer for a path (a sitemap).
+ * It listens on 127.0.0.1 unless given another loopback address, so one test can have two hosts.
  */
 public final class RecordingOrigin implements AutoCloseable {
   /** One request as the origin saw it. */
@@ -20,6 +23,8 @@ public final class RecordingOrigin implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
+  private final String host;
+  private final Map<String, String[]> served = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger maxActive = new AtomicInteger();
@@ -31,7 +36,18 @@ public final class RecordingOrigin implements AutoCloseable {
   private volatile int retryAfterSeconds = 2;
 
   public RecordingOrigin() {
-    server = TestNode.await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    this("127.0.0.1");
+  }
+
+  public RecordingOrigin(String host) {
+    this.host = host;
+    server = TestNode.await(vertx.createHttpServer().requestHandler(this::handle).listen(0, host));
+  }
+
+  /** Answers {@code path} with 200, this content type and body. */
+  public RecordingOrigin serve(String path, String contentType, String body) {
+    served.put(path, new String[] {contentType, body});
+    return this;
   }
 
   public RecordingOrigin robots(int status, String body) {
@@ -57,7 +73,7 @@ public final class RecordingOrigin implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + server.actualPort() + path;
+    return "http://" + host + ":" + server.actualPort() + path;
   }
 
   public List<Hit> hits() {
@@ -88,6 +104,11 @@ public final class RecordingOrigin implements AutoCloseable {
       } else {
         answer.run();
       }
+      return;
+    }
+    String[] fixed = served.get(req.path());
+    if (fixed != null) {
+      req.response().putHeader("Content-Type", fixed[0]).end(fixed[1]);
       return;
     }
     if (req.path().startsWith("/busy/") && busySent.compareAndSet(false, true)) {
