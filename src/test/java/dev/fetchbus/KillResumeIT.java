@@ -3,6 +3,7 @@ package dev.fetchbus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.support.ApiClient;
+import dev.fetchbus.support.NodeProcess;
 import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * JVM's PostgreSQL is left orphaned by the kill; the second node must stop it, take over the dead
  * node's expired leases, and finish the job with exactly one record per URL.
  *
- * <p>Child output goes to {@code target/kill-resume-it/node-*.log}; on failure their tails are printed.
+ * <p>The nodes are {@link NodeProcess}es. Child output goes to {@code target/kill-resume-it/node-*.log};
+ * on failure their tails are printed.
  */
 @DisplayName("A node killed with -9 mid-job resumes on restart, and the job ends with one record per URL")
 class KillResumeIT {
@@ -52,15 +55,12 @@ class KillResumeIT {
   private Path workDir;
   private Path dataDir;
   private OriginServer origin;
-  private final List<Process> nodes = new ArrayList<>();
-  private final List<Path> logs = new ArrayList<>();
+  private final List<NodeProcess> nodes = new ArrayList<>();
   private boolean passed;
 
   @BeforeEach
   void setUp() throws IOException {
-    Path jar = Path.of(System.getProperty("fetchbus.jar", "target/fetchbus.jar")).toAbsolutePath();
-    assertThat(jar).as("the packaged jar (run through `mvn verify`)").isRegularFile();
-    workDir = jar.getParent().resolve("kill-resume-it");
+    workDir = NodeProcess.jar().getParent().resolve("kill-resume-it");
     Files.createDirectories(workDir);
     dataDir = Files.createTempDirectory(workDir, "data-");
     origin = OriginServer.start();
@@ -68,9 +68,7 @@ class KillResumeIT {
 
   @AfterEach
   void tearDown() {
-    for (Process node : nodes) {
-      stop(node);
-    }
+    nodes.forEach(NodeProcess::close);
     stopLeftoverPostgres();
     if (origin != null) {
       origin.close();
@@ -97,7 +95,7 @@ class KillResumeIT {
 
     // First life: start, submit, and let it write some records.
     int port1 = TestNode.freePort();
-    Process first = startNode(1, port1);
+    NodeProcess first = startNode(1, port1);
     ApiClient api1 = ApiClient.of(port1, ADMIN_KEY);
     awaitReady(first, api1, 1);
     JsonObject created = api1.submit(urls, "hostConcurrency=" + HOST_CONCURRENCY);
@@ -111,8 +109,8 @@ class KillResumeIT {
         });
 
     // Kill -9. The JVM dies; its PostgreSQL does not.
-    first.destroyForcibly();
-    assertThat(first.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("first node died of SIGKILL").isTrue();
+    first.kill();
+    assertThat(first.alive()).as("first node died of SIGKILL").isFalse();
     long doneAtKill = beforeKill.getJsonObject("urls").getLong("done");
     System.out.printf("KillResumeIT: killed node 1 (exit %d) with %d of %d URLs done%n", first.exitValue(), doneAtKill,
         URLS);
@@ -124,10 +122,10 @@ class KillResumeIT {
 
     // Second life on the same data dir: it must stop the orphan and come up.
     int port2 = TestNode.freePort();
-    Process second = startNode(2, port2);
+    NodeProcess second = startNode(2, port2);
     ApiClient api2 = ApiClient.of(port2, ADMIN_KEY);
     awaitReady(second, api2, 2);
-    assertThat(Files.readString(logs.get(1))).as("node 2 log").contains("left running");
+    assertThat(second.log()).as("node 2 log").contains("left running");
     poll("orphaned PostgreSQL " + orphanPid + " to exit", STOP_TIMEOUT, second, 2,
         () -> ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false) ? Optional.empty() : Optional.of(1));
     assertThat(postmasterPid()).as("node 2 runs its own postmaster").isPresent().get().isNotEqualTo(orphanPid);
@@ -162,32 +160,23 @@ class KillResumeIT {
     assertThat(csvLines.get(0)).startsWith("cursor,url,");
   }
 
-  private Process startNode(int life, int port) throws IOException {
-    Path log = workDir.resolve("node-" + life + ".log");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx768m", "-jar",
-        System.getProperty("fetchbus.jar", "target/fetchbus.jar"))
-        .directory(workDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(key -> key.startsWith("FETCHBUS_")); // embedded PG even where a shell exported a URL
+  /** Both lives share the data dir, so the second finds the first's data and its orphaned PostgreSQL. */
+  private NodeProcess startNode(int life, int port) {
+    Map<String, String> env = new HashMap<>(); // no FETCHBUS_PG_URL: the embedded PostgreSQL
     env.put("FETCHBUS_DATA_DIR", dataDir.toString());
     env.put("FETCHBUS_HTTP_HOST", "127.0.0.1");
-    env.put("FETCHBUS_HTTP_PORT", String.valueOf(port));
     env.put("FETCHBUS_ADMIN_KEY", ADMIN_KEY);
     env.put("FETCHBUS_FETCH_ALLOW_NETWORKS", "127.0.0.0/8");
     env.put("FETCHBUS_FRONTIER_LEASE_SECONDS", "3");
     env.put("FETCHBUS_FRONTIER_POLL_MS", "200");
-    Process process = builder.start();
-    nodes.add(process);
-    logs.add(log);
-    System.out.printf("KillResumeIT: started node %d (pid %d) on port %d, data in %s, log %s%n", life, process.pid(),
-        port, dataDir, log);
-    return process;
+    NodeProcess node = NodeProcess.jar("node-" + life, workDir, port, env);
+    nodes.add(node);
+    System.out.printf("KillResumeIT: started node %d (pid %d) on port %d, data in %s, log %s%n", life, node.pid(),
+        port, dataDir, workDir.resolve("node-" + life + ".log"));
+    return node;
   }
 
-  private void awaitReady(Process node, ApiClient api, int life) {
+  private void awaitReady(NodeProcess node, ApiClient api, int life) {
     poll("node " + life + " to be ready", START_TIMEOUT, node, life,
         () -> api.get("/ready").status() == 200 ? Optional.of(true) : Optional.empty());
   }
@@ -196,12 +185,12 @@ class KillResumeIT {
    * Polls until {@code check} gives a value, at most {@code timeout} (and so a bounded number of
    * times). Fails at once if the node died; a refused connection just means "not yet".
    */
-  private static <T> T poll(String what, Duration timeout, Process node, int life, Supplier<Optional<T>> check) {
+  private static <T> T poll(String what, Duration timeout, NodeProcess node, int life, Supplier<Optional<T>> check) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long maxTries = timeout.toMillis() / 200 + 1;
     RuntimeException last = null;
     for (long i = 0; i < maxTries && System.nanoTime() < deadline; i++) {
-      if (!node.isAlive()) {
+      if (!node.alive()) {
         throw new AssertionError("node " + life + " exited with " + node.exitValue() + " while waiting for " + what);
       }
       try {
@@ -234,21 +223,6 @@ class KillResumeIT {
     }
   }
 
-  /** SIGTERM (the node closes its PostgreSQL), then SIGKILL if it does not exit in time. */
-  private static void stop(Process node) {
-    if (!node.isAlive()) {
-      return;
-    }
-    node.destroy();
-    try {
-      if (!node.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        node.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** A failed test may leave a PostgreSQL running on the data dir; stop it so nothing outlives the build. */
   private void stopLeftoverPostgres() {
     postmasterPid().flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
@@ -265,14 +239,9 @@ class KillResumeIT {
   }
 
   private void printLogTails() {
-    for (Path log : logs) {
-      try {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        System.err.printf("----- last 80 lines of %s -----%n", log);
-        lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.err::println);
-      } catch (IOException e) {
-        System.err.println("(could not read " + log + ": " + e + ")");
-      }
+    for (int i = 0; i < nodes.size(); i++) {
+      System.err.printf("----- last 80 lines of %s -----%n", workDir.resolve("node-" + (i + 1) + ".log"));
+      System.err.println(nodes.get(i).tail(80));
     }
   }
 

@@ -55,6 +55,8 @@ public final class NodeProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      // The test alone defines the node: a FETCHBUS_PG_URL exported in the shell must not reach it.
+      builder.environment().keySet().removeIf(key -> key.startsWith("FETCHBUS_"));
       builder.environment().putAll(env);
       builder.environment().put("FETCHBUS_HTTP_PORT", String.valueOf(httpPort));
       builder.environment().putIfAbsent("FETCHBUS_JAVA_OPTS", "-Xmx512m");
@@ -78,6 +80,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** The exit code; only once the node has exited. */
+  public int exitValue() {
+    return process.exitValue();
   }
 
   public void kill() {
@@ -114,9 +121,14 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public String tail() {
+    return tail(40);
+  }
+
+  /** The last {@code count} lines of the node's log. */
+  public String tail(int count) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
