@@ -16,6 +16,7 @@ import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.StoreVerticle;
+import dev.fetchbus.store.StoredBatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -55,6 +56,8 @@ public final class FrontierVerticle extends VerticleBase {
   private Politeness politeness;
   private final Map<Long, Lease> leased = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Kept until the stop has drained: records in the store still report back on it. */
+  private MessageConsumer<StoredBatch> storedConsumer;
   private Ownership ownership;
   private int bufferTarget;
   private boolean claiming;
@@ -84,7 +87,9 @@ public final class FrontierVerticle extends VerticleBase {
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, PageRecord.class);
+    LocalCodec.register(vertx, StoredBatch.class);
     LocalCodec.register(vertx, dev.fetchbus.fetch.Robots.class);
+    storedConsumer = vertx.eventBus().localConsumer(StoreVerticle.STORED, m -> stored(m.body()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
@@ -92,6 +97,7 @@ public final class FrontierVerticle extends VerticleBase {
     return Database.prepare(vertx, settings)
         .compose(version -> ownership.refresh())
         .compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
+        .compose(v -> storedConsumer.completion())
         .onSuccess(ready -> {
           startTimers();
           claim();
@@ -138,7 +144,8 @@ public final class FrontierVerticle extends VerticleBase {
         .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
         .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
-        .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS));
+        .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS))
+        .compose(v -> storedConsumer.unregister());
   }
 
   private Future<Void> drained(long deadline) {
@@ -255,20 +262,27 @@ public final class FrontierVerticle extends VerticleBase {
         .onFailure(err -> log.warn("Could not requeue {}; its lease will expire instead", lease.url().url(), err));
   }
 
+  /** The lease stays held until the store reports the record's batch written ({@link #stored}). */
   private void store(Lease lease, FetchOutcome outcome) {
-    PageRecord record = Records.of(lease, outcome, settings.frontier().partitions());
-    vertx.eventBus().<Boolean>request(StoreVerticle.ADDRESS, record, LOCAL).onComplete(stored -> {
-      leased.remove(lease.url().id());
-      if (stored.failed()) {
-        log.warn("Record for {} was not stored; its lease will expire and it will be fetched again",
-            lease.url().url(), stored.cause());
-      } else if (Boolean.TRUE.equals(stored.result().body())) {
-        completion.touched(lease.url().jobId());
-      } else {
+    vertx.eventBus().send(StoreVerticle.ADDRESS, Records.of(lease, outcome, settings.frontier().partitions()), LOCAL);
+  }
+
+  private void stored(StoredBatch batch) {
+    if (batch.failed()) {
+      log.warn("{} records were not stored; their leases will expire and they will be fetched again",
+          batch.urlIds().size());
+    }
+    for (long id : batch.urlIds()) {
+      Lease lease = leased.remove(id);
+      if (batch.committed().contains(id)) {
+        if (lease != null) {
+          completion.touched(lease.url().jobId());
+        }
+      } else if (!batch.failed()) {
         metrics.leaseLost();
       }
-      claim(); // a stored record frees a lease: room to claim more
-    });
+    }
+    claim(); // stored records free leases: room to claim more
   }
 
   private void dropJob(long jobId) {

@@ -5,6 +5,7 @@ import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
@@ -19,20 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's batch writer. Page records arrive one by one on {@link #ADDRESS}; they are written in
- * batches of {@code store.batchSize}, or after {@code store.flushMs}, in one statement each. Each
- * sender gets a reply once its record is committed: {@code true}, or {@code false} if this node no
- * longer held the URL's lease. Batches are written one at a time, which bounds the pool use and
- * pushes back on the frontier when the database is the slow part.
+ * batches of {@code store.batchSize}, or after {@code store.flushMs}, in one statement each. Once a
+ * batch is written, one {@link StoredBatch} on {@link #STORED} tells the frontier which records
+ * were committed (a record is not when this node no longer held its URL's lease): one message per
+ * batch instead of a reply per record. Batches are written one at a time, which bounds the pool use
+ * and pushes back on the frontier when the database is the slow part.
  */
 public final class StoreVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.store.write";
+  public static final String STORED = "fetchbus.store.stored";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
   private Pool pool;
   private PageTable pages;
   private Settings.Store config;
   private String nodeId;
-  private List<Message<PageRecord>> pending = new ArrayList<>();
+  private List<PageRecord> pending = new ArrayList<>();
   private boolean writing;
   private long flushTimer = -1;
   private MessageConsumer<PageRecord> consumer;
@@ -45,6 +49,7 @@ public final class StoreVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, settings);
     pages = new PageTable(pool);
     LocalCodec.register(vertx, PageRecord.class);
+    LocalCodec.register(vertx, StoredBatch.class);
     return Database.prepare(vertx, settings).compose(version -> {
       consumer = vertx.eventBus().localConsumer(ADDRESS, this::accept);
       return consumer.completion();
@@ -57,7 +62,7 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private void accept(Message<PageRecord> message) {
-    pending.add(message);
+    pending.add(message.body());
     if (pending.size() >= config.batchSize()) {
       flush();
     } else if (flushTimer < 0) {
@@ -72,7 +77,7 @@ public final class StoreVerticle extends VerticleBase {
     if (writing || pending.isEmpty()) {
       return;
     }
-    List<Message<PageRecord>> batch = takeBatch();
+    List<PageRecord> batch = takeBatch();
     writing = true;
     write(batch).onComplete(done -> {
       writing = false;
@@ -89,25 +94,25 @@ public final class StoreVerticle extends VerticleBase {
     return write(takeBatch()).compose(v -> flushAll());
   }
 
-  private List<Message<PageRecord>> takeBatch() {
+  private List<PageRecord> takeBatch() {
     if (pending.size() <= config.batchSize()) {
-      List<Message<PageRecord>> batch = pending;
+      List<PageRecord> batch = pending;
       pending = new ArrayList<>();
       return batch;
     }
-    List<Message<PageRecord>> head = new ArrayList<>(pending.subList(0, config.batchSize()));
+    List<PageRecord> head = new ArrayList<>(pending.subList(0, config.batchSize()));
     pending = new ArrayList<>(pending.subList(config.batchSize(), pending.size()));
     return head;
   }
 
-  private Future<Void> write(List<Message<PageRecord>> batch) {
-    List<PageRecord> records = new ArrayList<>(batch.size());
-    batch.forEach(m -> records.add(m.body()));
+  private Future<Void> write(List<PageRecord> records) {
+    List<Long> ids = new ArrayList<>(records.size());
+    records.forEach(record -> ids.add(record.urlId()));
     return writeRecords(records)
-        .onSuccess(committed -> reply(batch, committed))
+        .onSuccess(committed -> vertx.eventBus().send(STORED, new StoredBatch(ids, committed, false), LOCAL))
         .onFailure(err -> {
-          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", batch.size(), err);
-          batch.forEach(m -> m.fail(500, "store failed: " + err.getMessage()));
+          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(), err);
+          vertx.eventBus().send(STORED, new StoredBatch(ids, Set.of(), true), LOCAL);
         })
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
@@ -140,9 +145,4 @@ public final class StoreVerticle extends VerticleBase {
     return chain.mapEmpty();
   }
 
-  private static void reply(List<Message<PageRecord>> batch, Set<Long> committed) {
-    for (Message<PageRecord> m : batch) {
-      m.reply(committed.contains(m.body().urlId()));
-    }
-  }
 }
