@@ -50,7 +50,8 @@ public record Settings(
       int maxAttempts,
       int retryBaseMs,
       int poolPerHost,
-      String userAgent) {}
+      String userAgent,
+      int maxBufferedBytes) {}
 
   public record Host(int maxConcurrency, int delayMs, double delayJitter) {}
 
@@ -121,7 +122,8 @@ public record Settings(
             f.getInteger("maxAttempts"),
             f.getInteger("retryBaseMs"),
             f.getInteger("poolPerHost"),
-            f.getString("userAgent")),
+            f.getString("userAgent"),
+            f.getInteger("maxBufferedBytes")),
         new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs"), ho.getDouble("delayJitter")),
         new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
             r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
@@ -157,6 +159,7 @@ public record Settings(
     positive("fetch.maxInFlight", fetch.maxInFlight);
     positive("fetch.timeoutMs", fetch.timeoutMs);
     positive("fetch.maxBodyBytes", fetch.maxBodyBytes);
+    positive("fetch.maxBufferedBytes", fetch.maxBufferedBytes);
     positive("fetch.maxAttempts", fetch.maxAttempts);
     positive("fetch.poolPerHost", fetch.poolPerHost);
     positive("host.maxConcurrency", host.maxConcurrency);

@@ -30,7 +30,8 @@ public final class FetcherVerticle extends VerticleBase {
     LocalCodec.register(vertx, Robots.class);
     HttpFetcher fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
-        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()), settings.fetch());
+        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()), settings.fetch(),
+        bodyBudget(vertx, settings.fetch()));
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings);
     metrics = new FetchMetrics(Meters.registry());
     MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);
@@ -42,6 +43,20 @@ public final class FetcherVerticle extends VerticleBase {
     runner.run(message.body()).onSuccess(outcome -> {
       metrics.record(outcome.failed() ? outcome.error().code() : "ok", outcome.elapsedMs());
       message.reply(outcome);
+    });
+  }
+
+  /** The node's one budget of buffered body bytes, shared by its fetchers, with its gauges. */
+  static BodyBudget bodyBudget(io.vertx.core.Vertx vertx, Settings.Fetch config) {
+    return dev.fetchbus.cache.NodeShared.get(vertx, "bodyBudget", () -> {
+      BodyBudget budget = new BodyBudget(config.maxBufferedBytes());
+      io.micrometer.core.instrument.Gauge.builder("fetchbus_fetch_buffered_bytes", budget, BodyBudget::held)
+          .description("Response body bytes held in memory: being read, or read and not yet recorded")
+          .register(Meters.registry());
+      io.micrometer.core.instrument.Gauge.builder("fetchbus_fetch_buffered_bytes_max", budget, BodyBudget::highWater)
+          .description("The most body bytes held at once since the node started (limit: fetch.maxBufferedBytes)")
+          .register(Meters.registry());
+      return budget;
     });
   }
 

@@ -3,6 +3,7 @@ package dev.fetchbus.fetch;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.store.Validators;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,11 +19,15 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Downloads one URL: resolve, judge the address, connect to that address, follow redirects (judging
  * every hop), stream the body under a byte cap, all under one total deadline. Vert.x's own
  * timeouts only count idle time, so the deadline is a timer of ours that resets the request.
+ *
+ * <p>The body counts against the node's {@link BodyBudget} from its first byte until the caller's
+ * use of it is over, which is why a download is handed to a function rather than returned.
  */
 public final class HttpFetcher {
   private final Vertx vertx;
@@ -30,23 +35,31 @@ public final class HttpFetcher {
   private final NetworkGuard guard;
   private final HostResolver resolver;
   private final Settings.Fetch config;
+  private final BodyBudget budget;
 
-  public HttpFetcher(Vertx vertx, HttpClient client, NetworkGuard guard, HostResolver resolver, Settings.Fetch config) {
+  public HttpFetcher(Vertx vertx, HttpClient client, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
+      BodyBudget budget) {
     this.vertx = vertx;
     this.client = client;
     this.guard = guard;
     this.resolver = resolver;
     this.config = config;
+    this.budget = budget;
   }
 
-  /** The response to {@code url}, or a {@link FetchFailure} of one taxonomy type. */
-  public Future<Download> download(String url, int timeoutMs, int maxBytes) {
-    return download(url, timeoutMs, maxBytes, null);
+  /**
+   * The response to {@code url}, handed to {@code use}; or a {@link FetchFailure} of one taxonomy
+   * type. The body's bytes are given back to the budget once {@code use}'s future completes.
+   */
+  public <T> Future<T> download(String url, int timeoutMs, int maxBytes, Function<Download, Future<T>> use) {
+    return download(url, timeoutMs, maxBytes, null, use);
   }
 
   /** A conditional download: with validators, an unchanged page answers 304 and no body. */
-  public Future<Download> download(String url, int timeoutMs, int maxBytes, Validators validators) {
-    return new Run(url, timeoutMs, maxBytes, validators).start();
+  public <T> Future<T> download(String url, int timeoutMs, int maxBytes, Validators validators,
+      Function<Download, Future<T>> use) {
+    Run run = new Run(url, timeoutMs, maxBytes, validators);
+    return run.start().compose(use).andThen(done -> run.giveBack());
   }
 
   private final class Run {
@@ -59,6 +72,8 @@ public final class HttpFetcher {
     private final Set<String> visited = new HashSet<>();
     private HttpClientRequest current;
     private int redirects;
+    private final Context context = vertx.getOrCreateContext();
+    private long taken;
 
     Run(String url, int timeoutMs, int maxBytes, Validators validators) {
       this.url = url;
@@ -168,16 +183,31 @@ public final class HttpFetcher {
           return;
         }
         int room = maxBytes - data.length();
-        if (chunk.length() <= room) {
-          data.appendBuffer(chunk);
-          return;
+        int keep = Math.min(room, chunk.length());
+        data.appendBuffer(chunk, 0, keep);
+        boolean readOn = take(keep, response);
+        if (keep < chunk.length()) {
+          body.tryComplete(downloaded(finalUrl, response, data, true));
+          response.request().reset();
+        } else if (!readOn) {
+          response.pause();
         }
-        data.appendBuffer(chunk, 0, room);
-        body.tryComplete(downloaded(finalUrl, response, data, true));
-        response.request().reset();
       });
       response.endHandler(end -> body.tryComplete(downloaded(finalUrl, response, data, false)));
       return body.future();
+    }
+
+    /** Counts bytes kept against the budget; false when the response must wait for room. */
+    private boolean take(int bytes, HttpClientResponse response) {
+      taken += bytes;
+      return budget.take(this, bytes, () -> context.runOnContext(v -> response.resume()));
+    }
+
+    /** The caller is done with the body (or there was none to use): its bytes are free again. */
+    void giveBack() {
+      budget.finished(this);
+      budget.give(taken);
+      taken = 0;
     }
 
     private Download downloaded(String finalUrl, HttpClientResponse response, Buffer data, boolean truncated) {

@@ -46,8 +46,7 @@ public final class RobotsCache {
 
   private Future<Robots> load(String origin, HttpFetcher fetcher) {
     String robotsUrl = origin + "/robots.txt";
-    return fetcher.download(robotsUrl, config.timeoutMs(), config.maxBytes())
-        .compose(download -> fromResponse(robotsUrl, download))
+    return fetcher.download(robotsUrl, config.timeoutMs(), config.maxBytes(), download -> fromResponse(robotsUrl, download))
         .recover(err -> Future.succeededFuture(fromFailure(FailureClassifier.classify(err))));
   }
 

@@ -44,23 +44,24 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> page(FetchTask task) {
-    return allowedByRobots(task)
-        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(), task.validators()))
-        .compose(download -> {
-          if (download.status() == 304 && task.validators() != null) {
-            return Future.succeededFuture(notModified(task, download));
-          }
-          byte[] body = download.body().getBytes();
-          String type = download.header(HttpHeaders.CONTENT_TYPE);
-          if (task.scope() == null) {
-            return extraction.summary(body, type, download.url(), task.extract())
-                .map(page -> outcome(task, download, page, List.of()));
-          }
-          return vertx.executeBlocking(() -> {
-            PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
-            return outcome(task, download, page, discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE));
-          }, false);
-        });
+    return allowedByRobots(task).compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(),
+        task.validators(), download -> pageOutcome(task, download)));
+  }
+
+  private Future<FetchOutcome> pageOutcome(FetchTask task, Download download) {
+    if (download.status() == 304 && task.validators() != null) {
+      return Future.succeededFuture(notModified(task, download));
+    }
+    byte[] body = download.body().getBytes();
+    String type = download.header(HttpHeaders.CONTENT_TYPE);
+    if (task.scope() == null) {
+      return extraction.summary(body, type, download.url(), task.extract())
+          .map(page -> outcome(task, download, page, List.of()));
+    }
+    return vertx.executeBlocking(() -> {
+      PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
+      return outcome(task, download, page, discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE));
+    }, false);
   }
 
   private Future<Void> allowedByRobots(FetchTask task) {
@@ -83,28 +84,29 @@ final class TaskRunner {
    * links; an index's child sitemaps only by site, or an index could send the crawl to any host.
    */
   private Future<FetchOutcome> sitemap(FetchTask task) {
-    Future<Download> downloaded = allowedByRobots(task)
-        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes));
-    return downloaded.compose(download -> {
-      if (!download.ok()) {
-        return Future.succeededFuture(outcome(task, download, null, List.of()));
+    return allowedByRobots(task).compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes,
+        download -> sitemapOutcome(task, download)));
+  }
+
+  private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {
+    if (!download.ok()) {
+      return Future.succeededFuture(outcome(task, download, null, List.of()));
+    }
+    byte[] body = download.body().getBytes();
+    String type = download.header(HttpHeaders.CONTENT_TYPE);
+    return vertx.executeBlocking(() -> {
+      SitemapReader.Entries entries = SitemapReader.read(body, type, download.url());
+      Scope scope = task.scope();
+      List<Discovered> found = new ArrayList<>();
+      if (scope != null) {
+        found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
+        found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
       }
-      byte[] body = download.body().getBytes();
-      String type = download.header(HttpHeaders.CONTENT_TYPE);
-      return vertx.executeBlocking(() -> {
-        SitemapReader.Entries entries = SitemapReader.read(body, type, download.url());
-        Scope scope = task.scope();
-        List<Discovered> found = new ArrayList<>();
-        if (scope != null) {
-          found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
-          found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
-        }
-        PageExtractor.Extracted summary = new PageExtractor.Extracted(
-            dev.fetchbus.extract.ContentHash.sha256(body), null, entries.pages().size() + entries.sitemaps().size(),
-            null, List.of());
-        return outcome(task, download, summary, found);
-      }, false);
-    });
+      PageExtractor.Extracted summary = new PageExtractor.Extracted(
+          dev.fetchbus.extract.ContentHash.sha256(body), null, entries.pages().size() + entries.sitemaps().size(),
+          null, List.of());
+      return outcome(task, download, summary, found);
+    }, false);
   }
 
   /** The page is as it was when its validators were stored: recorded with the stored content hash. */

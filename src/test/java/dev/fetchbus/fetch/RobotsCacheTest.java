@@ -36,7 +36,8 @@ class RobotsCacheTest {
         .put("fetch", new JsonObject().put("allowNetworks", "127.0.0.0/8"))
         .put("robots", new JsonObject().put("errorTtlMs", ERROR_TTL_MS)), Map.of());
     fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
-        new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx), settings.fetch());
+        new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx), settings.fetch(),
+        new BodyBudget(settings.fetch().maxBufferedBytes()));
     robots = RobotsCache.shared(vertx, settings.robots());
   }
 
