@@ -17,9 +17,11 @@ WORKDIR /app
 COPY --from=build /build/target/fetchbus.jar /app/fetchbus.jar
 COPY conf /app/conf
 USER fetchbus
+# The same JVM flags as scripts/prereqs: a fixed, pre-touched heap (docs/operations.md, "Memory")
 ENV FETCHBUS_DATA_DIR=/data \
-    FETCHBUS_HTTP_PORT=8080
+    FETCHBUS_HTTP_PORT=8080 \
+    FETCHBUS_JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${FETCHBUS_HTTP_PORT} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/fetchbus.jar"]
+ENTRYPOINT ["sh", "-c", "exec java $FETCHBUS_JAVA_OPTS -jar /app/fetchbus.jar \"$@\"", "fetchbus"]
