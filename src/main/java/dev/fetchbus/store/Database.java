@@ -57,11 +57,6 @@ public final class Database {
       throw new IllegalArgumentException("No PostgreSQL URL: set FETCHBUS_PG_URL or let the node start its embedded database");
     }
     PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
-    // Prepared statements are planned for their actual parameters every time. Ours take arrays and
-    // limits whose sizes a generic plan cannot know: it guesses ten rows per array and a tenth of
-    // the table for a LIMIT, and after a few executions the claim (and once the page write) switched
-    // to hash joins over whole tables, up to a second per claim. Planning once per batch costs little.
-    options.addProperty("plan_cache_mode", "force_custom_plan");
     return options.setPipeliningLimit(256).setCachePreparedStatements(true);
   }
 

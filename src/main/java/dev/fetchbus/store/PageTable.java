@@ -18,7 +18,7 @@ import java.util.function.Function;
  * that is what makes results exactly-once.
  */
 public final class PageTable {
-  private static final String WRITE = """
+  static final String WRITE = """
       with rec as (
         select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::bigint[],
                              $8::bool[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[],

@@ -1,0 +1,84 @@
+package dev.fetchbus.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fetchbus.support.TestDatabase;
+import dev.fetchbus.support.TestNode;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hot statements keep to index paths under PostgreSQL's generic plan, which a prepared
+ * statement switches to after five executions and which cannot know an array's length or a
+ * LIMIT's value. A claim that hash-joined the whole queue (dead rows included) took a second.
+ */
+@DisplayName("Frontier and page statements under generic plans")
+class FrontierTableTest {
+  private static String url;
+
+  @BeforeAll
+  static void schema() throws Exception {
+    url = TestDatabase.create();
+    Vertx vertx = Vertx.vertx();
+    try {
+      TestNode.await(Migrations.migrate(vertx, Database.privatePool(vertx, url, 1)));
+    } finally {
+      TestNode.await(vertx.close());
+    }
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      st.execute("insert into users (name, key_hash, role) values ('u', '\\x00', 'user')");
+      st.execute("insert into jobs (user_id, state) select id, 'running' from users");
+      st.execute("insert into frontier (job_id, url, host, partition) "
+          + "select 1, 'http://h/' || i, 'h', i % 64 from generate_series(1, 50000) i");
+      st.execute("insert into queue (url_id, job_id, partition) select id, job_id, partition from frontier");
+      st.execute("insert into validators (url_hash, etag) select url_hash, 'e' from frontier");
+      st.execute("analyze");
+    }
+  }
+
+  @AfterAll
+  static void drop() {
+    TestDatabase.drop(url);
+  }
+
+  @Test
+  @DisplayName("the claim uses only indexes")
+  void claimPlan() throws Exception {
+    String plan = genericPlan("prepare claim(int[], int, int, text) as " + FrontierTable.CLAIM,
+        "execute claim('{0,1,2,3,4,5,6,7}', 512, 60, 'node')");
+    assertThat(plan).contains("queue_claimable").contains("frontier_pkey").contains("validators_pkey")
+        .doesNotContain("Seq Scan");
+  }
+
+  @Test
+  @DisplayName("the page write uses only indexes")
+  void writePlan() throws Exception {
+    String plan = genericPlan("prepare write(text, bigint[], bigint[], text[], int[], text[], bigint[], bool[], text[], "
+            + "text[], int[], int[], text[], text[], bigint[], int[], int[], text[], text[], bool[]) as " + PageTable.WRITE,
+        "execute write('node', '{1,2}', '{1,1}', '{a,b}', '{200,200}', '{t,t}', '{1,1}', '{f,f}', '{t,t}', '{h,h}', "
+            + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', '{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}')");
+    assertThat(plan).contains("queue_pkey").doesNotContain("Seq Scan");
+  }
+
+  private static String genericPlan(String prepare, String execute) throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      conn.setAutoCommit(false);
+      st.execute("set plan_cache_mode = force_generic_plan");
+      st.execute(prepare);
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = st.executeQuery("explain " + execute)) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      conn.rollback();
+      return plan.toString();
+    }
+  }
+}
