@@ -71,6 +71,7 @@ class BufferedBodiesTest {
     });
     BodyBudget budget = FetcherVerticle.bodyBudget(node.vertx(), Settings.load(overlay).fetch());
     long slackPerPausedResponse = 64 * 1024;
+    System.out.printf("BufferedBodiesTest: at most %d body bytes held (limit %d)%n", budget.highWater(), LIMIT);
     assertThat(budget.highWater())
         .as("the budget was reached (the test applies pressure)").isGreaterThanOrEqualTo(LIMIT)
         .as("limit + one body + a chunk per paused response").isLessThanOrEqualTo(LIMIT + BODY + URLS * slackPerPausedResponse);
