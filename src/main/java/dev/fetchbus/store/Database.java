@@ -28,10 +28,15 @@ public final class Database {
    * deployed alone ({@code vertx run} style) and still find its tables. Returns the schema version.
    */
   public static Future<Integer> prepare(Vertx vertx, Settings settings) {
-    return PREPARED.computeIfAbsent(vertx, v -> {
+    Future<Integer> shared = PREPARED.computeIfAbsent(vertx, v -> {
       Pool setup = privatePool(vertx, settings.pg().url(), 1);
       return Migrations.migrate(vertx, setup).eventually(setup::close);
     });
+    // A future's callbacks run on the context that made it: the first verticle to ask. Handing the
+    // shared future itself to every verticle ran their start() continuations, and everything those
+    // set up (timers, claims, the frontier's scheduler), on that first verticle's event loop, in
+    // parallel with their own. Each caller gets its own future, on its own context.
+    return Future.fromCompletionStage(shared.toCompletionStage(), vertx.getOrCreateContext());
   }
 
   public static Pool sharedPool(Vertx vertx, Settings settings) {
