@@ -19,7 +19,6 @@ import dev.fetchbus.store.StoreVerticle;
 import dev.fetchbus.store.StoredBatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
