@@ -2,7 +2,6 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.OpsRoutes;
-import dev.fetchbus.metrics.Profiler;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
@@ -69,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/v1/users").handler(users::create);
     router.get("/v1/users").respond(users::list);
     router.route("/v1/admin/*").handler(Auth.adminOnly("use the /v1/admin routes"));
-    router.post("/v1/admin/profile").handler(new Profiler(vertx, settings.metrics().profileMaxSeconds())::profile);
+    router.post("/v1/admin/profile").handler(new ProfileRoute(vertx, settings.metrics().profileMaxSeconds())::profile);
 
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);

@@ -16,14 +16,14 @@ import jdk.jfr.Recording;
  * samples every 10 ms, GC, CPU load), for a given time. Starting, stopping and dumping touch files,
  * so they run on worker threads; the wait in between is a Vert.x timer, so no thread is held.
  */
-final class ProfileRecording {
+public final class ProfileRecording {
   /** Longer than any profile: JFR ends a recording by itself should this node stop before the timer fires. */
   private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
   private ProfileRecording() {}
 
   /** Records for {@code seconds}, then dumps to a temporary file that the caller must delete. */
-  static Future<Path> record(Vertx vertx, int seconds) {
+  public static Future<Path> record(Vertx vertx, int seconds) {
     return vertx.executeBlocking(() -> start(seconds), false)
         .compose(recording -> vertx.timer(seconds, TimeUnit.SECONDS)
             .transform(waited -> vertx.executeBlocking(() -> stopAndDump(recording), false)));

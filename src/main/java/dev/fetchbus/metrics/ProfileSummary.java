@@ -20,7 +20,7 @@ import jdk.jfr.consumer.RecordingFile;
  * by top frame (self time) and by any frame on the stack (inclusive time), the busiest threads,
  * GC pauses and average CPU load. Blocking: call it on a worker thread.
  */
-final class ProfileSummary {
+public final class ProfileSummary {
   private static final int TOP = 30;
   private static final int TOP_THREADS = 10;
   private final Map<String, Integer> self = new HashMap<>();
@@ -37,7 +37,7 @@ final class ProfileSummary {
 
   private ProfileSummary() {}
 
-  static JsonObject read(Path file, int seconds) throws IOException {
+  public static JsonObject read(Path file, int seconds) throws IOException {
     ProfileSummary summary = new ProfileSummary();
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {

@@ -1,6 +1,7 @@
-package dev.fetchbus.metrics;
+package dev.fetchbus.api;
 
-import dev.fetchbus.api.ApiError;
+import dev.fetchbus.metrics.ProfileRecording;
+import dev.fetchbus.metrics.ProfileSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
@@ -15,14 +16,14 @@ import org.slf4j.LoggerFactory;
  * {@code .jfr} file. One profile at a time per node, whichever API instance takes the request: a
  * second one is refused with 409 {@code profile_running}. Mount it behind the admin check.
  */
-public final class Profiler {
-  private static final Logger log = LoggerFactory.getLogger(Profiler.class);
+public final class ProfileRoute {
+  private static final Logger log = LoggerFactory.getLogger(ProfileRoute.class);
   private static final String RUNNING = "fetchbus.profiler";
   private static final int DEFAULT_SECONDS = 10;
   private final Vertx vertx;
   private final int maxSeconds;
 
-  public Profiler(Vertx vertx, int maxSeconds) {
+  public ProfileRoute(Vertx vertx, int maxSeconds) {
     this.vertx = vertx;
     this.maxSeconds = maxSeconds;
   }
