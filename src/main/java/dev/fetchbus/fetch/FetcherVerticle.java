@@ -1,11 +1,14 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.FetchMetrics;
 import dev.fetchbus.metrics.Meters;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
@@ -47,13 +50,13 @@ public final class FetcherVerticle extends VerticleBase {
   }
 
   /** The node's one budget of buffered body bytes, shared by its fetchers, with its gauges. */
-  static BodyBudget bodyBudget(io.vertx.core.Vertx vertx, Settings.Fetch config) {
-    return dev.fetchbus.cache.NodeShared.get(vertx, "bodyBudget", () -> {
+  static BodyBudget bodyBudget(Vertx vertx, Settings.Fetch config) {
+    return NodeShared.get(vertx, "bodyBudget", () -> {
       BodyBudget budget = new BodyBudget(config.maxBufferedBytes());
-      io.micrometer.core.instrument.Gauge.builder("fetchbus_fetch_buffered_bytes", budget, BodyBudget::held)
+      Gauge.builder("fetchbus_fetch_buffered_bytes", budget, BodyBudget::held)
           .description("Response body bytes held in memory: being read, or read and not yet recorded")
           .register(Meters.registry());
-      io.micrometer.core.instrument.Gauge.builder("fetchbus_fetch_buffered_bytes_max", budget, BodyBudget::highWater)
+      Gauge.builder("fetchbus_fetch_buffered_bytes_max", budget, BodyBudget::highWater)
           .description("The most body bytes held at once since the node started (limit: fetch.maxBufferedBytes)")
           .register(Meters.registry());
       return budget;
