@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.OpsRoutes;
+import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
@@ -50,8 +51,11 @@ public final class ApiVerticle extends VerticleBase {
     UserTable userTable = new UserTable(pool);
     JobTable jobTable = new JobTable(pool);
     Auth auth = new Auth(userTable);
-    JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool));
-    ResultExport results = new ResultExport(new PageTable(Database.exportPool(vertx, settings)), jobs);
+    BodyTable bodies = new BodyTable(pool);
+    JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
+    PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
+    ResultExport results = new ResultExport(vertx, exportPages, jobs);
+    PageRoutes pages = new PageRoutes(vertx, exportPages, bodies, jobs);
     UserRoutes users = new UserRoutes(userTable);
 
     Router router = Router.router(vertx);
@@ -62,6 +66,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id").respond(jobs::get);
     router.delete("/v1/jobs/:id").respond(jobs::cancel);
     router.get("/v1/jobs/:id/results").handler(results::export);
+    router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
+    router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);
     router.get("/v1/fetch").respond(new FetchRoute(vertx, settings)::fetch);
     router.route("/v1/users").handler(Auth::requireAdmin);

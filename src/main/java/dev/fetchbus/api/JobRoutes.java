@@ -3,6 +3,7 @@ package dev.fetchbus.api;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.frontier.FrontierVerticle;
+import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.JobTable;
@@ -27,12 +28,14 @@ final class JobRoutes {
   private final JobTable jobs;
   private final FrontierTable frontier;
   private final CrawlJobs crawls;
+  private final BodyTable bodies;
 
-  JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier) {
+  JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier, BodyTable bodies) {
     this.vertx = vertx;
     this.settings = settings;
     this.jobs = jobs;
     this.frontier = frontier;
+    this.bodies = bodies;
     this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
   }
 
@@ -52,7 +55,8 @@ final class JobRoutes {
   }
 
   Future<JsonObject> get(RoutingContext ctx) {
-    return visibleJob(ctx).compose(jobs::withUrlStates).map(JobViews::detail);
+    return visibleJob(ctx).compose(jobs::withUrlStates)
+        .compose(job -> bodies.jobUsage(job.id()).map(stored -> JobViews.detail(job).put("stored", stored)));
   }
 
   Future<JsonObject> cancel(RoutingContext ctx) {

@@ -1,30 +1,38 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
-import java.time.OffsetDateTime;
+import io.vertx.sqlclient.RowSet;
+import java.util.Set;
 
 /**
- * Streams a job's records from a PostgreSQL cursor as NDJSON or CSV. The cursor is paused while
- * the client's socket is full, so a million records cost the memory of one fetch of rows.
- * {@code ?after=<cursor>} resumes after the record whose {@code cursor} field had that value.
+ * Streams a job's records as NDJSON or CSV, a keyset page at a time: each page is one short query
+ * (no transaction or cursor held while the client reads), and the next is read only once the
+ * client's socket has room, so a million records cost the memory of one page.
+ * {@code ?after=<cursor>} resumes after the record whose {@code cursor} field had that value;
+ * {@code ?fields=} adds html, text, markdown, outlinks or headers (NDJSON only), made on workers.
  */
 final class ResultExport {
-  private static final int FETCH_ROWS = 500;
+  private static final int PAGE_ROWS = 500;
+  /** Pages of records with bodies are small: each row holds a (compressed) body in memory. */
+  private static final int BODY_PAGE_ROWS = 16;
   static final String CSV_HEADER = "cursor,url,finalUrl,status,contentType,bytes,truncated,title,contentHash,links,"
-      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind,notModified\n";
+      + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind,notModified,"
+      + "description,canonical,lang\n";
 
+  private final Vertx vertx;
   private final PageTable pages;
   private final JobRoutes jobRoutes;
 
-  ResultExport(PageTable pages, JobRoutes jobRoutes) {
+  ResultExport(Vertx vertx, PageTable pages, JobRoutes jobRoutes) {
+    this.vertx = vertx;
     this.pages = pages;
     this.jobRoutes = jobRoutes;
   }
@@ -36,91 +44,103 @@ final class ResultExport {
       return;
     }
     long after;
+    Set<ExportFields> fields;
     try {
       after = ctx.queryParams().get("after") == null ? 0 : Long.parseLong(ctx.queryParams().get("after"));
+      fields = ExportFields.parse(ctx.queryParams().get("fields"));
     } catch (NumberFormatException e) {
       ctx.fail(ApiError.badRequest("after must be a cursor value from an earlier record"));
       return;
+    } catch (ApiError e) {
+      ctx.fail(e);
+      return;
     }
-    boolean csv = format.equals("csv");
+    if (format.equals("csv") && !fields.isEmpty()) {
+      ctx.fail(ApiError.badRequest("fields= adds nested values: ask for format=ndjson"));
+      return;
+    }
+    Export export = new Export(ctx.response(), format.equals("csv"), fields);
     jobRoutes.visibleJob(ctx)
-        .compose(job -> pages.stream(job.id(), after, FETCH_ROWS, rows -> pipe(rows, ctx.response(), csv)))
+        .compose(job -> export.start().compose(v -> export.from(job.id(), after)))
         .onFailure(err -> {
-          if (!ctx.response().closed()) {
+          if (!ctx.response().headWritten()) {
             ctx.fail(err);
+          } else if (!ctx.response().closed()) {
+            ctx.response().reset(); // the client must not take a cut-off export for a whole one
           }
         });
   }
 
-  private Future<Void> pipe(RowStream<Row> rows, HttpServerResponse response, boolean csv) {
-    Promise<Void> done = Promise.promise();
-    response.setChunked(true).putHeader("Content-Type", csv ? "text/csv; charset=utf-8" : "application/x-ndjson");
-    if (csv) {
-      response.write(CSV_HEADER);
+  /** One client's export: pages of rows, rendered, written, and the next page once the socket drains. */
+  private final class Export {
+    private final HttpServerResponse response;
+    private final boolean csv;
+    private final Set<ExportFields> fields;
+    private final ExportColumns columns;
+    private final int pageRows;
+
+    Export(HttpServerResponse response, boolean csv, Set<ExportFields> fields) {
+      this.response = response;
+      this.csv = csv;
+      this.fields = fields;
+      this.columns = ExportFields.columns(fields);
+      this.pageRows = columns.body() ? BODY_PAGE_ROWS : PAGE_ROWS;
     }
-    response.closeHandler(closed -> {
-      if (done.tryFail("client went away")) {
-        rows.close();
-      }
-    });
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(end -> {
-      done.tryComplete();
-      response.end();
-    });
-    rows.handler(row -> {
-      response.write(csv ? csvLine(row) : Buffer.buffer(json(row).encode()).appendByte((byte) '\n'));
-      if (response.writeQueueFull()) {
-        rows.pause();
-        response.drainHandler(drained -> rows.resume());
-      }
-    });
-    return done.future();
-  }
 
-  static JsonObject json(Row row) {
-    String errorCode = row.getString("error_code");
-    return new JsonObject()
-        .put("cursor", row.getLong("url_id"))
-        .put("url", row.getString("url"))
-        .put("finalUrl", row.getString("final_url"))
-        .put("status", row.getInteger("status"))
-        .put("contentType", row.getString("content_type"))
-        .put("bytes", row.getLong("bytes"))
-        .put("truncated", row.getBoolean("truncated"))
-        .put("title", row.getString("title"))
-        .put("contentHash", row.getString("content_hash"))
-        .put("links", row.getInteger("links"))
-        .put("fetchedAt", instant(row.getOffsetDateTime("fetched_at")))
-        .put("elapsedMs", row.getInteger("elapsed_ms"))
-        .put("redirects", row.getInteger("redirects"))
-        .put("attempts", row.getInteger("attempts"))
-        .put("error", errorCode == null ? null
-            : new JsonObject().put("code", errorCode).put("message", row.getString("error_message")))
-        .put("depth", row.getInteger("depth"))
-        .put("discoveredFrom", row.getString("discovered_from"))
-        .put("kind", row.getString("kind"))
-        .put("notModified", row.getBoolean("not_modified"));
-  }
-
-  private static Buffer csvLine(Row row) {
-    StringBuilder line = new StringBuilder(256);
-    Object[] cells = {row.getLong("url_id"), row.getString("url"), row.getString("final_url"), row.getInteger("status"),
-        row.getString("content_type"), row.getLong("bytes"), row.getBoolean("truncated"), row.getString("title"),
-        row.getString("content_hash"), row.getInteger("links"), instant(row.getOffsetDateTime("fetched_at")),
-        row.getInteger("elapsed_ms"), row.getInteger("redirects"), row.getInteger("attempts"),
-        row.getString("error_code"), row.getString("error_message"), row.getInteger("depth"),
-        row.getString("discovered_from"), row.getString("kind"), row.getBoolean("not_modified")};
-    for (int i = 0; i < cells.length; i++) {
-      if (i > 0) {
-        line.append(',');
-      }
-      line.append(Csv.escape(cells[i]));
+    Future<Void> start() {
+      response.setChunked(true).putHeader("Content-Type", csv ? "text/csv; charset=utf-8" : "application/x-ndjson");
+      return csv ? response.write(CSV_HEADER) : Future.succeededFuture();
     }
-    return Buffer.buffer(line.append('\n').toString());
+
+    Future<Void> from(long jobId, long after) {
+      if (response.closed()) {
+        return Future.succeededFuture();
+      }
+      return pages.page(jobId, after, columns, pageRows).compose(rows -> render(rows).compose(buffer -> {
+        response.write(buffer);
+        if (rows.size() < pageRows) {
+          return response.end();
+        }
+        long last = lastCursor(rows);
+        return drained().compose(v -> from(jobId, last));
+      }));
+    }
+
+    private Future<Buffer> render(RowSet<Row> rows) {
+      if (!ExportFields.needsWorker(fields)) {
+        return Future.succeededFuture(lines(rows));
+      }
+      return vertx.executeBlocking(() -> lines(rows), true);
+    }
+
+    private Buffer lines(RowSet<Row> rows) {
+      Buffer out = Buffer.buffer(rows.size() * 256);
+      for (Row row : rows) {
+        if (csv) {
+          out.appendString(CsvRecord.line(row));
+        } else {
+          out.appendString(ExportFields.render(row, fields).encode()).appendByte((byte) '\n');
+        }
+      }
+      return out;
+    }
+
+    private Future<Void> drained() {
+      if (!response.writeQueueFull()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> room = Promise.promise();
+      response.drainHandler(v -> room.tryComplete());
+      response.closeHandler(v -> room.tryComplete());
+      return room.future();
+    }
   }
 
-  private static String instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+  private static long lastCursor(RowSet<Row> rows) {
+    long last = 0;
+    for (Row row : rows) {
+      last = row.getLong("url_id");
+    }
+    return last;
   }
 }

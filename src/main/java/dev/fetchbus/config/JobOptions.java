@@ -5,18 +5,26 @@ import java.util.Set;
 
 /**
  * A job's own politeness and fetch knobs (robots.txt is obeyed unless {@code robots} is false;
- * HTML is parsed for title and links unless {@code extract} is false: the fetch-only mode): the node's defaults, overridden per job within the
- * bounds the operator set in {@code job.*}. Out-of-bounds or unknown options are refused with a
- * message that names the bound, rather than silently clamped.
+ * HTML is parsed for title and links unless {@code extract} is false: the fetch-only mode; bodies
+ * are kept in the content store unless {@code store} is {@code none}): the node's defaults,
+ * overridden per job within the bounds the operator set in {@code job.*}. Out-of-bounds or unknown
+ * options are refused with a message that names the bound, rather than silently clamped.
  */
 public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract) {
+    boolean extract, String store) {
+  public static final String STORE_BODY = "body";
+  public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract");
+      "extract", "store");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true);
+        true, true, STORE_BODY);
+  }
+
+  /** Whether the job keeps the bodies it fetches (the default), or records only. */
+  public boolean storesBodies() {
+    return STORE_BODY.equals(store);
   }
 
   /** Parses and checks a job's options; throws {@link IllegalArgumentException} with the reason. */
@@ -35,7 +43,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         bounded(o, "timeoutMs", d.timeoutMs(), 100, limits.maxTimeoutMs()),
         bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()),
         flag(o, "robots", d.robots()),
-        flag(o, "extract", d.extract()));
+        flag(o, "extract", d.extract()),
+        store(o, d.store()));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -44,12 +53,26 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
     JsonObject o = options == null ? new JsonObject() : options;
     return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()), o.getInteger("hostDelayMs", d.hostDelayMs()),
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
-        o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()));
+        o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
+        // jobs stored before the content store existed kept no bodies
+        o.getString("store", STORE_NONE));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
-        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract);
+        .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract)
+        .put("store", store);
+  }
+
+  private static String store(JsonObject o, String fallback) {
+    Object raw = o.getValue("store");
+    if (raw == null) {
+      return fallback;
+    }
+    if (STORE_BODY.equals(raw) || STORE_NONE.equals(raw)) {
+      return (String) raw;
+    }
+    throw new IllegalArgumentException("Option 'store' must be 'body' or 'none', got '" + raw + "'");
   }
 
   private static boolean flag(JsonObject o, String key, boolean fallback) {

@@ -65,11 +65,13 @@ public record Settings(
 
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
-      int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples) {}
+      int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
+      int retentionDays) {}
 
   public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions) {}
 
-  public record Store(int batchSize, int flushMs) {}
+  /** The batch writer, and how bodies are compressed for the content store (zstd, deflate or none). */
+  public record Store(int batchSize, int flushMs, String compression, int compressionLevel) {}
 
   /**
    * Profiling and event-loop probes: the longest on-demand profile, how often each event loop's
@@ -132,10 +134,12 @@ public record Settings(
         c.getJsonObject("sitemap").getInteger("maxBytes"),
         c.getJsonObject("extract").getInteger("memoSize"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
-            j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples")),
+            j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
+            j.getInteger("retentionDays")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions")),
-        new Store(s.getInteger("batchSize"), s.getInteger("flushMs")),
+        new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
+            s.getInteger("compressionLevel")),
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")));
     settings.validate();
     return settings;
@@ -167,6 +171,13 @@ public record Settings(
     positive("frontier.claimBatch", frontier.claimBatch);
     positive("frontier.partitions", frontier.partitions);
     positive("store.batchSize", store.batchSize);
+    if (!Set.of("zstd", "deflate", "none").contains(store.compression)) {
+      throw new IllegalArgumentException("store.compression must be zstd, deflate or none, got '" + store.compression
+          + "' (env FETCHBUS_STORE_COMPRESSION)");
+    }
+    if (job.retentionDays < 0) {
+      throw new IllegalArgumentException("job.retentionDays must be 0 (keep forever) or more (env FETCHBUS_JOB_RETENTION_DAYS)");
+    }
     positive("pg.poolSize", pg.poolSize);
     positive("pg.exportPoolSize", pg.exportPoolSize);
     positive("robots.ttlSeconds", robots.ttlSeconds);

@@ -1,5 +1,6 @@
 package dev.fetchbus.extract;
 
+import dev.fetchbus.content.PageFacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,31 +36,67 @@ public final class PageExtractor {
   private static final Evaluator FRAMES = QueryParser.parse("frame[src], iframe[src]");
   private static final Evaluator META_REFRESH = QueryParser.parse("meta[http-equiv][content]");
   private static final Evaluator CANONICAL = QueryParser.parse("link[rel=canonical][href]");
+  private static final Evaluator DESCRIPTION = QueryParser.parse("meta[name=description][content]");
+  private static final Evaluator CONTENT_LANGUAGE = QueryParser.parse("meta[http-equiv~=(?i)^content-language$][content]");
+  private static final int MAX_DESCRIPTION = 2000;
 
-  /** What extraction found. {@code title}, {@code links} and {@code canonical} are null for non-HTML bodies. */
-  public record Extracted(String contentHash, String title, Integer links, String canonical, List<String> outlinks) {}
+  /** What extraction found: the content hash, and for HTML the page's facts ({@link PageFacts#NONE} otherwise). */
+  public record Extracted(String contentHash, PageFacts facts) {
+    public String title() {
+      return facts.title();
+    }
+
+    public Integer links() {
+      return facts.links();
+    }
+
+    public String canonical() {
+      return facts.canonical();
+    }
+
+    public List<String> outlinks() {
+      return facts.outlinks();
+    }
+  }
 
   private PageExtractor() {}
 
   public static Extracted extract(byte[] body, String contentType, String baseUrl) {
     String hash = ContentHash.sha256(body);
     if (!isHtml(contentType)) {
-      return new Extracted(hash, null, null, null, List.of());
+      return new Extracted(hash, PageFacts.NONE);
     }
     Document doc = parse(body, contentType == null ? null : charsetOf(contentType), baseUrl);
-    String title = doc.title().strip();
-    if (title.length() > MAX_TITLE) {
-      title = title.substring(0, MAX_TITLE);
-    }
     String canonical = normalized(doc.select(CANONICAL).stream().findFirst()
         .map(link -> link.absUrl("href")).orElse(""));
     List<String> outlinks = List.copyOf(outlinks(doc, canonical));
-    return new Extracted(hash, title.isEmpty() ? null : title, outlinks.size(), canonical, outlinks);
+    String description = doc.select(DESCRIPTION).stream().findFirst().map(meta -> meta.attr("content")).orElse("");
+    return new Extracted(hash, new PageFacts(capped(doc.title(), MAX_TITLE), capped(description, MAX_DESCRIPTION),
+        canonical, capped(lang(doc), 64), outlinks.size(), outlinks));
   }
 
   /** Only the content hash: for jobs that store records without parsing pages. */
   public static Extracted hashOnly(byte[] body) {
-    return new Extracted(ContentHash.sha256(body), null, null, null, List.of());
+    return new Extracted(ContentHash.sha256(body), PageFacts.NONE);
+  }
+
+  /** The page's language: {@code <html lang>}, else a {@code Content-Language} meta tag. */
+  private static String lang(Document doc) {
+    String lang = doc.child(0).attr("lang");
+    if (lang.isBlank()) {
+      lang = doc.select(CONTENT_LANGUAGE).stream().findFirst()
+          .map(meta -> meta.attr("content")).orElse("");
+    }
+    return lang;
+  }
+
+  /** Stripped and cut to {@code max} characters; null when empty. */
+  private static String capped(String text, int max) {
+    String stripped = text.strip();
+    if (stripped.length() > max) {
+      stripped = stripped.substring(0, max);
+    }
+    return stripped.isEmpty() ? null : stripped;
   }
 
   public static boolean isHtml(String contentType) {

@@ -1,15 +1,19 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.content.Header;
+import dev.fetchbus.content.HttpExchange;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /**
  * A response whose body was read, perhaps only up to the cap ({@code truncated}), after following
- * {@code redirects} redirects to {@code url}.
+ * {@code redirects} redirects to {@code url}; with the protocol it came over and the request headers
+ * of the hop that got it.
  */
 public record Download(
     String url, int status, String statusMessage, MultiMap headers, Buffer body, boolean truncated, int redirects,
-    long startedMs) {
+    long startedMs, String protocol, List<Header> requestHeaders) {
 
   public String header(CharSequence name) {
     return headers.get(name);
@@ -17,5 +21,10 @@ public record Download(
 
   public boolean ok() {
     return status >= 200 && status <= 299;
+  }
+
+  /** The request and response heads, as an archive keeps them. */
+  public HttpExchange exchange() {
+    return new HttpExchange(protocol, statusMessage, requestHeaders, Header.of(headers));
   }
 }

@@ -8,12 +8,12 @@ import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Extraction on worker threads, memoised by content hash for the pages whose record needs only
- * URL-independent facts (title, number of links): a body seen before is not parsed again, and
- * concurrent copies of one body are parsed once (single flight). Crawl pages need their links
+ * the page's facts without its link list: a body seen before at the same URL (a re-fetch, another
+ * job) is not parsed again, and concurrent copies of one page are parsed once (single flight). The
+ * key includes the URL because the canonical URL is resolved against it. Crawl pages need their links
  * resolved against their own URL, so they are always parsed, in one worker hop.
  */
 final class Extraction {
@@ -32,12 +32,12 @@ final class Extraction {
       return vertx.executeBlocking(() -> PageExtractor.hashOnly(body), false);
     }
     return vertx.executeBlocking(() -> ContentHash.sha256(body), false)
-        .compose(hash -> memo.get(hash, h -> vertx.executeBlocking(() -> slim(PageExtractor.extract(body, contentType, url)),
+        .compose(hash -> memo.get(hash + ' ' + url, key -> vertx.executeBlocking(() -> slim(PageExtractor.extract(body, contentType, url)),
             false)));
   }
 
-  /** The memo keeps no outlinks: they are URL-dependent and the summary does not use them. */
+  /** The memo keeps no link list: it is URL-dependent, and a list job's record keeps only the count. */
   private static PageExtractor.Extracted slim(PageExtractor.Extracted page) {
-    return new PageExtractor.Extracted(page.contentHash(), page.title(), page.links(), null, List.of());
+    return new PageExtractor.Extracted(page.contentHash(), page.facts().withoutOutlinks());
   }
 }

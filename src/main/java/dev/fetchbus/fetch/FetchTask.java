@@ -1,22 +1,52 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.extract.Scope;
 import dev.fetchbus.store.Validators;
 
 /**
- * One URL to fetch, with the per-job limits that apply to it. {@code kind} is {@code page} or
- * {@code sitemap}. {@code scope} is set for crawl jobs: links in it are returned as discovered.
- * {@code validators} (or null) turn the request into a conditional one. Without {@code extract}
- * only the content hash is computed (fetch-only mode).
+ * One URL to fetch, with its job's options. {@code kind} is {@code page} or {@code sitemap}.
+ * {@code scope} is set for crawl jobs: links in it are returned as discovered. {@code validators}
+ * (or null) turn the request into a conditional one.
  */
 public record FetchTask(
-    long urlId, long jobId, String url, String kind, int attempt, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract, Scope scope, Validators validators) {
+    long urlId, long jobId, String url, String kind, int attempt, JobOptions options, Scope scope,
+    Validators validators) {
 
   public static final String PAGE = "page";
   public static final String SITEMAP = "sitemap";
 
   public boolean isSitemap() {
     return SITEMAP.equals(kind);
+  }
+
+  public boolean isCrawl() {
+    return scope != null;
+  }
+
+  public int timeoutMs() {
+    return options.timeoutMs();
+  }
+
+  public int maxBodyBytes() {
+    return options.maxBodyBytes();
+  }
+
+  public boolean robots() {
+    return options.robots();
+  }
+
+  /** Whether HTML is parsed: a crawl always parses, for its links; a list job unless it is fetch-only. */
+  public boolean extract() {
+    return options.extract() || isCrawl();
+  }
+
+  public boolean storesBody() {
+    return options.storesBodies();
+  }
+
+  /** The same task without validators: an unconditional fetch. */
+  public FetchTask unconditional() {
+    return new FetchTask(urlId, jobId, url, kind, attempt, options, scope, null);
   }
 }

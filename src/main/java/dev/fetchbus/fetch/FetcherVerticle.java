@@ -5,6 +5,8 @@ import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.FetchMetrics;
 import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.PageTable;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,7 +37,8 @@ public final class FetcherVerticle extends VerticleBase {
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
         java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()), settings.fetch(),
         bodyBudget(vertx, settings.fetch()));
-    runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings);
+    PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
+    runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings, pages::previous);
     metrics = new FetchMetrics(Meters.registry());
     MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);
     MessageConsumer<String> robots = vertx.eventBus().localConsumer(ROBOTS_ADDRESS, this::robots);

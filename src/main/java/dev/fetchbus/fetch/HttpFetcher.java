@@ -1,6 +1,7 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.Header;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.store.Validators;
 import io.vertx.core.Context;
@@ -13,11 +14,14 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -74,6 +78,7 @@ public final class HttpFetcher {
     private int redirects;
     private final Context context = vertx.getOrCreateContext();
     private long taken;
+    private String hostHeader;
 
     Run(String url, int timeoutMs, int maxBytes, Validators validators) {
       this.url = url;
@@ -105,6 +110,7 @@ public final class HttpFetcher {
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
       String host = uri.getHost();
       String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      hostHeader = port == (ssl ? 443 : 80) ? host : host + ":" + port;
       return resolver.resolve(bareHost)
           .compose(addresses -> client.request(conditional(requestOptions(uri, host, port, ssl,
               guard.choose(bareHost, addresses)))))
@@ -128,7 +134,9 @@ public final class HttpFetcher {
           .setConnectTimeout(config.connectTimeoutMs())
           .setIdleTimeout(config.idleTimeoutMs())
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
-          .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
+          .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+          // named here, not left to the client, so the request headers kept with the record are the ones sent
+          .putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate");
     }
 
     /** Validators belong to the URL asked for: only its first hop is conditional. */
@@ -212,7 +220,23 @@ public final class HttpFetcher {
 
     private Download downloaded(String finalUrl, HttpClientResponse response, Buffer data, boolean truncated) {
       return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data, truncated,
-          redirects, startedMs);
+          redirects, startedMs, protocol(response.version()), sentHeaders(response.request()));
+    }
+
+    private static String protocol(HttpVersion version) {
+      return switch (version) {
+        case HTTP_1_0 -> "HTTP/1.0";
+        case HTTP_2 -> "HTTP/2";
+        default -> "HTTP/1.1";
+      };
+    }
+
+    /** The request's headers in the order sent, Host first (the client sends it from the request's authority). */
+    private List<Header> sentHeaders(HttpClientRequest request) {
+      List<Header> sent = new ArrayList<>(request.headers().size() + 1);
+      sent.add(new Header("host", hostHeader)); // as the client writes it: Vert.x sends header names in lower case
+      sent.addAll(Header.of(request.headers()));
+      return sent;
     }
   }
 }

@@ -1,20 +1,34 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyCodec;
+import dev.fetchbus.content.PageFacts;
+import dev.fetchbus.content.StoredBody;
+import dev.fetchbus.extract.ContentHash;
 import dev.fetchbus.extract.PageExtractor;
 import dev.fetchbus.extract.Scope;
 import dev.fetchbus.extract.SitemapReader;
 import dev.fetchbus.extract.UrlNormalizer;
+import dev.fetchbus.store.PreviousPage;
+import dev.fetchbus.store.Validators;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Runs one fetch task to an outcome: robots.txt first (when the job obeys it), then the download,
- * then extraction on a worker thread. Never fails: every failure is an outcome of one taxonomy type.
+ * then extraction and compression on a worker thread. Never fails: every failure is an outcome of
+ * one taxonomy type.
+ *
+ * <p>A 304 answer reuses what was kept of the version it revalidated (its facts, links and stored
+ * body), so a re-crawl goes on through unchanged pages. When nothing usable was kept (the earlier
+ * record was purged, or its job stored no body and this one does), the page is fetched again
+ * without validators.
  */
 final class TaskRunner {
   private final Vertx vertx;
@@ -22,13 +36,20 @@ final class TaskRunner {
   private final RobotsCache robots;
   private final int sitemapMaxBytes;
   private final Extraction extraction;
+  private final BodyCodec codec;
+  private final int compressionLevel;
+  private final Function<Validators, Future<Optional<PreviousPage>>> previous;
 
-  TaskRunner(Vertx vertx, HttpFetcher fetcher, RobotsCache robots, Settings settings) {
+  TaskRunner(Vertx vertx, HttpFetcher fetcher, RobotsCache robots, Settings settings,
+      Function<Validators, Future<Optional<PreviousPage>>> previous) {
     this.vertx = vertx;
     this.fetcher = fetcher;
     this.robots = robots;
     this.sitemapMaxBytes = settings.sitemapMaxBytes();
     this.extraction = new Extraction(vertx, settings.extractMemoSize());
+    this.codec = BodyCodec.of(settings.store().compression());
+    this.compressionLevel = settings.store().compressionLevel();
+    this.previous = previous;
   }
 
   Future<FetchOutcome> run(FetchTask task) {
@@ -44,24 +65,57 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> page(FetchTask task) {
-    return allowedByRobots(task).compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(),
-        task.validators(), download -> pageOutcome(task, download)));
+    return allowedByRobots(task)
+        .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(), task.validators(),
+            download -> pageOutcome(task, download)))
+        .compose(outcome -> outcome != null ? Future.succeededFuture(outcome) : page(task.unconditional()));
   }
 
+  /** The page's outcome; null when a 304 cannot be used and the page must be fetched unconditionally. */
   private Future<FetchOutcome> pageOutcome(FetchTask task, Download download) {
     if (download.status() == 304 && task.validators() != null) {
-      return Future.succeededFuture(notModified(task, download));
+      return previous.apply(task.validators()).compose(kept -> notModified(task, download, kept));
     }
     byte[] body = download.body().getBytes();
     String type = download.header(HttpHeaders.CONTENT_TYPE);
-    if (task.scope() == null) {
+    if (!task.isCrawl()) {
       return extraction.summary(body, type, download.url(), task.extract())
-          .map(page -> outcome(task, download, page, List.of()));
+          .compose(page -> onWorker(() -> outcome(task, download, page.contentHash(), page.facts(), List.of(),
+              stored(task, body, page.contentHash()))));
     }
-    return vertx.executeBlocking(() -> {
+    return onWorker(() -> {
       PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
-      return outcome(task, download, page, discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE));
-    }, false);
+      List<Discovered> found = download.ok() ? discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE)
+          : List.of();
+      return outcome(task, download, page.contentHash(), page.facts(), found, stored(task, body, page.contentHash()));
+    });
+  }
+
+  private StoredBody stored(FetchTask task, byte[] body, String hash) {
+    return task.storesBody() ? codec.store(body, hash, compressionLevel) : null;
+  }
+
+  private Future<FetchOutcome> notModified(FetchTask task, Download d, Optional<PreviousPage> kept) {
+    boolean usable = kept.isPresent() && (kept.get().bodyStored() || !task.storesBody());
+    // a job's record must point at what it revalidated; a synchronous fetch (no job) keeps its own copy
+    boolean forJob = task.jobId() >= 0;
+    if (forJob && !usable && (task.isCrawl() || task.storesBody())) {
+      return Future.succeededFuture(null);
+    }
+    Validators v = task.validators();
+    PreviousPage page = kept.orElse(null);
+    PageFacts facts = page == null ? PageFacts.NONE : page.facts();
+    return onWorker(() -> FetchOutcome.builder(d.url())
+        .response(d.status(), page == null ? d.header(HttpHeaders.CONTENT_TYPE) : page.contentType(), d.redirects())
+        .body(page == null ? 0 : page.bytes(), false, v.contentHash())
+        .facts(facts)
+        .validators(v.etag(), v.lastModified())
+        .elapsedMs((int) (System.currentTimeMillis() - d.startedMs()))
+        .notModified(true)
+        .exchange(d.exchange())
+        .stored(page != null && page.bodyStored() ? StoredBody.reference(v.contentHash(), page.bytes()) : null)
+        .discovered(task.isCrawl() ? discoveries(facts.outlinks(), task.scope()::allows, FetchTask.PAGE) : List.of())
+        .build());
   }
 
   private Future<Void> allowedByRobots(FetchTask task) {
@@ -89,12 +143,12 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {
-    if (!download.ok()) {
-      return Future.succeededFuture(outcome(task, download, null, List.of()));
-    }
     byte[] body = download.body().getBytes();
+    if (!download.ok()) {
+      return onWorker(() -> outcome(task, download, ContentHash.sha256(body), PageFacts.NONE, List.of(), null));
+    }
     String type = download.header(HttpHeaders.CONTENT_TYPE);
-    return vertx.executeBlocking(() -> {
+    return onWorker(() -> {
       SitemapReader.Entries entries = SitemapReader.read(body, type, download.url());
       Scope scope = task.scope();
       List<Discovered> found = new ArrayList<>();
@@ -102,19 +156,15 @@ final class TaskRunner {
         found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
         found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
       }
-      PageExtractor.Extracted summary = new PageExtractor.Extracted(
-          dev.fetchbus.extract.ContentHash.sha256(body), null, entries.pages().size() + entries.sitemaps().size(),
-          null, List.of());
-      return outcome(task, download, summary, found);
-    }, false);
+      PageFacts facts = new PageFacts(null, null, null, null, entries.pages().size() + entries.sitemaps().size(),
+          List.of());
+      String hash = ContentHash.sha256(body);
+      return outcome(task, download, hash, facts, found, stored(task, body, hash));
+    });
   }
 
-  /** The page is as it was when its validators were stored: recorded with the stored content hash. */
-  private static FetchOutcome notModified(FetchTask task, Download d) {
-    long now = System.currentTimeMillis();
-    return new FetchOutcome(d.url(), d.status(), d.header(HttpHeaders.CONTENT_TYPE), 0, false, null,
-        task.validators().contentHash(), null, d.redirects(), task.validators().etag(), task.validators().lastModified(),
-        now, (int) (now - d.startedMs()), null, null, 0, true, List.of());
+  private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   /** The URLs that normalise and pass {@code inScope} (given the normalised URL), as discoveries of one kind. */
@@ -128,20 +178,26 @@ final class TaskRunner {
     return found;
   }
 
-  private static FetchOutcome outcome(FetchTask task, Download d, PageExtractor.Extracted page, List<Discovered> found) {
+  private static FetchOutcome outcome(FetchTask task, Download d, String hash, PageFacts facts, List<Discovered> found,
+      StoredBody body) {
     long now = System.currentTimeMillis();
-    FetchError error = null;
-    String message = null;
+    FetchOutcome.Builder outcome = FetchOutcome.builder(d.url())
+        .response(d.status(), d.header(HttpHeaders.CONTENT_TYPE), d.redirects())
+        .body(d.body().length(), d.truncated(), hash)
+        .facts(facts)
+        .validators(d.header(HttpHeaders.ETAG), d.header(HttpHeaders.LAST_MODIFIED))
+        .fetchedAt(now)
+        .elapsedMs((int) (now - d.startedMs()))
+        .retryAfterMs(RetryAfter.millis(d.header("Retry-After"), now))
+        .discovered(found)
+        .exchange(d.exchange())
+        .stored(body);
     if (!d.ok()) {
-      error = FetchError.HTTP_STATUS;
-      message = d.status() + " " + d.statusMessage();
+      outcome.error(FetchError.HTTP_STATUS, d.status() + " " + d.statusMessage());
     } else if (d.truncated()) {
-      error = FetchError.TOO_LARGE;
-      message = "body exceeded " + task.maxBodyBytes() + " bytes; the first " + d.body().length() + " were kept";
+      outcome.error(FetchError.TOO_LARGE,
+          "body exceeded " + task.maxBodyBytes() + " bytes; the first " + d.body().length() + " were kept");
     }
-    return new FetchOutcome(d.url(), d.status(), d.header(HttpHeaders.CONTENT_TYPE), d.body().length(), d.truncated(),
-        page == null ? null : page.title(), page == null ? null : page.contentHash(), page == null ? null : page.links(),
-        d.redirects(), d.header(HttpHeaders.ETAG), d.header(HttpHeaders.LAST_MODIFIED), now, (int) (now - d.startedMs()),
-        error, message, RetryAfter.millis(d.header("Retry-After"), now), false, found);
+    return outcome.build();
   }
 }

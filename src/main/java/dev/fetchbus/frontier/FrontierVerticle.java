@@ -225,9 +225,8 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void fetch(Lease lease) {
     ClaimedUrl url = lease.url();
-    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.kind(), url.attempts(),
-        lease.options().timeoutMs(), lease.options().maxBodyBytes(), lease.options().robots(),
-        lease.options().extract() || lease.plan().isCrawl(), lease.plan().scope(), url.validators());
+    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.kind(), url.attempts(), lease.options(),
+        lease.plan().scope(), url.validators());
     DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(lease.options().timeoutMs() + 30_000L);
     vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
       if (reply.succeeded() && reply.result().body().retryAfterMs() > 0) {

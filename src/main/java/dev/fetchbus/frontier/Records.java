@@ -18,9 +18,9 @@ final class Records {
   static PageRecord of(Lease lease, FetchOutcome o, int partitions) {
     ClaimedUrl url = lease.url();
     return new PageRecord(url.id(), url.jobId(), o.finalUrl(), o.status(), o.contentType(), o.bytes(), o.truncated(),
-        o.title(), o.contentHash(), o.links(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(),
-        o.elapsedMs(), url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()),
-        o.notModified(), discovered(lease, o, partitions));
+        o.contentHash(), o.facts(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(), o.elapsedMs(),
+        url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()), o.notModified(),
+        o.exchange(), o.body(), discovered(lease, o, partitions));
   }
 
   /**

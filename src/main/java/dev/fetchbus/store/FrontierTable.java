@@ -34,10 +34,11 @@ public final class FrontierTable {
         where q.url_id = any(array(select url_id from c))
         returning q.url_id, q.job_id, q.partition, q.attempts)
       select l.url_id, l.job_id, f.url, f.host, l.partition, f.depth, l.attempts, f.kind,
-             v.etag, v.last_modified, v.content_hash
+             v.etag, v.last_modified, v.content_hash, v.page_job_id, v.page_url_id
       from leased l
       cross join lateral (select url, host, depth, kind, url_hash from frontier where id = l.url_id) f
-      left join lateral (select etag, last_modified, content_hash from validators where url_hash = f.url_hash) v
+      left join lateral (select etag, last_modified, content_hash, page_job_id, page_url_id
+                         from validators where url_hash = f.url_hash) v
         on true""";
 
   private static final String ENQUEUE_CAPPED = """
@@ -117,7 +118,7 @@ public final class FrontierTable {
       List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
           r.getInteger(4), r.getInteger(5), r.getInteger(6), r.getString(7),
-          Validators.of(r.getString(8), r.getString(9), r.getString(10)))));
+          Validators.of(r.getString(8), r.getString(9), r.getString(10), r.getLong(11), r.getLong(12)))));
       return claimed;
     });
   }

@@ -1,9 +1,15 @@
 package dev.fetchbus.store;
 
+import dev.fetchbus.content.HttpExchange;
+import dev.fetchbus.content.PageFacts;
+import dev.fetchbus.content.StoredBody;
+import java.util.List;
+
 /**
  * One result per URL, as stored in {@code pages}. {@code errorCode} is a fetch-taxonomy code, or
- * null when the page was fetched with a 2xx status. {@code discovered} are the URLs the page adds to
- * its job's frontier, written in the same transaction as the record.
+ * null when the page was fetched with a 2xx status. {@code body} goes to the content store in the
+ * same statement (null: none kept). {@code discovered} are the URLs the page adds to its job's
+ * frontier, written in the same transaction as the record.
  */
 public record PageRecord(
     long urlId,
@@ -13,9 +19,8 @@ public record PageRecord(
     String contentType,
     long bytes,
     boolean truncated,
-    String title,
     String contentHash,
-    Integer links,
+    PageFacts facts,
     int redirects,
     String etag,
     String lastModified,
@@ -25,4 +30,6 @@ public record PageRecord(
     String errorCode,
     String errorMessage,
     boolean notModified,
-    java.util.List<NewUrl> discovered) {}
+    HttpExchange exchange,
+    StoredBody body,
+    List<NewUrl> discovered) {}

@@ -1,14 +1,24 @@
 package dev.fetchbus.store;
 
+import dev.fetchbus.content.Header;
+import dev.fetchbus.content.PageFacts;
+import dev.fetchbus.content.StoredBody;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.PreparedStatement;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * All SQL for {@code pages}. A batch of records is one statement: the records whose URL this node
@@ -22,10 +32,13 @@ public final class PageTable {
       with rec as (
         select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::bigint[],
                              $8::bool[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[],
-                             $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[], $20::bool[])
+                             $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[], $20::bool[],
+                             $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[],
+                             $27::text[], $28::text[], $29::bytea[])
           as r(url_id, job_id, final_url, status, content_type, bytes, truncated, title, content_hash, links,
                redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message,
-               not_modified)),
+               not_modified, description, canonical, lang, outlinks, protocol, reason, request_headers,
+               response_headers, body_hash)),
       owned as (
         delete from queue q
         where q.url_id = any($2::bigint[]) and q.leased_by = $1
@@ -33,36 +46,55 @@ public final class PageTable {
       ins as (
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
                            links, redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code,
-                           error_message, not_modified)
+                           error_message, not_modified, description, canonical, lang, outlinks, protocol, reason,
+                           request_headers, response_headers, body_hash)
         select rec.job_id, rec.url_id, rec.final_url, rec.status, rec.content_type, rec.bytes, rec.truncated,
                rec.title, rec.content_hash, rec.links, rec.redirects, rec.etag, rec.last_modified,
                to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message,
-               rec.not_modified
+               rec.not_modified, rec.description, rec.canonical, rec.lang, rec.outlinks, rec.protocol, rec.reason,
+               rec.request_headers::jsonb, rec.response_headers::jsonb, rec.body_hash
         from rec join owned on owned.url_id = rec.url_id
         on conflict do nothing
-        returning url_id, etag, last_modified, content_hash, error_code),
+        returning job_id, url_id, etag, last_modified, content_hash, error_code, body_hash),
+      -- the bodies of the records just committed, one copy per distinct hash; in hash order, so two
+      -- nodes storing the same bodies take the key locks in one order and cannot deadlock
+      kept as (
+        insert into bodies (hash, codec, size, stored, data)
+        select b.hash, b.codec, b.size, length(b.data), b.data
+        from unnest($30::bytea[], $31::text[], $32::bigint[], $33::bytea[]) as b(hash, codec, size, data)
+        where b.hash in (select body_hash from ins)
+        order by b.hash
+        on conflict do nothing
+        returning 1),
       -- reads what ins returned rather than joining rec again: with a generic plan (estimated 10 rows
       -- per array) such a join became a nested loop over both CTEs, 250,000 comparisons per batch.
       remembered as (
-        insert into validators (url_hash, etag, last_modified, content_hash)
-        select distinct on (f.url_hash) f.url_hash, ins.etag, ins.last_modified, ins.content_hash
+        insert into validators (url_hash, etag, last_modified, content_hash, page_job_id, page_url_id)
+        select distinct on (f.url_hash) f.url_hash, ins.etag, ins.last_modified, ins.content_hash, ins.job_id,
+               ins.url_id
         from ins join frontier f on f.id = ins.url_id
         where ins.error_code is null and (ins.etag is not null or ins.last_modified is not null)
         on conflict (url_hash) do update
           set etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
-              updated_at = now()
+              page_job_id = excluded.page_job_id, page_url_id = excluded.page_url_id, updated_at = now()
         returning 1)
       select url_id from ins""";
 
-  /** The export columns, in URL order, resumable after any URL id. */
-  public static final String EXPORT = """
+  /** The export columns, in URL order, resumable after any URL id; {@link ExportColumns} adds the optional ones. */
+  static final String EXPORT = """
       select p.url_id, f.url, p.final_url, p.status, p.content_type, p.bytes, p.truncated, p.title, p.content_hash,
              p.fetched_at, p.elapsed_ms, p.redirects, p.error_code, p.error_message, p.links, f.depth, p.attempts,
-             p.etag, p.last_modified, f.kind, parent.url as discovered_from, p.not_modified
+             p.etag, p.last_modified, f.kind, parent.url as discovered_from, p.not_modified, p.description,
+             p.canonical, p.lang, p.protocol, p.body_hash is not null as body_stored%s
       from pages p join frontier f on f.id = p.url_id
-      left join frontier parent on parent.id = f.discovered_from
+      left join frontier parent on parent.id = f.discovered_from%s
       where p.job_id = $1 and p.url_id > $2
-      order by p.url_id""";
+      order by p.url_id%s""";
+
+  private static final String PREVIOUS = """
+      select p.content_type, p.bytes, p.title, p.description, p.canonical, p.lang, p.links, p.outlinks,
+             exists (select 1 from bodies b where b.hash = p.body_hash) as body_stored
+      from pages p where p.job_id = $1 and p.url_id = $2""";
 
   private final Pool pool;
 
@@ -70,8 +102,9 @@ public final class PageTable {
     this.pool = pool;
   }
 
-  /** Writes the records this node still owns; returns the URL ids that were committed. */
-  public Future<java.util.Set<Long>> write(SqlClient client, String nodeId, List<PageRecord> records) {
+  /** Writes the records this node still owns, with their bodies; returns the URL ids that were committed. */
+  public Future<Set<Long>> write(SqlClient client, String nodeId, List<PageRecord> records) {
+    List<StoredBody> bodies = distinctBodies(records);
     return client.preparedQuery(WRITE).execute(Tuple.from(new Object[] {
         nodeId,
         column(records, PageRecord::urlId, Long[]::new),
@@ -81,9 +114,9 @@ public final class PageTable {
         column(records, PageRecord::contentType, String[]::new),
         column(records, PageRecord::bytes, Long[]::new),
         column(records, PageRecord::truncated, Boolean[]::new),
-        column(records, PageRecord::title, String[]::new),
+        column(records, r -> r.facts().title(), String[]::new),
         column(records, PageRecord::contentHash, String[]::new),
-        column(records, PageRecord::links, Integer[]::new),
+        column(records, r -> r.facts().links(), Integer[]::new),
         column(records, PageRecord::redirects, Integer[]::new),
         column(records, PageRecord::etag, String[]::new),
         column(records, PageRecord::lastModified, String[]::new),
@@ -92,25 +125,70 @@ public final class PageTable {
         column(records, PageRecord::attempts, Integer[]::new),
         column(records, PageRecord::errorCode, String[]::new),
         column(records, PageRecord::errorMessage, String[]::new),
-        column(records, PageRecord::notModified, Boolean[]::new)}))
+        column(records, PageRecord::notModified, Boolean[]::new),
+        column(records, r -> r.facts().description(), String[]::new),
+        column(records, r -> r.facts().canonical(), String[]::new),
+        column(records, r -> r.facts().lang(), String[]::new),
+        column(records, r -> r.facts().outlinksText(), String[]::new),
+        column(records, r -> r.exchange().protocol(), String[]::new),
+        column(records, r -> r.exchange().reason(), String[]::new),
+        column(records, r -> Header.toJson(r.exchange().requestHeaders()), String[]::new),
+        column(records, r -> Header.toJson(r.exchange().responseHeaders()), String[]::new),
+        column(records, r -> r.body() == null ? null : Buffer.buffer(r.body().hashBytes()), Buffer[]::new),
+        bodies.stream().map(b -> Buffer.buffer(b.hashBytes())).toArray(Buffer[]::new),
+        bodies.stream().map(StoredBody::codec).toArray(String[]::new),
+        bodies.stream().map(StoredBody::size).toArray(Long[]::new),
+        bodies.stream().map(b -> Buffer.buffer(b.data())).toArray(Buffer[]::new)}))
         .map(rows -> {
-          java.util.Set<Long> committed = new java.util.HashSet<>(rows.size() * 2);
+          Set<Long> committed = new HashSet<>(rows.size() * 2);
           rows.forEach(row -> committed.add(row.getLong(0)));
           return committed;
         });
   }
 
-  /**
-   * Streams a job's records from a server-side cursor, {@code fetchSize} rows at a time, inside
-   * a read-only transaction that {@code consumer} ends by completing its future.
-   */
-  public Future<Void> stream(long jobId, long afterUrlId, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
-    return pool.withTransaction(conn -> conn.prepare(EXPORT)
-        .compose((PreparedStatement ps) -> consumer.apply(ps.createStream(fetchSize, Tuple.of(jobId, afterUrlId)))));
+  /** Each body of the batch once (two URLs may serve the same bytes); references are not written again. */
+  private static List<StoredBody> distinctBodies(List<PageRecord> records) {
+    Map<String, StoredBody> bodies = new LinkedHashMap<>();
+    for (PageRecord record : records) {
+      if (record.body() != null && !record.body().isReference()) {
+        bodies.putIfAbsent(record.body().hash(), record.body());
+      }
+    }
+    return new ArrayList<>(bodies.values());
   }
 
-  private static <T> T[] column(List<PageRecord> records, Function<PageRecord, T> field,
-      java.util.function.IntFunction<T[]> array) {
+  /** Up to {@code limit} records after {@code afterUrlId}, in URL order: a keyset page, no transaction held. */
+  public Future<RowSet<Row>> page(long jobId, long afterUrlId, ExportColumns columns, int limit) {
+    return pool.preparedQuery(columns.sql(EXPORT, true)).execute(Tuple.of(jobId, afterUrlId, limit));
+  }
+
+  /** One record of a job with everything kept about it (headers and links too), or empty. */
+  public Future<Optional<Row>> record(long jobId, long urlId) {
+    return page(jobId, urlId - 1, ExportColumns.ALL_BUT_BODY, 1)
+        .map(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          return row != null && row.getLong("url_id") == urlId ? Optional.of(row) : Optional.<Row>empty();
+        });
+  }
+
+  /** The record a URL's validators point at (what a 304 revalidated), or empty when it is gone. */
+  public Future<Optional<PreviousPage>> previous(Validators validators) {
+    if (validators.pageJobId() == null || validators.pageUrlId() == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(PREVIOUS).execute(Tuple.of(validators.pageJobId(), validators.pageUrlId()))
+        .map(rows -> rows.size() == 0 ? Optional.<PreviousPage>empty() : Optional.of(previous(rows.iterator().next())));
+  }
+
+  private static PreviousPage previous(Row row) {
+    PageFacts facts = new PageFacts(row.getString("title"), row.getString("description"), row.getString("canonical"),
+        row.getString("lang"), row.getInteger("links"), PageFacts.outlinksFrom(row.getString("outlinks")));
+    Long bytes = row.getLong("bytes");
+    return new PreviousPage(row.getString("content_type"), bytes == null ? 0 : bytes, facts,
+        row.getBoolean("body_stored"));
+  }
+
+  private static <T> T[] column(List<PageRecord> records, Function<PageRecord, T> field, IntFunction<T[]> array) {
     T[] values = array.apply(records.size());
     for (int i = 0; i < values.length; i++) {
       values[i] = field.apply(records.get(i));

@@ -2,6 +2,8 @@ package dev.fetchbus.bench;
 
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.Migrations;
+import dev.fetchbus.content.HttpExchange;
+import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.PageTable;
 import dev.fetchbus.support.TestDatabase;
@@ -109,8 +111,10 @@ class WritePathBenchmark {
     List<PageRecord> records = new ArrayList<>(ROWS);
     long now = System.currentTimeMillis();
     for (int i = 0; i < ROWS; i++) {
+      PageFacts facts = new PageFacts("Page " + i, null, null, null, 12, List.of());
       records.add(new PageRecord(firstId + i, jobId, "http://127.0.0.1/page/" + (i + 1), 200, "text/html", 1234, false,
-          "Page " + i, "%064x".formatted(i), 12, 0, "\"etag-" + i + "\"", null, now, 5, 1, null, null, false, List.of()));
+          "%064x".formatted(i), facts, 0, "\"etag-" + i + "\"", null, now, 5, 1, null, null, false, HttpExchange.NONE,
+          null, List.of()));
     }
     return records;
   }
@@ -146,9 +150,9 @@ class WritePathBenchmark {
           batch.stream().map(PageRecord::status).toArray(Integer[]::new),
           batch.stream().map(PageRecord::contentType).toArray(String[]::new),
           batch.stream().map(PageRecord::bytes).toArray(Long[]::new),
-          batch.stream().map(PageRecord::title).toArray(String[]::new),
+          batch.stream().map(r -> r.facts().title()).toArray(String[]::new),
           batch.stream().map(PageRecord::contentHash).toArray(String[]::new),
-          batch.stream().map(PageRecord::links).toArray(Integer[]::new),
+          batch.stream().map(r -> r.facts().links()).toArray(Integer[]::new),
           batch.stream().map(PageRecord::etag).toArray(String[]::new)})));
     }
     TestNode.await(chain);
@@ -164,7 +168,7 @@ class WritePathBenchmark {
     for (PageRecord r : records) {
       csv.append(r.jobId()).append(',').append(r.urlId()).append(',').append(r.finalUrl()).append(',')
           .append(r.status()).append(',').append(r.contentType()).append(',').append(r.bytes()).append(",f,")
-          .append(r.title()).append(',').append(r.contentHash()).append(',').append(r.links()).append(",0,\"")
+          .append(r.facts().title()).append(',').append(r.contentHash()).append(',').append(r.facts().links()).append(",0,\"")
           .append(r.etag().replace("\"", "\"\"")).append("\",,now,5,1,,,f\n");
     }
     try (Connection conn = TestDatabase.connect(url)) {

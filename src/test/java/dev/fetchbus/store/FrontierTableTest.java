@@ -60,10 +60,14 @@ class FrontierTableTest {
   @DisplayName("the page write uses only indexes")
   void writePlan() throws Exception {
     String plan = genericPlan("prepare write(text, bigint[], bigint[], text[], int[], text[], bigint[], bool[], text[], "
-            + "text[], int[], int[], text[], text[], bigint[], int[], int[], text[], text[], bool[]) as " + PageTable.WRITE,
+            + "text[], int[], int[], text[], text[], bigint[], int[], int[], text[], text[], bool[], text[], text[], "
+            + "text[], text[], text[], text[], text[], text[], bytea[], bytea[], text[], bigint[], bytea[]) as "
+            + PageTable.WRITE,
         "execute write('node', '{1,2}', '{1,1}', '{a,b}', '{200,200}', '{t,t}', '{1,1}', '{f,f}', '{t,t}', '{h,h}', "
-            + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', '{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}')");
-    assertThat(plan).contains("queue_pkey").doesNotContain("Seq Scan");
+            + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', '{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}', "
+            + "'{d,d}', '{c,c}', '{en,en}', '{l,l}', '{HTTP/1.1,HTTP/1.1}', '{OK,OK}', '{[],[]}', '{[],[]}', "
+            + "'{\\\\x01,\\\\x02}', '{\\\\x01,\\\\x02}', '{zstd,zstd}', '{1,1}', '{\\\\x00,\\\\x00}')");
+    assertThat(plan).contains("queue_pkey").contains("Insert on bodies").doesNotContain("Seq Scan");
   }
 
   private static String genericPlan(String prepare, String execute) throws Exception {

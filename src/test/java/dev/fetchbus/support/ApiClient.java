@@ -52,6 +52,25 @@ public final class ApiClient {
     return send(request(path).GET());
   }
 
+  /** A response whose body is kept as bytes: for bodies that must come back exactly as served. */
+  public record Bytes(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  public Bytes getBytes(String path) {
+    try {
+      HttpResponse<byte[]> r = HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Bytes(r.statusCode(), r.headers(), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response delete(String path) {
     return send(request(path).DELETE());
   }
