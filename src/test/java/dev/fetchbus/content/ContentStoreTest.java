@@ -146,8 +146,8 @@ class ContentStoreTest {
     JsonObject record = records(job, "html,text,markdown,outlinks,headers").values().iterator().next();
     assertThat(record.getString("html")).contains("<h1>Seite 3</h1>").contains("ÄÖÜ ß");
     assertThat(record.getString("text")).contains("Seite 3").contains("Version 0 · ÄÖÜ ß").doesNotContain("<");
-    assertThat(record.getString("markdown")).contains("Seite 3").contains("[next 4](");
-    assertThat(record.getJsonArray("outlinks")).contains(site.url("/p/4"), site.url("/p/5"), site.url("/p/0"));
+    assertThat(record.getString("markdown")).contains("Seite 3").contains("[next 7](");
+    assertThat(record.getJsonArray("outlinks")).contains(site.url("/p/7"), site.url("/p/8"), site.url("/p/0"));
     assertThat(record.getJsonObject("headers").getJsonArray("response")).isNotEmpty();
     assertThat(user.get("/v1/jobs/" + job + "/results?fields=body").status()).isEqualTo(400);
     assertThat(user.get("/v1/jobs/" + job + "/results?format=csv&fields=html").status()).isEqualTo(400);

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A loopback site of {@code pages} HTML pages, /p/0 … /p/(n-1), each linking to the next two and
- * to the first, with ETags: a conditional request for an unchanged page gets a 304. Page bodies
+ * A loopback site of {@code pages} HTML pages, /p/0 … /p/(n-1), page i linking to 2i+1, 2i+2 and
+ * the first, with ETags: a conditional request for an unchanged page gets a 304. Page bodies
  * differ in size and carry bytes outside ASCII (ISO-8859-1), so a byte-exact round trip means
  * something. {@link #change} gives a page a new version. Under /same/ every path serves one shared
  * body without validators (for dedupe). It counts full answers and 304s per path.
@@ -59,7 +59,8 @@ public final class VersionedSite implements AutoCloseable {
         .append("<meta name=\"description\" content=\"Beschreibung ").append(i).append("\">")
         .append("<link rel=\"canonical\" href=\"/p/").append(i).append("\"></head><body><h1>Seite ").append(i)
         .append("</h1><p>Version ").append(versions.getOrDefault(i, 0)).append(" · ÄÖÜ ß</p>");
-    for (int next : new int[] {(i + 1) % pages, (i + 2) % pages, 0}) {
+    // a binary tree plus a link home: every page is reachable within log2(pages) hops
+    for (int next : new int[] {(2 * i + 1) % pages, (2 * i + 2) % pages, 0}) {
       html.append("<a href=\"/p/").append(next).append("\">next ").append(next).append("</a> ");
     }
     html.append("<p>").append("Füllung ".repeat(i % 50)).append("</p></body></html>");
