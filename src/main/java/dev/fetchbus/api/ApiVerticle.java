@@ -68,6 +68,9 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
     router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);
+    WarcExport warc = new WarcExport(vertx, exportPages, jobs);
+    router.get("/v1/jobs/:id/warc").handler(warc::warc);
+    router.get("/v1/jobs/:id/cdx").handler(warc::cdx);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);
     router.get("/v1/fetch").respond(new FetchRoute(vertx, settings)::fetch);
     router.route("/v1/users").handler(Auth::requireAdmin);

@@ -3,7 +3,6 @@ package dev.fetchbus.api;
 import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -93,17 +92,15 @@ final class ResultExport {
     }
 
     Future<Void> from(long jobId, long after) {
-      if (response.closed()) {
-        return Future.succeededFuture();
-      }
-      return pages.page(jobId, after, columns, pageRows).compose(rows -> render(rows).compose(buffer -> {
-        response.write(buffer);
-        if (rows.size() < pageRows) {
-          return response.end();
-        }
-        long last = lastCursor(rows);
-        return drained().compose(v -> from(jobId, last));
-      }));
+      return new KeysetPages(pages, columns, pageRows, response)
+          .each(jobId, after, rows -> render(rows).map(this::write))
+          .compose(v -> response.end());
+    }
+
+    /** Queues the bytes without waiting for them to be flushed: the pages wait for the socket to drain instead. */
+    private Void write(Buffer bytes) {
+      response.write(bytes);
+      return null;
     }
 
     private Future<Buffer> render(RowSet<Row> rows) {
@@ -124,23 +121,5 @@ final class ResultExport {
       }
       return out;
     }
-
-    private Future<Void> drained() {
-      if (!response.writeQueueFull()) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> room = Promise.promise();
-      response.drainHandler(v -> room.tryComplete());
-      response.closeHandler(v -> room.tryComplete());
-      return room.future();
-    }
-  }
-
-  private static long lastCursor(RowSet<Row> rows) {
-    long last = 0;
-    for (Row row : rows) {
-      last = row.getLong("url_id");
-    }
-    return last;
   }
 }

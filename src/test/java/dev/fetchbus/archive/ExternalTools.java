@@ -48,8 +48,19 @@ final class ExternalTools {
     return Path.of(WarcWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  /** The warcio.js command on PATH (from {@code npm install -g warcio}), if any. */
+  /**
+   * The warcio.js command on PATH (from {@code npm install -g warcio}), if any. In CI ({@code CI}
+   * set) .ci/run installs it, so missing it there fails the test instead of skipping it.
+   */
   static Optional<Path> warcio() {
+    Optional<Path> found = warcioOnPath();
+    if (found.isEmpty() && System.getenv("CI") != null) {
+      throw new AssertionError("warcio.js is not on PATH, but CI is set: .ci/run should have installed it");
+    }
+    return found;
+  }
+
+  private static Optional<Path> warcioOnPath() {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(java.io.File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "warcio");
