@@ -64,7 +64,8 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(auth::authenticate);
     router.post("/v1/jobs").handler(jobs::create);
     router.get("/v1/jobs/:id").respond(jobs::get);
-    router.delete("/v1/jobs/:id").respond(jobs::cancel);
+    router.get("/v1/jobs").respond(jobs::list);
+    router.delete("/v1/jobs/:id").respond(jobs::delete);
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
     router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);

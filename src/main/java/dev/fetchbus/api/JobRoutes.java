@@ -5,6 +5,7 @@ import dev.fetchbus.config.Settings;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobPurge;
 import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable.User;
@@ -29,6 +30,7 @@ final class JobRoutes {
   private final FrontierTable frontier;
   private final CrawlJobs crawls;
   private final BodyTable bodies;
+  private final JobPurge purge;
 
   JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier, BodyTable bodies) {
     this.vertx = vertx;
@@ -36,6 +38,7 @@ final class JobRoutes {
     this.jobs = jobs;
     this.frontier = frontier;
     this.bodies = bodies;
+    this.purge = new JobPurge(jobs.pool());
     this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
   }
 
@@ -57,6 +60,36 @@ final class JobRoutes {
   Future<JsonObject> get(RoutingContext ctx) {
     return visibleJob(ctx).compose(jobs::withUrlStates)
         .compose(job -> bodies.jobUsage(job.id()).map(stored -> JobViews.detail(job).put("stored", stored)));
+  }
+
+  /**
+   * {@code GET /v1/jobs}: the caller's jobs (an admin's: everyone's), newest first, with
+   * {@code ?state=}, {@code ?limit=} (1 … 1000, default 100) and {@code ?before=} (the {@code next}
+   * cursor of the previous page).
+   */
+  Future<JsonObject> list(RoutingContext ctx) {
+    User user = Auth.user(ctx);
+    String state = ctx.queryParams().get("state");
+    if (state != null && !java.util.Set.of("queued", "running", "done", "cancelled").contains(state)) {
+      return Future.failedFuture(ApiError.badRequest("state must be queued, running, done or cancelled"));
+    }
+    int limit = JobViews.parseBounded(ctx.queryParams().get("limit"), "limit", 100, 1, 1000);
+    long before = JobViews.parseBounded(ctx.queryParams().get("before"), "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+    return jobs.list(user.isAdmin() ? null : user.id(), state, before, limit).map(page -> {
+      JsonArray listed = new JsonArray();
+      page.forEach(job -> listed.add(JobViews.summary(job)));
+      Long next = page.size() < limit ? null : page.get(page.size() - 1).id();
+      return new JsonObject().put("jobs", listed).put("next", next);
+    });
+  }
+
+  /** {@code DELETE /v1/jobs/{id}}: cancels a job; with {@code ?purge=true}, deletes an ended one and its pages. */
+  Future<JsonObject> delete(RoutingContext ctx) {
+    if ("true".equals(ctx.queryParams().get("purge"))) {
+      return visibleJob(ctx).compose(job -> purge.purge(job.id()).map(done -> done.orElseThrow(() ->
+          ApiError.conflict("Job " + job.id() + " is " + job.state() + "; cancel it, or wait for it to end, then purge"))));
+    }
+    return cancel(ctx);
   }
 
   Future<JsonObject> cancel(RoutingContext ctx) {

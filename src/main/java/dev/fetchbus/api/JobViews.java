@@ -33,6 +33,39 @@ final class JobViews {
         .put("stopReason", job.stopReason());
   }
 
+  /** A job in a listing: what it is and where it stands, without the counts that cost a scan. */
+  static JsonObject summary(JobRow job) {
+    return new JsonObject()
+        .put("id", job.id())
+        .put("kind", job.kind())
+        .put("state", job.state())
+        .put("accepted", job.accepted())
+        .put("createdAt", text(job.createdAt()))
+        .put("startedAt", text(job.startedAt()))
+        .put("finishedAt", text(job.finishedAt()))
+        .put("stopReason", job.stopReason());
+  }
+
+  /** A whole-number query parameter within bounds, or {@code fallback} when absent; 400 otherwise. */
+  static long parseBounded(String raw, String name, long fallback, long min, long max) {
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max + ", got '" + raw + "'");
+  }
+
+  static int parseBounded(String raw, String name, int fallback, int min, int max) {
+    return (int) parseBounded(raw, name, (long) fallback, min, max);
+  }
+
   static double pagesPerSecond(long finished, OffsetDateTime started, OffsetDateTime ended) {
     if (started == null || finished == 0) {
       return 0.0;

@@ -66,7 +66,7 @@ public record Settings(
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
       int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
-      int retentionDays) {}
+      int retentionDays, int retentionSweepSeconds) {}
 
   public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions) {}
 
@@ -135,7 +135,7 @@ public record Settings(
         c.getJsonObject("extract").getInteger("memoSize"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
-            j.getInteger("retentionDays")),
+            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
@@ -175,6 +175,7 @@ public record Settings(
       throw new IllegalArgumentException("store.compression must be zstd, deflate or none, got '" + store.compression
           + "' (env FETCHBUS_STORE_COMPRESSION)");
     }
+    positive("job.retentionSweepSeconds", job.retentionSweepSeconds);
     if (job.retentionDays < 0) {
       throw new IllegalArgumentException("job.retentionDays must be 0 (keep forever) or more (env FETCHBUS_JOB_RETENTION_DAYS)");
     }

@@ -10,9 +10,11 @@ import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.metrics.FrontierMetrics;
 import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.ClaimedUrl;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
+import dev.fetchbus.store.JobPurge;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.StoreVerticle;
@@ -47,6 +49,8 @@ public final class FrontierVerticle extends VerticleBase {
   private String nodeId;
   private FrontierTable frontier;
   private JobTable jobs;
+  private BodyTable bodies;
+  private Pool pool;
   private HostScheduler<Lease> scheduler;
   private FrontierMetrics metrics;
   private JobCompletion completion;
@@ -68,9 +72,10 @@ public final class FrontierVerticle extends VerticleBase {
   public Future<?> start() {
     settings = Settings.load(config());
     nodeId = NodeIdentity.of(vertx);
-    Pool pool = Database.sharedPool(vertx, settings);
+    pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
     jobs = new JobTable(pool);
+    bodies = new BodyTable(pool);
     scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
         settings.host().delayJitter(), java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
     metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
@@ -158,6 +163,9 @@ public final class FrontierVerticle extends VerticleBase {
     long renewEveryMs = Math.max(1000, settings.frontier().leaseSeconds() * 1000L / 3);
     vertx.setPeriodic(renewEveryMs, id -> renewLeases());
     vertx.setPeriodic(5000, id -> frontier.queuedCount().onSuccess(metrics::queued));
+    vertx.setPeriodic(5000, id -> bodies.totalBytes().onSuccess(metrics::storedBodyBytes));
+    new JobRetention(vertx, jobs, new JobPurge(pool), settings.job().retentionDays())
+        .start(settings.job().retentionSweepSeconds());
     vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
     vertx.setPeriodic(600_000, id -> ownership.forgetLongGone());
     completion.start();

@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 /** The frontier's series: fetches in flight, leased URLs waiting for a host slot, queued URLs, retries. */
 public final class FrontierMetrics {
   private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong storedBodyBytes = new AtomicLong();
   private final Counter retries;
   private final Counter leaseLost;
 
@@ -20,6 +21,9 @@ public final class FrontierMetrics {
         .register(registry);
     Gauge.builder("fetchbus_frontier_queued_urls", queued::get)
         .description("URLs queued in the frontier table, all jobs (refreshed every few seconds)").register(registry);
+    Gauge.builder("fetchbus_store_body_bytes", storedBodyBytes::get)
+        .description("Bytes the content store takes on disk, all jobs (table, TOAST and index; refreshed every few "
+            + "seconds)").baseUnit("bytes").register(registry);
     retries = Counter.builder("fetchbus_fetch_retries").description("Fetches put back for a later attempt")
         .register(registry);
     leaseLost = Counter.builder("fetchbus_store_lease_lost")
@@ -28,6 +32,10 @@ public final class FrontierMetrics {
 
   public void queued(long count) {
     queued.set(count);
+  }
+
+  public void storedBodyBytes(long bytes) {
+    storedBodyBytes.set(bytes);
   }
 
   public void retried() {

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
@@ -13,6 +14,12 @@ import java.util.Optional;
  * write ({@link PageTable}) because a record and its body commit together.
  */
 public final class BodyTable {
+  /**
+   * The advisory lock between page writes (shared, taken by the write statement) and a purge's
+   * body deletion (exclusive): a purge never deletes a body that a write in progress is about to
+   * point at, because the write's check that the body is stored and its commit happen under it.
+   */
+  static final long PURGE_LOCK = 0x666574636862L;
   private static final String JOB_USAGE = """
       select count(*) as bodies, coalesce(sum(b.size), 0) as size, coalesce(sum(b.stored), 0) as stored
       from bodies b where b.hash in (select body_hash from pages where job_id = $1 and body_hash is not null)""";
@@ -46,6 +53,28 @@ public final class BodyTable {
       return new JsonObject().put("bodies", row.getLong("bodies")).put("bodyBytes", row.getLong("size"))
           .put("storedBytes", row.getLong("stored"));
     });
+  }
+
+  /** Notes which bodies a job's records use, before they are deleted (a temporary table of this transaction). */
+  static Future<Void> rememberCandidates(SqlClient client, long jobId) {
+    return client.preparedQuery("create temp table purge_candidates on commit drop as "
+            + "select distinct body_hash as hash from pages where job_id = $1 and body_hash is not null")
+        .execute(Tuple.of(jobId)).mapEmpty();
+  }
+
+  /** Deletes the remembered bodies that no record uses any more; returns how many and their stored bytes. */
+  static Future<long[]> deleteUnreferenced(SqlClient client) {
+    return client.query("""
+            with freed as (
+              delete from bodies b using purge_candidates c
+              where b.hash = c.hash and not exists (select 1 from pages p where p.body_hash = b.hash)
+              returning b.stored)
+            select count(*), coalesce(sum(stored), 0) from freed""").execute()
+        .map(rows -> new long[] {rows.iterator().next().getLong(0), rows.iterator().next().getLong(1)});
+  }
+
+  static Future<Void> lockForPurge(SqlClient client) {
+    return client.query("select pg_advisory_xact_lock(" + PURGE_LOCK + ")").execute().mapEmpty();
   }
 
   /** The content store's size on disk (table, TOAST and index), for the node's gauge. */

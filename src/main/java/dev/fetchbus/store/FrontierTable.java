@@ -171,6 +171,13 @@ public final class FrontierTable {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** Deletes a job's URLs (an ended job has no queue rows left, but a cancelled one may race a write). */
+  static Future<Void> deleteJob(SqlClient client, long jobId) {
+    return client.preparedQuery("delete from queue where job_id = $1").execute(Tuple.of(jobId))
+        .compose(v -> client.preparedQuery("delete from frontier where job_id = $1").execute(Tuple.of(jobId)))
+        .mapEmpty();
+  }
+
   /** Takes the jobs' unfinished URLs out of the queue; a record still in flight for one of them is dropped. */
   static Future<Integer> cancelUnfinished(SqlClient client, List<Long> jobIds) {
     return client.preparedQuery("with gone as (delete from queue where job_id = any($1) returning job_id), "

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -21,6 +22,10 @@ public final class JobTable {
 
   public JobTable(Pool pool) {
     this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
   }
 
   public Future<Long> create(long userId, String kind, JsonObject options) {
@@ -82,6 +87,40 @@ public final class JobTable {
     return pool.preparedQuery("select " + COLUMNS + " from jobs where id = $1 and ($2::bigint is null or user_id = $2)")
         .execute(Tuple.of(id, userId))
         .map(rows -> rows.size() == 0 ? Optional.<JobRow>empty() : Optional.of(toJob(rows.iterator().next(), Map.of())));
+  }
+
+  /**
+   * Newest first: the jobs of {@code userId} ({@code null}: everyone's), optionally in one state,
+   * with ids below {@code before} (the cursor of the previous page), without URL counts.
+   */
+  public Future<List<JobRow>> list(Long userId, String state, long before, int limit) {
+    return pool.preparedQuery("select " + COLUMNS + " from jobs where ($1::bigint is null or user_id = $1) "
+            + "and ($2::text is null or state = $2) and id < $3 order by id desc limit $4")
+        .execute(Tuple.of(userId, state, before, limit))
+        .map(rows -> {
+          List<JobRow> jobs = new java.util.ArrayList<>(rows.size());
+          rows.forEach(row -> jobs.add(toJob(row, Map.of())));
+          return jobs;
+        });
+  }
+
+  /** Locks an ended job's row for its purge; false when the job is gone or has not ended. */
+  static Future<Boolean> lockEnded(SqlClient client, long id) {
+    return client.preparedQuery("select 1 from jobs where id = $1 and state in ('done', 'cancelled') for update")
+        .execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /** Ended jobs that finished more than {@code days} ago, oldest first, for the retention sweep. */
+  public Future<List<Long>> endedBefore(int days, int limit) {
+    return pool.preparedQuery("select id from jobs where state in ('done', 'cancelled') "
+            + "and finished_at < now() - make_interval(days => $1) order by id limit $2")
+        .execute(Tuple.of(days, limit))
+        .map(JobTable::ids);
+  }
+
+  /** Deletes the job's row; its frontier rows (and so its records) go with it by the foreign keys. */
+  static Future<Void> delete(SqlClient client, long id) {
+    return client.preparedQuery("delete from jobs where id = $1").execute(Tuple.of(id)).mapEmpty();
   }
 
   /** The shallowest depth still queued or leased (the crawl's current depth), or null when none is. */

@@ -29,7 +29,8 @@ import java.util.function.IntFunction;
  */
 public final class PageTable {
   static final String WRITE = """
-      with rec as (
+      with guard as (select pg_advisory_xact_lock_shared(%d) as held),
+      rec as (
         select * from unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::bigint[],
                              $8::bool[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[],
                              $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[], $20::bool[],
@@ -41,7 +42,7 @@ public final class PageTable {
                response_headers, body_hash)),
       owned as (
         delete from queue q
-        where q.url_id = any($2::bigint[]) and q.leased_by = $1
+        where q.url_id = any($2::bigint[]) and q.leased_by = $1 and exists (select 1 from guard)
         returning q.url_id),
       ins as (
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
@@ -52,7 +53,10 @@ public final class PageTable {
                rec.title, rec.content_hash, rec.links, rec.redirects, rec.etag, rec.last_modified,
                to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message,
                rec.not_modified, rec.description, rec.canonical, rec.lang, rec.outlinks, rec.protocol, rec.reason,
-               rec.request_headers::jsonb, rec.response_headers::jsonb, rec.body_hash
+               rec.request_headers::jsonb, rec.response_headers::jsonb,
+               -- a 304 points at the body it revalidated only while that body is still stored
+               case when rec.body_hash = any($30::bytea[]) or exists (select 1 from bodies b where b.hash = rec.body_hash)
+                    then rec.body_hash end
         from rec join owned on owned.url_id = rec.url_id
         on conflict do nothing
         returning job_id, url_id, etag, last_modified, content_hash, error_code, body_hash),
@@ -78,7 +82,7 @@ public final class PageTable {
           set etag = excluded.etag, last_modified = excluded.last_modified, content_hash = excluded.content_hash,
               page_job_id = excluded.page_job_id, page_url_id = excluded.page_url_id, updated_at = now()
         returning 1)
-      select url_id from ins""";
+      select url_id from ins""".formatted(BodyTable.PURGE_LOCK);
 
   /** The export columns, in URL order, resumable after any URL id; {@link ExportColumns} adds the optional ones. */
   static final String EXPORT = """
@@ -100,6 +104,17 @@ public final class PageTable {
 
   public PageTable(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Deletes a job's records; returns how many there were. Part of a purge ({@link JobPurge}). */
+  static Future<Long> deleteJob(SqlClient client, long jobId) {
+    return client.preparedQuery("with gone as (delete from pages where job_id = $1 returning 1) select count(*) from gone")
+        .execute(Tuple.of(jobId)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Forgets validators whose record is in the purged job: a later fetch of those URLs is unconditional. */
+  static Future<Void> forgetValidators(SqlClient client, long jobId) {
+    return client.preparedQuery("delete from validators where page_job_id = $1").execute(Tuple.of(jobId)).mapEmpty();
   }
 
   /** Writes the records this node still owns, with their bodies; returns the URL ids that were committed. */
