@@ -73,7 +73,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id/warc").handler(warc::warc);
     router.get("/v1/jobs/:id/cdx").handler(warc::cdx);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);
-    router.get("/v1/fetch").respond(new FetchRoute(vertx, settings)::fetch);
+    router.get("/v1/fetch").handler(new FetchRoute(vertx, settings)::fetch);
     router.route("/v1/users").handler(Auth::requireAdmin);
     router.post("/v1/users").handler(users::create);
     router.get("/v1/users").respond(users::list);

@@ -8,6 +8,8 @@ import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.frontier.Partitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import dev.fetchbus.content.BodyCodec;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -33,12 +35,40 @@ final class FetchRoute {
         settings.cluster().memberTimeoutMs());
   }
 
-  Future<JsonObject> fetch(RoutingContext ctx) {
+  /** {@code ?body=true}: the page itself, as the origin served it; otherwise its record as JSON. */
+  void fetch(RoutingContext ctx) {
+    boolean withBody = "true".equals(ctx.queryParams().get("body"));
+    record(ctx, withBody).compose(record -> withBody ? page(ctx, record) : ctx.json(record)).onFailure(ctx::fail);
+  }
+
+  /**
+   * The page's bytes with its Content-Type; the origin's status, the cache result and the content
+   * hash travel in headers. A fetch that got no response answers 502 with its error.
+   */
+  private Future<Void> page(RoutingContext ctx, JsonObject record) {
+    JsonObject body = record.getJsonObject("body");
+    if (body == null) {
+      JsonObject error = record.getJsonObject("error");
+      return Future.failedFuture(new ApiError(502, "upstream", "No body to return: "
+          + (error == null ? "none was read" : error.getString("code") + ": " + error.getString("message"))));
+    }
+    return vertx.executeBlocking(() -> Buffer.buffer(BodyCodec.decompress(body.getString("codec"), body.getBinary("data"),
+            body.getLong("size"))), false)
+        .compose(bytes -> ctx.response()
+            .putHeader("Content-Type", record.getString("contentType", "application/octet-stream"))
+            .putHeader("ETag", '"' + record.getString("contentHash") + '"')
+            .putHeader("X-Fetchbus-Status", String.valueOf(record.getInteger("status")))
+            .putHeader("X-Fetchbus-Cache", record.getString("cache"))
+            .putHeader("X-Fetchbus-Truncated", String.valueOf(record.getBoolean("truncated")))
+            .end(bytes));
+  }
+
+  private Future<JsonObject> record(RoutingContext ctx, boolean withBody) {
     String raw = ctx.queryParams().get("url");
     if (raw == null || !(UrlNormalizer.normalize(raw) instanceof UrlNormalizer.Accepted url)) {
       return Future.failedFuture(ApiError.invalid("'url' must be an absolute http(s) URL"));
     }
-    JsonObject request = new JsonObject().put("url", url.url());
+    JsonObject request = new JsonObject().put("url", url.url()).put("body", withBody);
     String maxAge = ctx.queryParams().get("maxAge");
     if (maxAge != null) {
       if (!maxAge.matches("\\d{1,9}")) {

@@ -29,10 +29,24 @@ public final class SingleFlightCache<K, V> implements Shareable {
 
   /** {@code ttl} decides each value's lifetime, so failures can be kept briefly and successes long. */
   public SingleFlightCache(String name, long maxSize, Function<V, Duration> ttl, MeterRegistry registry) {
+    this(name, Caffeine.newBuilder().maximumSize(maxSize), ttl, registry);
+  }
+
+  /**
+   * Bounded by the sum of {@code weight} over the entries (for example their bytes) instead of
+   * their number: for values whose sizes differ by orders of magnitude.
+   */
+  public SingleFlightCache(String name, long maxWeight, java.util.function.ToIntFunction<V> weight,
+      Function<V, Duration> ttl, MeterRegistry registry) {
+    this(name, Caffeine.newBuilder().maximumWeight(maxWeight)
+        .weigher((K key, V value) -> weight.applyAsInt(value)), ttl, registry);
+  }
+
+  private SingleFlightCache(String name, Caffeine<? super K, ? super V> bound, Function<V, Duration> ttl,
+      MeterRegistry registry) {
     Counter evictions = Counter.builder("fetchbus_cache_evictions").tag("cache", name)
         .description("Entries evicted for size").register(registry);
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(maxSize)
+    this.cache = ((Caffeine<K, V>) bound)
         .expireAfter(expiry(ttl))
         .removalListener((K key, V value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
           if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {

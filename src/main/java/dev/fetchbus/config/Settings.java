@@ -58,7 +58,7 @@ public record Settings(
   public record Dns(int ttlSeconds, int cacheSize) {}
 
   /** GET /v1/fetch's cache of outcomes, on the node owning each URL's host. */
-  public record FetchCache(int ttlSeconds, int size) {}
+  public record FetchCache(int ttlSeconds, int maxBytes) {}
 
   public record Robots(
       String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {}
@@ -130,7 +130,8 @@ public record Settings(
         new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
             r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
         new Dns(c.getJsonObject("dns").getInteger("ttlSeconds"), c.getJsonObject("dns").getInteger("cacheSize")),
-        new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), c.getJsonObject("fetchCache").getInteger("size")),
+        new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), 
+            c.getJsonObject("fetchCache").getInteger("maxBytes")),
         c.getJsonObject("sitemap").getInteger("maxBytes"),
         c.getJsonObject("extract").getInteger("memoSize"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
@@ -190,7 +191,7 @@ public record Settings(
     positive("dns.ttlSeconds", dns.ttlSeconds);
     positive("dns.cacheSize", dns.cacheSize);
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
-    positive("fetchCache.size", fetchCache.size);
+    positive("fetchCache.maxBytes", fetchCache.maxBytes);
     positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
     positive("metrics.loopProbeMs", metrics.loopProbeMs);
     if (metrics.loopBlockedMs < 0) {

@@ -3,6 +3,7 @@ package dev.fetchbus.frontier;
 import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.fetch.FetchTask;
@@ -37,17 +38,29 @@ final class SyncFetches {
     this.settings = settings;
     this.schedule = schedule;
     Duration ttl = Duration.ofSeconds(settings.fetchCache().ttlSeconds());
-    this.cache = new SingleFlightCache<>("fetch", settings.fetchCache().size(),
+    // bounded by bytes, not entries: an answer holds its (compressed) body for ?body=true
+    this.cache = new SingleFlightCache<>("fetch", settings.fetchCache().maxBytes(), SyncFetches::weight,
         cached -> cached.outcome().failed() ? Duration.ofSeconds(Math.min(5, ttl.toSeconds())) : ttl, Meters.registry());
     this.revalidations = Counter.builder("fetchbus_cache_requests").tag("cache", "fetch").tag("result", "revalidated")
         .description("Cache lookups by result").register(Meters.registry());
+  }
+
+  /** About what a cached answer holds in memory: its body, plus a kilobyte for the record. */
+  private static int weight(Cached cached) {
+    StoredBody body = cached.outcome().body();
+    return 1024 + (body == null || body.isReference() ? 0 : body.data().length);
   }
 
   /** Answers {@code {"url": ..., "maxAgeSeconds": n}} with the record, {@code cache} and {@code ageSeconds}. */
   void handle(Message<JsonObject> request) {
     String url = request.body().getString("url");
     long maxAgeMs = request.body().getLong("maxAgeSeconds", Long.MAX_VALUE / 1000) * 1000;
-    answer(url, maxAgeMs).onSuccess(request::reply).onFailure(err -> request.fail(500, err.getMessage()));
+    boolean withBody = request.body().getBoolean("body", false);
+    answer(url, maxAgeMs, withBody).onSuccess(request::reply).onFailure(err -> request.fail(500, err.getMessage()));
+  }
+
+  private Future<JsonObject> answer(String url, long maxAgeMs, boolean withBody) {
+    return answer(url, maxAgeMs).map(view -> withBody ? view : SyncView.withoutBody(view));
   }
 
   private Future<JsonObject> answer(String url, long maxAgeMs) {

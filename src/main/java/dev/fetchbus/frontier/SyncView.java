@@ -25,6 +25,24 @@ final class SyncView {
         .put("elapsedMs", o.elapsedMs())
         .put("redirects", o.redirects())
         .put("notModified", o.notModified())
-        .put("error", o.failed() ? new JsonObject().put("code", o.error().code()).put("message", o.errorMessage()) : null);
+        .put("error", o.failed() ? new JsonObject().put("code", o.error().code()).put("message", o.errorMessage()) : null)
+        .put("body", body(o));
+  }
+
+  /**
+   * The stored body, still compressed (the API node decompresses it on a worker, not this event
+   * loop): {@code {"codec", "size", "data"}} with the bytes in base64 once encoded.
+   */
+  private static JsonObject body(FetchOutcome o) {
+    if (o.body() == null || o.body().isReference()) {
+      return null;
+    }
+    return new JsonObject().put("codec", o.body().codec()).put("size", o.body().size()).put("data", o.body().data());
+  }
+
+  static JsonObject withoutBody(JsonObject view) {
+    JsonObject copy = view.copy();
+    copy.remove("body");
+    return copy;
   }
 }

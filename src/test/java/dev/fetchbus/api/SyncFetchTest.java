@@ -130,4 +130,26 @@ class SyncFetchTest {
     JsonObject answer = user.get(fetchPath("http://127.0.0.1:" + closedPort + "/x", null)).json();
     assertThat(answer.getJsonObject("error").getString("code")).isEqualTo("refused");
   }
+
+  @Test
+  @DisplayName("body=true answers with the page itself, from the same single-flight cache")
+  void bodyTrue() {
+    String url = page("/with-body");
+    ApiClient.Bytes page = user.getBytes(fetchPath(url, "body=true"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(new String(page.body(), StandardCharsets.UTF_8))
+        .isEqualTo("<html><head><title>/with-body</title></head></html>");
+    assertThat(page.header("Content-Type")).isEqualTo("text/html");
+    assertThat(page.header("X-Fetchbus-Status")).isEqualTo("200");
+    assertThat(page.header("X-Fetchbus-Cache")).isEqualTo("miss");
+    ApiClient.Bytes again = user.getBytes(fetchPath(url, "body=true"));
+    assertThat(again.body()).isEqualTo(page.body());
+    assertThat(again.header("X-Fetchbus-Cache")).isEqualTo("hit");
+    assertThat(full.get("/with-body").get()).isEqualTo(1);
+    JsonObject record = user.get(fetchPath(url, null)).json();
+    assertThat(record.containsKey("body")).as("the JSON record carries no body").isFalse();
+    ApiClient.Response refused = user.get(fetchPath("http://127.0.0.1:1/closed", "body=true"));
+    assertThat(refused.status()).isEqualTo(502);
+    assertThat(refused.json().getString("error")).isEqualTo("upstream");
+  }
 }
