@@ -17,7 +17,8 @@ create table bodies (
 alter table bodies alter column data set storage external;
 
 -- What a record keeps beyond its metadata. Headers are JSON arrays of [name, value] pairs, in the
--- order sent or received. `outlinks` are the page's resolved, normalised links, one per line.
+-- order sent or received. `outlinks` are the page's resolved, normalised links, one per line;
+-- `requisites` its embedded resources (images, scripts, style sheets, media), likewise.
 alter table pages
   add column body_hash         bytea,
   add column protocol          text,
@@ -25,6 +26,7 @@ alter table pages
   add column request_headers   jsonb,
   add column response_headers  jsonb,
   add column outlinks          text,
+  add column requisites        text,
   add column description       text,
   add column canonical         text,
   add column lang              text;
@@ -36,3 +38,8 @@ create index pages_body on pages (body_hash) where body_hash is not null;
 alter table validators
   add column page_job_id  bigint,
   add column page_url_id  bigint;
+
+-- A crawl's page requisites (crawl option "requisites"): fetched and kept like pages, their own
+-- links never followed.
+alter table frontier drop constraint frontier_kind_check;
+alter table frontier add constraint frontier_kind_check check (kind in ('page', 'sitemap', 'requisite'));

@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Creates crawl jobs: {@code {"kind": "crawl", "seeds": [...], "scope": {...}, "limits": {"maxDepth",
- * "maxPages", "maxDurationSeconds"}, "sitemaps": true, "sitemapSeeds": [...], "options": {...}}}.
+ * "maxPages", "maxDurationSeconds"}, "sitemaps": true, "sitemapSeeds": [...], "requisites": false,
+ * "options": {...}}}.
  * Everything is validated before the job exists; a bad field is a 422 that names it.
  */
 final class CrawlJobs {
@@ -86,8 +87,11 @@ final class CrawlJobs {
     if (!(sitemapsFlag instanceof Boolean useSitemaps)) {
       throw new IllegalArgumentException("'sitemaps' must be true or false");
     }
+    if (!(request.getValue("requisites", false) instanceof Boolean requisites)) {
+      throw new IllegalArgumentException("'requisites' must be true or false");
+    }
     JsonObject stored = new JsonObject().put("seeds", new JsonArray(seedUrls)).put("scope", scope.toJson())
-        .put("limits", limits).put("sitemaps", useSitemaps || !sitemaps.isEmpty());
+        .put("limits", limits).put("sitemaps", useSitemaps || !sitemaps.isEmpty()).put("requisites", requisites);
     return new Plan(JobOptions.parse(options, settings), seeds, sitemaps, stored,
         limits.getLong("maxPages"), limits.getInteger("maxDurationSeconds"));
   }

@@ -72,7 +72,7 @@ public final class PageExtractor {
     List<String> outlinks = List.copyOf(outlinks(doc, canonical));
     String description = doc.select(DESCRIPTION).stream().findFirst().map(meta -> meta.attr("content")).orElse("");
     return new Extracted(hash, new PageFacts(capped(doc.title(), MAX_TITLE), capped(description, MAX_DESCRIPTION),
-        canonical, capped(lang(doc), 64), outlinks.size(), outlinks));
+        canonical, capped(lang(doc), 64), outlinks.size(), outlinks, Requisites.of(doc)));
   }
 
   /** Only the content hash: for jobs that store records without parsing pages. */

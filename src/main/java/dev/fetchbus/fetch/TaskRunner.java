@@ -85,8 +85,7 @@ final class TaskRunner {
     }
     return onWorker(() -> {
       PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
-      List<Discovered> found = download.ok() ? discoveries(page.outlinks(), task.scope()::allows, FetchTask.PAGE)
-          : List.of();
+      List<Discovered> found = download.ok() ? discovered(task, page.facts()) : List.of();
       return outcome(task, download, page.contentHash(), page.facts(), found, stored(task, body, page.contentHash()));
     });
   }
@@ -114,7 +113,7 @@ final class TaskRunner {
         .notModified(true)
         .exchange(d.exchange())
         .stored(page != null && page.bodyStored() ? StoredBody.reference(v.contentHash(), page.bytes()) : null)
-        .discovered(task.isCrawl() ? discoveries(facts.outlinks(), task.scope()::allows, FetchTask.PAGE) : List.of())
+        .discovered(task.isCrawl() ? discovered(task, facts) : List.of())
         .build());
   }
 
@@ -156,8 +155,7 @@ final class TaskRunner {
         found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
         found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
       }
-      PageFacts facts = new PageFacts(null, null, null, null, entries.pages().size() + entries.sitemaps().size(),
-          List.of());
+      PageFacts facts = PageFacts.counted(entries.pages().size() + entries.sitemaps().size());
       String hash = ContentHash.sha256(body);
       return outcome(task, download, hash, facts, found, stored(task, body, hash));
     });
@@ -165,6 +163,15 @@ final class TaskRunner {
 
   private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
     return vertx.executeBlocking(work, false);
+  }
+
+  /** A crawl page's in-scope links, and its requisites (wherever they are) when the job fetches them. */
+  private static List<Discovered> discovered(FetchTask task, PageFacts facts) {
+    List<Discovered> found = discoveries(facts.outlinks(), task.scope()::allows, FetchTask.PAGE);
+    if (task.requisites()) {
+      found.addAll(discoveries(facts.requisites(), url -> true, FetchTask.REQUISITE));
+    }
+    return found;
   }
 
   /** The URLs that normalise and pass {@code inScope} (given the normalised URL), as discoveries of one kind. */

@@ -4,10 +4,11 @@ import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.extract.Scope;
 
 /**
- * How the frontier runs one job's URLs: its options, and for a crawl its scope, depth limit and
- * whether sitemaps feed it. {@code scope} is null for a list job, which discovers nothing.
+ * How the frontier runs one job's URLs: its options, and for a crawl its scope, depth limit,
+ * whether sitemaps feed it and whether its pages' requisites are fetched. {@code scope} is null for
+ * a list job, which discovers nothing.
  */
-record JobPlan(JobOptions options, Scope scope, Integer maxDepth, boolean sitemaps) {
+record JobPlan(JobOptions options, Scope scope, Integer maxDepth, boolean sitemaps, boolean requisites) {
   boolean isCrawl() {
     return scope != null;
   }

@@ -44,7 +44,7 @@ final class JobPlans {
   }
 
   private JobPlan plan(long jobId) {
-    return plans.get(jobId, id -> new JobPlan(JobOptions.defaults(settings), null, null, false));
+    return plans.get(jobId, id -> new JobPlan(JobOptions.defaults(settings), null, null, false, false));
   }
 
   private Future<JobPlan> load(long jobId) {
@@ -57,11 +57,12 @@ final class JobPlans {
     JobOptions options = JobOptions.stored(stored.options(), settings);
     JsonObject crawl = stored.crawl();
     if (crawl == null) {
-      return new JobPlan(options, null, null, false);
+      return new JobPlan(options, null, null, false, false);
     }
     List<String> seeds = crawl.getJsonArray("seeds").stream().map(String.class::cast).toList();
     Scope scope = Scope.parse(crawl.getJsonObject("scope"), seeds);
     JsonObject limits = crawl.getJsonObject("limits", new JsonObject());
-    return new JobPlan(options, scope, limits.getInteger("maxDepth"), crawl.getBoolean("sitemaps", false));
+    return new JobPlan(options, scope, limits.getInteger("maxDepth"), crawl.getBoolean("sitemaps", false),
+        crawl.getBoolean("requisites", false));
   }
 }

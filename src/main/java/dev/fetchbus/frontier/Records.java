@@ -25,7 +25,9 @@ final class Records {
 
   /**
    * Links of a successfully fetched crawl page go one level deeper, within maxDepth; a sitemap's
-   * entries stay at the sitemap's depth. Failed fetches add nothing.
+   * entries stay at the sitemap's depth. A page's requisites go one level deeper too, but past
+   * maxDepth as well (as {@code wget -p} does): a page is archived with what it needs to show.
+   * Failed fetches add nothing.
    */
   private static List<NewUrl> discovered(Lease lease, FetchOutcome o, int partitions) {
     if (o.failed() || o.discovered().isEmpty()) {
@@ -33,12 +35,12 @@ final class Records {
     }
     ClaimedUrl from = lease.url();
     int depth = FetchTask.SITEMAP.equals(from.kind()) ? from.depth() : from.depth() + 1;
-    if (!lease.plan().followsTo(depth)) {
-      return List.of();
-    }
+    boolean follows = lease.plan().followsTo(depth);
     List<NewUrl> urls = new ArrayList<>(o.discovered().size());
     for (Discovered d : o.discovered()) {
-      urls.add(new NewUrl(d.url(), d.host(), Partitions.of(d.host(), partitions), depth, d.kind(), from.id()));
+      if (follows || FetchTask.REQUISITE.equals(d.kind())) {
+        urls.add(new NewUrl(d.url(), d.host(), Partitions.of(d.host(), partitions), depth, d.kind(), from.id()));
+      }
     }
     return urls;
   }

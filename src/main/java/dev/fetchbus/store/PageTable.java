@@ -35,11 +35,11 @@ public final class PageTable {
                              $8::bool[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::text[],
                              $15::bigint[], $16::int[], $17::int[], $18::text[], $19::text[], $20::bool[],
                              $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[],
-                             $27::text[], $28::text[], $29::bytea[])
+                             $27::text[], $28::text[], $29::bytea[], $34::text[])
           as r(url_id, job_id, final_url, status, content_type, bytes, truncated, title, content_hash, links,
                redirects, etag, last_modified, fetched_ms, elapsed_ms, attempts, error_code, error_message,
                not_modified, description, canonical, lang, outlinks, protocol, reason, request_headers,
-               response_headers, body_hash)),
+               response_headers, body_hash, requisites)),
       owned as (
         delete from queue q
         where q.url_id = any($2::bigint[]) and q.leased_by = $1 and exists (select 1 from guard)
@@ -48,12 +48,12 @@ public final class PageTable {
         insert into pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash,
                            links, redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code,
                            error_message, not_modified, description, canonical, lang, outlinks, protocol, reason,
-                           request_headers, response_headers, body_hash)
+                           request_headers, response_headers, requisites, body_hash)
         select rec.job_id, rec.url_id, rec.final_url, rec.status, rec.content_type, rec.bytes, rec.truncated,
                rec.title, rec.content_hash, rec.links, rec.redirects, rec.etag, rec.last_modified,
                to_timestamp(rec.fetched_ms / 1000.0), rec.elapsed_ms, rec.attempts, rec.error_code, rec.error_message,
                rec.not_modified, rec.description, rec.canonical, rec.lang, rec.outlinks, rec.protocol, rec.reason,
-               rec.request_headers::jsonb, rec.response_headers::jsonb,
+               rec.request_headers::jsonb, rec.response_headers::jsonb, rec.requisites,
                -- a 304 points at the body it revalidated only while that body is still stored
                case when rec.body_hash = any($30::bytea[]) or exists (select 1 from bodies b where b.hash = rec.body_hash)
                     then rec.body_hash end
@@ -96,7 +96,7 @@ public final class PageTable {
       order by p.url_id%s""";
 
   private static final String PREVIOUS = """
-      select p.content_type, p.bytes, p.title, p.description, p.canonical, p.lang, p.links, p.outlinks,
+      select p.content_type, p.bytes, p.title, p.description, p.canonical, p.lang, p.links, p.outlinks, p.requisites,
              exists (select 1 from bodies b where b.hash = p.body_hash) as body_stored
       from pages p where p.job_id = $1 and p.url_id = $2""";
 
@@ -153,7 +153,8 @@ public final class PageTable {
         bodies.stream().map(b -> Buffer.buffer(b.hashBytes())).toArray(Buffer[]::new),
         bodies.stream().map(StoredBody::codec).toArray(String[]::new),
         bodies.stream().map(StoredBody::size).toArray(Long[]::new),
-        bodies.stream().map(b -> Buffer.buffer(b.data())).toArray(Buffer[]::new)}))
+        bodies.stream().map(b -> Buffer.buffer(b.data())).toArray(Buffer[]::new),
+        column(records, r -> r.facts().requisitesText(), String[]::new)}))
         .map(rows -> {
           Set<Long> committed = new HashSet<>(rows.size() * 2);
           rows.forEach(row -> committed.add(row.getLong(0)));
@@ -197,7 +198,8 @@ public final class PageTable {
 
   private static PreviousPage previous(Row row) {
     PageFacts facts = new PageFacts(row.getString("title"), row.getString("description"), row.getString("canonical"),
-        row.getString("lang"), row.getInteger("links"), PageFacts.outlinksFrom(row.getString("outlinks")));
+        row.getString("lang"), row.getInteger("links"), PageFacts.outlinksFrom(row.getString("outlinks")),
+        PageFacts.outlinksFrom(row.getString("requisites")));
     Long bytes = row.getLong("bytes");
     return new PreviousPage(row.getString("content_type"), bytes == null ? 0 : bytes, facts,
         row.getBoolean("body_stored"));

@@ -111,7 +111,7 @@ class WritePathBenchmark {
     List<PageRecord> records = new ArrayList<>(ROWS);
     long now = System.currentTimeMillis();
     for (int i = 0; i < ROWS; i++) {
-      PageFacts facts = new PageFacts("Page " + i, null, null, null, 12, List.of());
+      PageFacts facts = PageFacts.counted(12);
       records.add(new PageRecord(firstId + i, jobId, "http://127.0.0.1/page/" + (i + 1), 200, "text/html", 1234, false,
           "%064x".formatted(i), facts, 0, "\"etag-" + i + "\"", null, now, 5, 1, null, null, false, HttpExchange.NONE,
           null, List.of()));

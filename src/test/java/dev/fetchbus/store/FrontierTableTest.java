@@ -38,6 +38,8 @@ class FrontierTableTest {
           + "select 1, 'http://h/' || i, 'h', i % 64 from generate_series(1, 50000) i");
       st.execute("insert into queue (url_id, job_id, partition) select id, job_id, partition from frontier");
       st.execute("insert into validators (url_hash, etag) select url_hash, 'e' from frontier");
+      st.execute("insert into bodies (hash, codec, size, stored, data) "
+          + "select sha256(i::text::bytea), 'none', 1, 1, '\\x00' from generate_series(1, 50000) i");
       st.execute("analyze");
     }
   }
@@ -61,12 +63,12 @@ class FrontierTableTest {
   void writePlan() throws Exception {
     String plan = genericPlan("prepare write(text, bigint[], bigint[], text[], int[], text[], bigint[], bool[], text[], "
             + "text[], int[], int[], text[], text[], bigint[], int[], int[], text[], text[], bool[], text[], text[], "
-            + "text[], text[], text[], text[], text[], text[], bytea[], bytea[], text[], bigint[], bytea[]) as "
+            + "text[], text[], text[], text[], text[], text[], bytea[], bytea[], text[], bigint[], bytea[], text[]) as "
             + PageTable.WRITE,
         "execute write('node', '{1,2}', '{1,1}', '{a,b}', '{200,200}', '{t,t}', '{1,1}', '{f,f}', '{t,t}', '{h,h}', "
             + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', '{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}', "
             + "'{d,d}', '{c,c}', '{en,en}', '{l,l}', '{HTTP/1.1,HTTP/1.1}', '{OK,OK}', '{[],[]}', '{[],[]}', "
-            + "'{\\\\x01,\\\\x02}', '{\\\\x01,\\\\x02}', '{zstd,zstd}', '{1,1}', '{\\\\x00,\\\\x00}')");
+            + "'{\\\\x01,\\\\x02}', '{\\\\x01,\\\\x02}', '{zstd,zstd}', '{1,1}', '{\\\\x00,\\\\x00}', '{r,r}')");
     assertThat(plan).contains("queue_pkey").contains("Insert on bodies").doesNotContain("Seq Scan");
   }
 
