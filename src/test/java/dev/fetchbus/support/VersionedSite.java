@@ -25,13 +25,20 @@ public final class VersionedSite implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final int pages;
+  private final int delayMs;
   private final Map<Integer, Integer> versions = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> full = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> notModified = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> conditional = new ConcurrentHashMap<>();
 
   public VersionedSite(int pages) {
+    this(pages, 0);
+  }
+
+  /** A site whose every answer takes {@code delayMs}: slow enough that a drill can interrupt a crawl of it. */
+  public VersionedSite(int pages, int delayMs) {
     this.pages = pages;
+    this.delayMs = delayMs;
     this.server = TestNode.await(vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1"));
   }
 
@@ -87,7 +94,7 @@ public final class VersionedSite implements AutoCloseable {
     return conditional.getOrDefault(path, new AtomicInteger()).get();
   }
 
-  private void serve(HttpServerRequest req) {
+  private void answer(HttpServerRequest req) {
     String path = req.path();
     if (!path.startsWith("/p/") && !path.startsWith("/same/")) {
       req.response().setStatusCode(404).end();
@@ -111,6 +118,14 @@ public final class VersionedSite implements AutoCloseable {
     count(full, path);
     req.response().putHeader("Content-Type", "text/html").putHeader("ETag", etag).putHeader("X-Origin", "versioned")
         .end(Buffer.buffer(body));
+  }
+
+  private void serve(HttpServerRequest req) {
+    if (delayMs > 0) {
+      vertx.setTimer(delayMs, id -> answer(req));
+    } else {
+      answer(req);
+    }
   }
 
   private static void count(Map<String, AtomicInteger> counts, String path) {
