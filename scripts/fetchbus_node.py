@@ -1,0 +1,146 @@
+"""A fetchbus node for the side-by-side benchmarks (scripts/bench-peers), run as users run it.
+
+Each measurement starts a fresh node with the launcher's JVM flags (scripts/prereqs) and its own
+embedded PostgreSQL in a new data dir, so no run revalidates against an earlier one; runs one job
+over the API; and reads, for the job alone (from its start to its end):
+  - the job's wall time (createdAt to finishedAt, as the API reports them),
+  - CPU seconds of the node's JVM and of its PostgreSQL (postmaster and backends), from /proc,
+  - the JVM's peak RSS (VmHWM),
+  - what it found: HTML pages with status 200 and broken links, from the job's NDJSON export.
+Standard library only.
+"""
+import json, os, shutil, signal, subprocess, time, urllib.request
+from datetime import datetime
+
+CLK = os.sysconf("SC_CLK_TCK")
+ADMIN_KEY = "bench-peers-admin-key"
+
+
+def _ticks(pid):
+    try:
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12])
+    except OSError:
+        return 0
+
+
+def _postgres_pids(data_dir):
+    """The node's PostgreSQL: the postmaster named by postmaster.pid, and its children."""
+    try:
+        master = int(open(os.path.join(data_dir, "pg", "postmaster.pid")).readline())
+    except (OSError, ValueError):
+        return []
+    pids = [master]
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                if int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(p))
+            except OSError:
+                pass
+    return pids
+
+
+class Node:
+    def __init__(self, root, workdir, port):
+        self.root, self.port = root, port
+        self.data = os.path.join(workdir, "node-data")
+        self.log = open(os.path.join(workdir, "node.log"), "w")
+        env = dict(os.environ, FETCHBUS_DATA_DIR=self.data, FETCHBUS_HTTP_PORT=str(port),
+                   FETCHBUS_HTTP_HOST="127.0.0.1", FETCHBUS_ADMIN_KEY=ADMIN_KEY,
+                   FETCHBUS_FETCH_ALLOW_NETWORKS="127.0.0.0/8")
+        self.proc = subprocess.Popen([os.path.join(root, "scripts", "fetchbus")], cwd=root, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._await(lambda: self._get("/ready", raw=True) == 200, 180, "node ready")
+
+    def _request(self, path, body=None, ctype=None, method=None):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body, method=method,
+                                     headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+        if ctype:
+            req.add_header("Content-Type", ctype)
+        return urllib.request.urlopen(req, timeout=600)
+
+    def _get(self, path, raw=False):
+        try:
+            with self._request(path) as r:
+                return r.status if raw else r.read()
+        except OSError:
+            if raw:
+                return None
+            raise
+
+    def _await(self, check, seconds, what):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the node exited ({self.proc.returncode}) waiting for {what}; see {self.log.name}")
+            if check():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"timed out waiting for {what}")
+
+    def jvm_pid(self):
+        """The java process: scripts/fetchbus execs it, so it is the launched process itself."""
+        return self.proc.pid
+
+    def cpu(self):
+        """CPU seconds so far of the JVM and of PostgreSQL."""
+        return _ticks(self.jvm_pid()) / CLK, sum(_ticks(p) for p in _postgres_pids(self.data)) / CLK
+
+    def peak_rss_mib(self):
+        for line in open(f"/proc/{self.jvm_pid()}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
+
+    def run_job(self, body, ctype, query=""):
+        """Submits a job, waits for it to end, and returns (job, jvm CPU s, postgres CPU s)."""
+        jvm0, pg0 = self.cpu()
+        with self._request("/v1/jobs" + (f"?{query}" if query else ""), body, ctype, "POST") as r:
+            job_id = json.load(r)["id"]
+        job = {}
+
+        def ended():
+            nonlocal job
+            job = json.loads(self._get(f"/v1/jobs/{job_id}"))
+            return job["state"] in ("done", "cancelled")
+        self._await(ended, 1800, f"job {job_id}")
+        jvm1, pg1 = self.cpu()
+        return job, jvm1 - jvm0, pg1 - pg0
+
+    def records(self, job_id):
+        return [json.loads(l) for l in self._get(f"/v1/jobs/{job_id}/results").splitlines() if l.strip()]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def seconds_between(start, end):
+    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def measure_job(root, workdir, port, body, ctype, page_key, query=""):
+    """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored."""
+    node = Node(root, workdir, port)
+    try:
+        job, jvm_cpu, pg_cpu = node.run_job(body, ctype, query)
+        recs = node.records(job["id"])
+        html = {page_key(r["url"]) for r in recs if r.get("status") == 200
+                and (r.get("contentType") or "").startswith("text/html")}
+        broken = {page_key(r["url"]) for r in recs if r.get("error") and r.get("status") != 200}
+        stored = job.get("stored", {})
+        return {"wall_s": seconds_between(job["createdAt"], job["finishedAt"]), "own_s": None,
+                "html200": len(html), "broken": len(broken), "cpu_s": jvm_cpu + pg_cpu,
+                "node_cpu_s": jvm_cpu, "pg_cpu_s": pg_cpu, "rss_mib": node.peak_rss_mib(),
+                "records": len(recs), "body_bytes": stored.get("bodyBytes"),
+                "stored_bytes": stored.get("storedBytes"), "state": job["state"]}
+    finally:
+        node.stop()
