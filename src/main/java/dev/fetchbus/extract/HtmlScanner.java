@@ -1,0 +1,306 @@
+package dev.fetchbus.extract;
+
+import java.nio.charset.Charset;
+import org.jsoup.parser.Parser;
+
+/**
+ * One pass over an HTML body's bytes that reports the start tags a crawler cares about, with their
+ * attributes, and the page's title; no DOM, no copy of the page as a String. It works on the bytes
+ * of any charset that keeps ASCII as ASCII (UTF-8, ISO-8859-*, windows-125*…); tag and attribute
+ * names are ASCII, and only the attribute values asked for are decoded (with the page's charset,
+ * entities unescaped by jsoup's table). Comments, doctype, processing instructions and the contents
+ * of script, style, textarea and other raw-text elements are skipped as an HTML tokenizer does.
+ *
+ * <p>CPU work: call it on a worker thread. Not thread-safe: one scanner per page.
+ */
+final class HtmlScanner {
+  /** What a scan reports. */
+  interface Handler {
+    /** A start tag whose name the scanner was asked for; {@code tag} is valid only during the call. */
+    void startTag(Tag tag);
+
+    /** The text of the first {@code <title>} outside SVG and MathML, entities decoded. */
+    void title(String text);
+  }
+
+  /** Lower-case names of the elements whose contents are raw text: never markup. */
+  private static final String[] RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+      "noframes", "plaintext"};
+  private static final int MAX_ATTRIBUTES = 32;
+
+  private final byte[] b;
+  private final Charset charset;
+  private final TagNames wanted;
+  private final Handler handler;
+  private final Tag tag = new Tag();
+  private boolean titleSeen;
+  private boolean inFrameset;
+  private int foreignDepth;
+
+  HtmlScanner(byte[] body, Charset charset, TagNames wanted, Handler handler) {
+    this.b = body;
+    this.charset = charset;
+    this.wanted = wanted;
+    this.handler = handler;
+  }
+
+  /** Scans {@code [0, end)}. */
+  void scan(int end) {
+    int i = 0;
+    while (true) {
+      int lt = indexOf((byte) '<', i, end);
+      if (lt < 0 || lt + 1 >= end) {
+        return;
+      }
+      byte next = b[lt + 1];
+      if (isLetter(next)) {
+        i = startTag(lt + 1, end);
+      } else if (next == '/') {
+        i = endTag(lt + 2, end);
+      } else if (next == '!') {
+        i = startsWith(lt + 2, end, "--") ? skipComment(lt + 4, end) : skipPast((byte) '>', lt + 2, end);
+      } else if (next == '?') {
+        i = skipPast((byte) '>', lt + 2, end);
+      } else {
+        i = lt + 1; // a '<' in text
+      }
+    }
+  }
+
+  /** Reads a start tag at {@code from} (its name's first byte); returns where scanning goes on. */
+  private int startTag(int from, int end) {
+    int nameEnd = from;
+    while (nameEnd < end && !isSpace(b[nameEnd]) && b[nameEnd] != '>' && b[nameEnd] != '/') {
+      nameEnd++;
+    }
+    String name = wanted.find(b, from, nameEnd - from);
+    String special = name != null ? null : TagNames.SPECIAL.find(b, from, nameEnd - from);
+    tag.reset(name);
+    int i = attributes(nameEnd, end, name != null);
+    if (i < 0) {
+      return end; // the input ended inside the tag: a tokenizer drops such a tag
+    }
+    String tagName = name != null ? name : special;
+    if (tagName == null) {
+      return i;
+    }
+    if (tagName.equals("svg") || tagName.equals("math")) {
+      foreignDepth += selfClosed(i) ? 0 : 1;
+    } else if (tagName.equals("frameset")) {
+      inFrameset = true;
+    }
+    if (name != null && (inFrameset || !name.equals("frame"))) {
+      handler.startTag(tag); // a frame outside a frameset is dropped by browsers
+    }
+    boolean rawText = isRawText(tagName) && (foreignDepth == 0 || !tagName.equals("title"));
+    return rawText && !selfClosed(i) ? rawText(tagName, i, end) : i;
+  }
+
+  private boolean selfClosed(int afterTag) {
+    return afterTag >= 2 && b[afterTag - 2] == '/';
+  }
+
+  /**
+   * Reads attributes up to the tag's '>'; returns the index after it, or -1 when the input ends
+   * first. Keeps them only when {@code keep}.
+   */
+  private int attributes(int from, int end, boolean keep) {
+    int i = from;
+    while (i < end) {
+      byte c = b[i];
+      if (c == '>') {
+        return i + 1;
+      }
+      if (isSpace(c) || c == '/') {
+        i++;
+        continue;
+      }
+      int nameStart = i;
+      while (i < end && !isSpace(b[i]) && b[i] != '=' && b[i] != '>' && (b[i] != '/' || i == nameStart)) {
+        i++;
+      }
+      int nameEnd = i;
+      while (i < end && isSpace(b[i])) {
+        i++;
+      }
+      int valueStart = -1;
+      int valueEnd = -1;
+      if (i < end && b[i] == '=') {
+        i++;
+        while (i < end && isSpace(b[i])) {
+          i++;
+        }
+        if (i < end && (b[i] == '"' || b[i] == '\'')) {
+          byte quote = b[i];
+          valueStart = i + 1;
+          int close = indexOf(quote, valueStart, end);
+          if (close < 0) {
+            return -1;
+          }
+          valueEnd = close;
+          i = close + 1;
+        } else {
+          valueStart = i;
+          while (i < end && !isSpace(b[i]) && b[i] != '>') {
+            i++;
+          }
+          valueEnd = i;
+        }
+      }
+      if (keep && tag.count < MAX_ATTRIBUTES) {
+        tag.add(nameStart, nameEnd, valueStart, valueEnd);
+      }
+    }
+    return -1;
+  }
+
+  private int endTag(int from, int end) {
+    int nameEnd = from;
+    while (nameEnd < end && isLetterOrDigit(b[nameEnd])) {
+      nameEnd++;
+    }
+    String name = TagNames.SPECIAL.find(b, from, nameEnd - from);
+    if (name != null && (name.equals("svg") || name.equals("math")) && foreignDepth > 0) {
+      foreignDepth--;
+    }
+    return skipPast((byte) '>', nameEnd, end);
+  }
+
+  /** Skips (or for the first title, reads) a raw-text element's contents up to its end tag. */
+  private int rawText(String name, int from, int end) {
+    int close = findEndTag(name, from, end);
+    if (name.equals("title") && !titleSeen && foreignDepth == 0) {
+      titleSeen = true;
+      handler.title(Parser.unescapeEntities(new String(b, from, (close < 0 ? end : close) - from, charset), false));
+    }
+    if (close < 0 || name.equals("plaintext")) {
+      return end;
+    }
+    return skipPast((byte) '>', close + 2 + name.length(), end);
+  }
+
+  /** The index of {@code </name} (any case) followed by a space, '/' or '>', or -1. */
+  private int findEndTag(String name, int from, int end) {
+    int i = from;
+    while (true) {
+      int lt = indexOf((byte) '<', i, end);
+      if (lt < 0 || lt + 2 + name.length() > end) {
+        return -1;
+      }
+      int after = lt + 2 + name.length();
+      if (b[lt + 1] == '/' && equalsIgnoreCase(lt + 2, name)
+          && (after == end || isSpace(b[after]) || b[after] == '>' || b[after] == '/')) {
+        return lt;
+      }
+      i = lt + 1;
+    }
+  }
+
+  private int skipComment(int from, int end) {
+    for (int i = from; i + 2 < end; i++) {
+      if (b[i] == '-' && b[i + 1] == '-' && b[i + 2] == '>') {
+        return i + 3;
+      }
+    }
+    return end;
+  }
+
+  private int skipPast(byte target, int from, int end) {
+    int at = indexOf(target, from, end);
+    return at < 0 ? end : at + 1;
+  }
+
+  private int indexOf(byte target, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (b[i] == target) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean startsWith(int at, int end, String ascii) {
+    if (at + ascii.length() > end) {
+      return false;
+    }
+    for (int k = 0; k < ascii.length(); k++) {
+      if (b[at + k] != ascii.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean equalsIgnoreCase(int at, String lowerAscii) {
+    for (int k = 0; k < lowerAscii.length(); k++) {
+      if ((b[at + k] | 0x20) != lowerAscii.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isRawText(String name) {
+    for (String raw : RAW_TEXT) {
+      if (raw.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isSpace(byte c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+  }
+
+  private static boolean isLetter(byte c) {
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  }
+
+  private static boolean isLetterOrDigit(byte c) {
+    return isLetter(c) || (c >= '0' && c <= '9');
+  }
+
+  /** The start tag being reported: its name and its attributes as offsets into the body. */
+  final class Tag {
+    private String name;
+    private final int[] spans = new int[MAX_ATTRIBUTES * 4];
+    private int count;
+
+    private void reset(String name) {
+      this.name = name;
+      this.count = 0;
+    }
+
+    private void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+      int at = count++ * 4;
+      spans[at] = nameStart;
+      spans[at + 1] = nameEnd;
+      spans[at + 2] = valueStart;
+      spans[at + 3] = valueEnd;
+    }
+
+    String name() {
+      return name;
+    }
+
+    /** The first value of attribute {@code lowerName}, decoded and unescaped; "" when it has none, null when absent. */
+    String attr(String lowerName) {
+      for (int k = 0; k < count; k++) {
+        int at = k * 4;
+        if (spans[at + 1] - spans[at] == lowerName.length() && equalsIgnoreCase(spans[at], lowerName)) {
+          return value(spans[at + 2], spans[at + 3]);
+        }
+      }
+      return null;
+    }
+
+    private String value(int start, int end) {
+      if (start < 0) {
+        return "";
+      }
+      String raw = new String(b, start, end - start, charset);
+      return raw.indexOf('&') < 0 ? raw : Parser.unescapeEntities(raw, true);
+    }
+  }
+}
