@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.OpsRoutes;
 import dev.fetchbus.store.BodyTable;
@@ -54,8 +55,9 @@ public final class ApiVerticle extends VerticleBase {
     BodyTable bodies = new BodyTable(pool);
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
     PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
-    ResultExport results = new ResultExport(vertx, exportPages, jobs);
-    PageRoutes pages = new PageRoutes(vertx, exportPages, bodies, jobs);
+    CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads());
+    ResultExport results = new ResultExport(cpu, exportPages, jobs);
+    PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
     UserRoutes users = new UserRoutes(userTable);
 
     Router router = Router.router(vertx);
@@ -69,7 +71,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
     router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);
-    WarcExport warc = new WarcExport(vertx, exportPages, jobs);
+    WarcExport warc = new WarcExport(cpu, exportPages, jobs);
     router.get("/v1/jobs/:id/warc").handler(warc::warc);
     router.get("/v1/jobs/:id/cdx").handler(warc::cdx);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);

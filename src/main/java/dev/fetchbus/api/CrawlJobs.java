@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.extract.Scope;
@@ -26,6 +27,7 @@ import java.util.List;
 final class CrawlJobs {
   private static final int MAX_SEEDS = 10_000;
   private final Vertx vertx;
+  private final CpuPool cpu;
   private final Settings settings;
   private final JobTable jobs;
   private final FrontierTable frontier;
@@ -36,13 +38,14 @@ final class CrawlJobs {
 
   CrawlJobs(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier) {
     this.vertx = vertx;
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
     this.settings = settings;
     this.jobs = jobs;
     this.frontier = frontier;
   }
 
   Future<JsonObject> create(long userId, JsonObject request) {
-    return vertx.executeBlocking(() -> validate(request), false)
+    return cpu.run(() -> validate(request))
         .recover(err -> Future.failedFuture(err instanceof IllegalArgumentException ? ApiError.invalid(err.getMessage()) : err))
         .compose(plan -> jobs.createCrawl(userId, plan.options().toJson(), plan.stored(), plan.maxPages(),
                 plan.maxDurationSeconds())

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.PartitionOwnership;
 import dev.fetchbus.config.Settings;
@@ -25,11 +26,13 @@ import java.util.List;
  */
 final class FetchRoute {
   private final Vertx vertx;
+  private final CpuPool cpu;
   private final Settings settings;
   private final Members members;
 
   FetchRoute(Vertx vertx, Settings settings) {
     this.vertx = vertx;
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
     this.settings = settings;
     this.members = Members.of(vertx, dev.fetchbus.store.Database.sharedPool(vertx, settings),
         settings.cluster().memberTimeoutMs());
@@ -52,8 +55,8 @@ final class FetchRoute {
       return Future.failedFuture(new ApiError(502, "upstream", "No body to return: "
           + (error == null ? "none was read" : error.getString("code") + ": " + error.getString("message"))));
     }
-    return vertx.executeBlocking(() -> Buffer.buffer(BodyCodec.decompress(body.getString("codec"), body.getBinary("data"),
-            body.getLong("size"))), false)
+    return cpu.run(() -> Buffer.buffer(BodyCodec.decompress(body.getString("codec"), body.getBinary("data"),
+            body.getLong("size"))))
         .compose(bytes -> ctx.response()
             .putHeader("Content-Type", record.getString("contentType", "application/octet-stream"))
             .putHeader("ETag", '"' + record.getString("contentHash") + '"')

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.frontier.FrontierVerticle;
@@ -153,7 +154,7 @@ final class JobRoutes {
       return Future.failedFuture(ApiError.invalid(e.getMessage()));
     }
     return jobs.create(Auth.user(ctx).id(), kind, options.toJson())
-        .map(id -> new UrlIngest(vertx, frontier, jobs, id, settings.frontier().partitions(),
+        .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads()), frontier, jobs, id, settings.frontier().partitions(),
             settings.job().rejectedSamples()));
   }
 

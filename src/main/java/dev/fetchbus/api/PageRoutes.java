@@ -1,11 +1,11 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,13 +17,13 @@ import io.vertx.sqlclient.Row;
  * content hash as ETag). Decompression runs on a worker thread.
  */
 final class PageRoutes {
-  private final Vertx vertx;
+  private final CpuPool cpu;
   private final PageTable pages;
   private final BodyTable bodies;
   private final JobRoutes jobs;
 
-  PageRoutes(Vertx vertx, PageTable pages, BodyTable bodies, JobRoutes jobs) {
-    this.vertx = vertx;
+  PageRoutes(CpuPool cpu, PageTable pages, BodyTable bodies, JobRoutes jobs) {
+    this.cpu = cpu;
     this.pages = pages;
     this.bodies = bodies;
     this.jobs = jobs;
@@ -52,7 +52,7 @@ final class PageRoutes {
       return bodies.read(hash)
           .map(found -> found.orElseThrow(() -> ApiError.notFound("The body of record " + row.getLong("url_id")
               + " is no longer stored")))
-          .compose(body -> vertx.executeBlocking(() -> decompressed(body), false))
+          .compose(body -> cpu.run(() -> decompressed(body)))
           .compose(bytes -> ctx.response()
               .putHeader("Content-Type", contentType(row))
               .putHeader("ETag", etag)

@@ -1,9 +1,9 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -26,12 +26,12 @@ final class ResultExport {
       + "fetchedAt,elapsedMs,redirects,attempts,error,errorMessage,depth,discoveredFrom,kind,notModified,"
       + "description,canonical,lang\n";
 
-  private final Vertx vertx;
+  private final CpuPool cpu;
   private final PageTable pages;
   private final JobRoutes jobRoutes;
 
-  ResultExport(Vertx vertx, PageTable pages, JobRoutes jobRoutes) {
-    this.vertx = vertx;
+  ResultExport(CpuPool cpu, PageTable pages, JobRoutes jobRoutes) {
+    this.cpu = cpu;
     this.pages = pages;
     this.jobRoutes = jobRoutes;
   }
@@ -107,7 +107,7 @@ final class ResultExport {
       if (!ExportFields.needsWorker(fields)) {
         return Future.succeededFuture(lines(rows));
       }
-      return vertx.executeBlocking(() -> lines(rows), true);
+      return cpu.runOrdered(() -> lines(rows));
     }
 
     private Buffer lines(RowSet<Row> rows) {

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.frontier.Partitions;
@@ -22,6 +23,7 @@ final class UrlIngest {
   private static final int MAX_SAMPLE_INPUT = 200;
 
   private final Vertx vertx;
+  private final CpuPool cpu;
   private final FrontierTable frontier;
   private final JobTable jobs;
   private final long jobId;
@@ -37,8 +39,9 @@ final class UrlIngest {
   /** The normalised part of one batch. */
   private record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
 
-  UrlIngest(Vertx vertx, FrontierTable frontier, JobTable jobs, long jobId, int partitions, int sampleLimit) {
+  UrlIngest(Vertx vertx, CpuPool cpu, FrontierTable frontier, JobTable jobs, long jobId, int partitions, int sampleLimit) {
     this.vertx = vertx;
+    this.cpu = cpu;
     this.frontier = frontier;
     this.jobs = jobs;
     this.jobId = jobId;
@@ -54,7 +57,7 @@ final class UrlIngest {
   Future<Void> add(List<String> lines) {
     long firstLine = lineNumber + 1;
     lineNumber += lines.size();
-    return vertx.executeBlocking(() -> normalize(lines, firstLine), false).compose(this::store);
+    return cpu.run(() -> normalize(lines, firstLine)).compose(this::store);
   }
 
   /** The input is complete: record the counts, let the job finish, and wake the frontier. */

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.archive.ArchivedPage;
 import dev.fetchbus.archive.WarcStream;
 import dev.fetchbus.content.Header;
@@ -7,7 +8,6 @@ import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -29,12 +29,12 @@ final class WarcExport {
   private static final int PAGE_ROWS = 16;
   private static final ExportColumns COLUMNS = new ExportColumns(false, true, true);
 
-  private final Vertx vertx;
+  private final CpuPool cpu;
   private final PageTable pages;
   private final JobRoutes jobs;
 
-  WarcExport(Vertx vertx, PageTable pages, JobRoutes jobs) {
-    this.vertx = vertx;
+  WarcExport(CpuPool cpu, PageTable pages, JobRoutes jobs) {
+    this.cpu = cpu;
     this.pages = pages;
     this.jobs = jobs;
   }
@@ -47,7 +47,7 @@ final class WarcExport {
           .putHeader("Content-Disposition", "attachment; filename=\"" + warc.filename() + "\"");
       response.write(Buffer.buffer(warc.warcinfo()));
       return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response)
-          .each(job.id(), 0, rows -> vertx.executeBlocking(() -> append(warc, rows), true).map(bytes -> {
+          .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).map(bytes -> {
             response.write(bytes);
             return null;
           }))
@@ -61,7 +61,7 @@ final class WarcExport {
       WarcStream warc = stream(job);
       warc.warcinfo();
       return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response)
-          .each(job.id(), 0, rows -> vertx.executeBlocking(() -> append(warc, rows), true).mapEmpty())
+          .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).mapEmpty())
           .compose(v -> response.putHeader("Content-Type", "text/plain; charset=utf-8")
               .end(String.join("\n", warc.cdxLines()) + (warc.cdxLines().isEmpty() ? "" : "\n")));
     }).onFailure(err -> failed(ctx, err));

@@ -15,6 +15,13 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     this.type = type;
   }
 
+  /** Registers the codec as the default for each of {@code types}, once per Vert.x instance. */
+  public static void register(Vertx vertx, Class<?>... types) {
+    for (Class<?> type : types) {
+      register(vertx, type);
+    }
+  }
+
   /** Registers the codec as the default for {@code type}, once per Vert.x instance. */
   public static synchronized <T> void register(Vertx vertx, Class<T> type) {
     try {

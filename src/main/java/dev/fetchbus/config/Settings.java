@@ -24,7 +24,7 @@ public record Settings(
     Dns dns,
     FetchCache fetchCache,
     int sitemapMaxBytes,
-    int extractMemoSize,
+    int cpuThreads,
     JobLimits job,
     Frontier frontier,
     Store store,
@@ -68,7 +68,8 @@ public record Settings(
       int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
       int retentionDays, int retentionSweepSeconds) {}
 
-  public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions) {}
+  /** Claims and leases, and {@code seenLinks}: how many links (8 bytes each) the filter of links seen may hold. */
+  public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {}
 
   /** The batch writer, and how bodies are compressed for the content store (zstd, deflate or none). */
   public record Store(int batchSize, int flushMs, String compression, int compressionLevel) {}
@@ -133,12 +134,12 @@ public record Settings(
         new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), 
             c.getJsonObject("fetchCache").getInteger("maxBytes")),
         c.getJsonObject("sitemap").getInteger("maxBytes"),
-        c.getJsonObject("extract").getInteger("memoSize"),
+        c.getJsonObject("cpu").getInteger("threads"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
             j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
-            fr.getInteger("partitions")),
+            fr.getInteger("partitions"), fr.getInteger("seenLinks")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
             s.getInteger("compressionLevel")),
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")));
@@ -187,7 +188,6 @@ public record Settings(
     positive("robots.maxBytes", robots.maxBytes);
     positive("robots.cacheSize", robots.cacheSize);
     positive("sitemap.maxBytes", sitemapMaxBytes);
-    positive("extract.memoSize", extractMemoSize);
     positive("dns.ttlSeconds", dns.ttlSeconds);
     positive("dns.cacheSize", dns.cacheSize);
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);

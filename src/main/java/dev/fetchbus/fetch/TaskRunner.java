@@ -4,6 +4,7 @@ import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.content.StoredBody;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.ContentHash;
 import dev.fetchbus.extract.PageExtractor;
 import dev.fetchbus.extract.Scope;
@@ -35,7 +36,7 @@ final class TaskRunner {
   private final HttpFetcher fetcher;
   private final RobotsCache robots;
   private final int sitemapMaxBytes;
-  private final Extraction extraction;
+  private final CpuPool cpu;
   private final BodyCodec codec;
   private final int compressionLevel;
   private final Function<Validators, Future<Optional<PreviousPage>>> previous;
@@ -46,7 +47,7 @@ final class TaskRunner {
     this.fetcher = fetcher;
     this.robots = robots;
     this.sitemapMaxBytes = settings.sitemapMaxBytes();
-    this.extraction = new Extraction(vertx, settings.extractMemoSize());
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
     this.codec = BodyCodec.of(settings.store().compression());
     this.compressionLevel = settings.store().compressionLevel();
     this.previous = previous;
@@ -76,17 +77,14 @@ final class TaskRunner {
     if (download.status() == 304 && task.validators() != null) {
       return previous.apply(task.validators()).compose(kept -> notModified(task, download, kept));
     }
-    byte[] body = download.body().getBytes();
-    String type = download.header(HttpHeaders.CONTENT_TYPE);
-    if (!task.isCrawl()) {
-      return extraction.summary(body, type, download.url(), task.extract())
-          .compose(page -> onWorker(() -> outcome(task, download, page.contentHash(), page.facts(), List.of(),
-              stored(task, body, page.contentHash()))));
-    }
     return onWorker(() -> {
-      PageExtractor.Extracted page = PageExtractor.extract(body, type, download.url());
-      List<Discovered> found = download.ok() ? discovered(task, page.facts()) : List.of();
-      return outcome(task, download, page.contentHash(), page.facts(), found, stored(task, body, page.contentHash()));
+      byte[] body = download.body().getBytes();
+      String type = download.header(HttpHeaders.CONTENT_TYPE);
+      String hash = ContentHash.sha256(body);
+      PageFacts facts = task.extract() && PageExtractor.isHtml(type) ? PageExtractor.facts(body, type, download.url())
+          : PageFacts.NONE;
+      List<Discovered> found = task.isCrawl() && download.ok() ? discovered(task, facts) : List.of();
+      return outcome(task, download, hash, facts, found, stored(task, body, hash));
     });
   }
 
@@ -162,7 +160,7 @@ final class TaskRunner {
   }
 
   private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
-    return vertx.executeBlocking(work, false);
+    return cpu.run(work);
   }
 
   /** A crawl page's in-scope links, and its requisites (wherever they are) when the job fetches them. */

@@ -10,11 +10,9 @@ import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.metrics.FrontierMetrics;
 import dev.fetchbus.metrics.Meters;
-import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.ClaimedUrl;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
-import dev.fetchbus.store.JobPurge;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.StoreVerticle;
@@ -49,7 +47,6 @@ public final class FrontierVerticle extends VerticleBase {
   private String nodeId;
   private FrontierTable frontier;
   private JobTable jobs;
-  private BodyTable bodies;
   private Pool pool;
   private HostScheduler<Lease> scheduler;
   private FrontierMetrics metrics;
@@ -57,6 +54,7 @@ public final class FrontierVerticle extends VerticleBase {
   private RetryPolicy retries;
   private JobPlans plans;
   private Politeness politeness;
+  private LinkFilter links;
   private final Map<Long, Lease> leased = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** Kept until the stop has drained: records in the store still report back on it. */
@@ -75,27 +73,27 @@ public final class FrontierVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
     jobs = new JobTable(pool);
-    bodies = new BodyTable(pool);
     scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
         settings.host().delayJitter(), java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
     metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
     completion = new JobCompletion(vertx, jobs);
     retries = new RetryPolicy(settings.fetch().maxAttempts(), settings.fetch().retryBaseMs());
     plans = new JobPlans(vertx, jobs, settings);
+    links = new LinkFilter(new SeenLinks(settings.frontier().seenLinks()));
+    metrics.links(links::filtered, links::size, Meters.registry());
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
     Members members = Members.of(vertx, pool, settings.cluster().memberTimeoutMs());
     NodeStatus.frontierStarting(vertx);
     ownership = new Ownership(vertx, members, frontier, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
-    LocalCodec.register(vertx, FetchTask.class);
-    LocalCodec.register(vertx, FetchOutcome.class);
-    LocalCodec.register(vertx, PageRecord.class);
-    LocalCodec.register(vertx, StoredBatch.class);
-    LocalCodec.register(vertx, dev.fetchbus.fetch.Robots.class);
+    LocalCodec.register(vertx, FetchTask.class, FetchOutcome.class, PageRecord.class, StoredBatch.class,
+        dev.fetchbus.fetch.Robots.class);
     storedConsumer = vertx.eventBus().localConsumer(StoreVerticle.STORED, m -> stored(m.body()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(JobCompletion.JOB_FINISHED,
+        m -> links.forget(m.body().getLong("jobId"))));
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
     consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
     return Database.prepare(vertx, settings)
@@ -162,10 +160,7 @@ public final class FrontierVerticle extends VerticleBase {
   private void startTimers() {
     long renewEveryMs = Math.max(1000, settings.frontier().leaseSeconds() * 1000L / 3);
     vertx.setPeriodic(renewEveryMs, id -> renewLeases());
-    vertx.setPeriodic(5000, id -> frontier.queuedCount().onSuccess(metrics::queued));
-    vertx.setPeriodic(5000, id -> bodies.totalBytes().onSuccess(metrics::storedBodyBytes));
-    new JobRetention(vertx, jobs, new JobPurge(pool), settings.job().retentionDays())
-        .start(settings.job().retentionSweepSeconds());
+    Upkeep.start(vertx, pool, settings, metrics);
     vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
     vertx.setPeriodic(600_000, id -> ownership.forgetLongGone());
     completion.start();
@@ -270,10 +265,14 @@ public final class FrontierVerticle extends VerticleBase {
 
   /** The lease stays held until the store reports the record's batch written ({@link #stored}). */
   private void store(Lease lease, FetchOutcome outcome) {
-    vertx.eventBus().send(StoreVerticle.ADDRESS, Records.of(lease, outcome, settings.frontier().partitions()), LOCAL);
+    List<dev.fetchbus.fetch.Discovered> fresh = outcome.failed() ? List.of()
+        : links.unseen(lease.url().jobId(), lease.url().id(), outcome.discovered());
+    vertx.eventBus().send(StoreVerticle.ADDRESS, Records.of(lease, outcome, fresh, settings.frontier().partitions()),
+        LOCAL);
   }
 
   private void stored(StoredBatch batch) {
+    links.stored(batch);
     if (batch.failed()) {
       log.warn("{} records were not stored; their leases will expire and they will be fetched again",
           batch.urlIds().size());
@@ -292,6 +291,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void dropJob(long jobId) {
+    links.forget(jobId);
     scheduler.removeWaiting(lease -> lease.url().jobId() == jobId).forEach(l -> leased.remove(l.url().id()));
     plans.forget(jobId);
   }

@@ -1,5 +1,6 @@
 package dev.fetchbus.frontier;
 
+import dev.fetchbus.cpu.CpuPool;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fetchbus.config.JobOptions;
@@ -19,12 +20,14 @@ import java.util.List;
  */
 final class JobPlans {
   private final Vertx vertx;
+  private final CpuPool cpu;
   private final JobTable jobs;
   private final Settings settings;
   private final Cache<Long, JobPlan> plans = Caffeine.newBuilder().maximumSize(10_000).build();
 
   JobPlans(Vertx vertx, JobTable jobs, Settings settings) {
     this.vertx = vertx;
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
     this.jobs = jobs;
     this.settings = settings;
   }
@@ -49,7 +52,7 @@ final class JobPlans {
 
   private Future<JobPlan> load(long jobId) {
     return jobs.plan(jobId)
-        .compose(stored -> vertx.executeBlocking(() -> compile(stored), false))
+        .compose(stored -> cpu.run(() -> compile(stored)))
         .onSuccess(plan -> plans.put(jobId, plan));
   }
 

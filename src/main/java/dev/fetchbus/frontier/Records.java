@@ -15,12 +15,13 @@ final class Records {
 
   private Records() {}
 
-  static PageRecord of(Lease lease, FetchOutcome o, int partitions) {
+  /** The record of {@code o}; {@code discovered} are the links it brings (those the node's filter let through). */
+  static PageRecord of(Lease lease, FetchOutcome o, List<Discovered> discovered, int partitions) {
     ClaimedUrl url = lease.url();
     return new PageRecord(url.id(), url.jobId(), o.finalUrl(), o.status(), o.contentType(), o.bytes(), o.truncated(),
         o.contentHash(), o.facts(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(), o.elapsedMs(),
         url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()), o.notModified(),
-        o.exchange(), o.body(), discovered(lease, o, partitions));
+        o.exchange(), o.body(), discovered(lease, o, discovered, partitions));
   }
 
   /**
@@ -29,15 +30,15 @@ final class Records {
    * maxDepth as well (as {@code wget -p} does): a page is archived with what it needs to show.
    * Failed fetches add nothing.
    */
-  private static List<NewUrl> discovered(Lease lease, FetchOutcome o, int partitions) {
-    if (o.failed() || o.discovered().isEmpty()) {
+  private static List<NewUrl> discovered(Lease lease, FetchOutcome o, List<Discovered> found, int partitions) {
+    if (o.failed() || found.isEmpty()) {
       return List.of();
     }
     ClaimedUrl from = lease.url();
     int depth = FetchTask.SITEMAP.equals(from.kind()) ? from.depth() : from.depth() + 1;
     boolean follows = lease.plan().followsTo(depth);
-    List<NewUrl> urls = new ArrayList<>(o.discovered().size());
-    for (Discovered d : o.discovered()) {
+    List<NewUrl> urls = new ArrayList<>(found.size());
+    for (Discovered d : found) {
       if (follows || FetchTask.REQUISITE.equals(d.kind())) {
         urls.add(new NewUrl(d.url(), d.host(), Partitions.of(d.host(), partitions), depth, d.kind(), from.id()));
       }

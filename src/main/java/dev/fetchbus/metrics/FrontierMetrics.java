@@ -34,6 +34,17 @@ public final class FrontierMetrics {
     queued.set(count);
   }
 
+  /** The filter of links seen: links it kept from the store, and hashes it holds. */
+  public void links(java.util.function.LongSupplier filtered, java.util.function.LongSupplier held, MeterRegistry registry) {
+    io.micrometer.core.instrument.FunctionCounter.builder("fetchbus_frontier_links_filtered", filtered,
+            f -> f.getAsLong())
+        .description("Discovered links not sent to the database because this node knew them queued already")
+        .register(registry);
+    Gauge.builder("fetchbus_frontier_seen_links", held::getAsLong)
+        .description("Links held by the filter of links seen (8 bytes each; bound: frontier.seenLinks)")
+        .register(registry);
+  }
+
   public void storedBodyBytes(long bytes) {
     storedBodyBytes.set(bytes);
   }

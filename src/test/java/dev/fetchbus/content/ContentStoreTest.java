@@ -97,7 +97,8 @@ class ContentStoreTest {
     assertThat(record.getString("canonical")).isEqualTo(site.url("/p/7"));
     assertThat(record.getString("lang")).isEqualTo("de");
     assertThat(record.getString("protocol")).isEqualTo("HTTP/1.1");
-    assertThat(record.getJsonArray("outlinks")).isNull(); // a list job keeps the count only
+    assertThat(record.getJsonArray("outlinks")).containsExactly(site.url("/p/15"), site.url("/p/16"), site.url("/p/0"),
+        site.url("/p/7"));
     JsonObject headers = record.getJsonObject("headers");
     assertThat(headers.getJsonArray("response")).contains(new JsonArray().add("X-Origin").add("versioned"));
     assertThat(headers.getJsonArray("request").stream().map(h -> ((JsonArray) h).getString(0).toLowerCase()))
