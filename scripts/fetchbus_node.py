@@ -24,6 +24,19 @@ def _ticks(pid):
         return 0
 
 
+def _jit_ticks(pid):
+    """CPU of the JVM's JIT compiler threads (C1, C2): warm-up work a long-running node has done."""
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            if "CompilerThre" in open(f"/proc/{pid}/task/{t}/comm").read():
+                f = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
+                total += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+    return total
+
+
 def _postgres_pids(data_dir):
     """The node's PostgreSQL: the postmaster named by postmaster.pid, and its children."""
     try:
@@ -84,8 +97,9 @@ class Node:
         return self.proc.pid
 
     def cpu(self):
-        """CPU seconds so far of the JVM and of PostgreSQL."""
-        return _ticks(self.jvm_pid()) / CLK, sum(_ticks(p) for p in _postgres_pids(self.data)) / CLK
+        """CPU seconds so far of the JVM, of its JIT compilers, and of PostgreSQL."""
+        return (_ticks(self.jvm_pid()) / CLK, _jit_ticks(self.jvm_pid()) / CLK,
+                sum(_ticks(p) for p in _postgres_pids(self.data)) / CLK)
 
     def peak_rss_mib(self):
         for line in open(f"/proc/{self.jvm_pid()}/status"):
@@ -94,8 +108,8 @@ class Node:
         return None
 
     def run_job(self, body, ctype, query=""):
-        """Submits a job, waits for it to end, and returns (job, jvm CPU s, postgres CPU s)."""
-        jvm0, pg0 = self.cpu()
+        """Submits a job, waits for it to end, and returns (job, jvm CPU s, JIT CPU s, postgres CPU s)."""
+        jvm0, jit0, pg0 = self.cpu()
         with self._request("/v1/jobs" + (f"?{query}" if query else ""), body, ctype, "POST") as r:
             job_id = json.load(r)["id"]
         job = {}
@@ -105,8 +119,8 @@ class Node:
             job = json.loads(self._get(f"/v1/jobs/{job_id}"))
             return job["state"] in ("done", "cancelled")
         self._await(ended, 1800, f"job {job_id}")
-        jvm1, pg1 = self.cpu()
-        return job, jvm1 - jvm0, pg1 - pg0
+        jvm1, jit1, pg1 = self.cpu()
+        return job, jvm1 - jvm0, jit1 - jit0, pg1 - pg0
 
     def records(self, job_id):
         return [json.loads(l) for l in self._get(f"/v1/jobs/{job_id}/results").splitlines() if l.strip()]
@@ -127,11 +141,15 @@ def seconds_between(start, end):
     return (parse(end) - parse(start)).total_seconds()
 
 
-def measure_job(root, workdir, port, body, ctype, page_key, query=""):
-    """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored."""
+def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None):
+    """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored.
+    With warmup=(body, ctype, query), that job runs first, unmeasured: the node of a service that
+    has been running a while (its JIT compilers mostly done) rather than one just started."""
     node = Node(root, workdir, port)
     try:
-        job, jvm_cpu, pg_cpu = node.run_job(body, ctype, query)
+        if warmup:
+            node.run_job(*warmup)
+        job, jvm_cpu, jit_cpu, pg_cpu = node.run_job(body, ctype, query)
         recs = node.records(job["id"])
         html = {page_key(r["url"]) for r in recs if r.get("status") == 200
                 and (r.get("contentType") or "").startswith("text/html")}
@@ -139,7 +157,7 @@ def measure_job(root, workdir, port, body, ctype, page_key, query=""):
         stored = job.get("stored", {})
         return {"wall_s": seconds_between(job["createdAt"], job["finishedAt"]), "own_s": None,
                 "html200": len(html), "broken": len(broken), "cpu_s": jvm_cpu + pg_cpu,
-                "node_cpu_s": jvm_cpu, "pg_cpu_s": pg_cpu, "rss_mib": node.peak_rss_mib(),
+                "node_cpu_s": jvm_cpu, "jit_cpu_s": jit_cpu, "pg_cpu_s": pg_cpu, "rss_mib": node.peak_rss_mib(),
                 "records": len(recs), "body_bytes": stored.get("bodyBytes"),
                 "stored_bytes": stored.get("storedBytes"), "state": job["state"]}
     finally:

@@ -272,7 +272,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void stored(StoredBatch batch) {
-    links.stored(batch);
+    boolean newLinks = links.stored(batch);
     if (batch.failed()) {
       log.warn("{} records were not stored; their leases will expire and they will be fetched again",
           batch.urlIds().size());
@@ -287,7 +287,13 @@ public final class FrontierVerticle extends VerticleBase {
         metrics.leaseLost();
       }
     }
-    claim(); // stored records free leases: room to claim more
+    // stored records free leases: room to claim more; their links may be new work, claimable now
+    // rather than after the poll interval of an earlier empty claim (a crawl's pace between depths)
+    if (newLinks) {
+      claimNow();
+    } else {
+      claim();
+    }
   }
 
   private void dropJob(long jobId) {

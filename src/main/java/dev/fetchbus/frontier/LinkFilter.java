@@ -43,14 +43,20 @@ final class LinkFilter {
     return fresh;
   }
 
-  /** Committed records' links are now in the frontier; those of records not written are forgotten. */
-  void stored(StoredBatch batch) {
+  /**
+   * Committed records' links are now in the frontier; those of records not written are forgotten.
+   * Returns whether a committed record brought new links: there may be new work to claim.
+   */
+  boolean stored(StoredBatch batch) {
+    boolean newWork = false;
     for (long urlId : batch.urlIds()) {
       Offered offered = pending.remove(urlId);
       if (offered != null && !batch.failed() && batch.committed().contains(urlId)) {
         seen.add(offered.jobId(), offered.hashes());
+        newWork |= offered.hashes().length > 0;
       }
     }
+    return newWork;
   }
 
   void forget(long jobId) {
