@@ -3,6 +3,7 @@ package dev.fetchbus.fetch;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;
 import dev.fetchbus.metrics.Meters;
 import dev.fetchbus.store.Database;
@@ -40,6 +41,11 @@ public final class FetcherVerticle extends VerticleBase {
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings, pages::previous);
     metrics = new FetchMetrics(Meters.registry());
+    NodeShared.get(vertx, "cpuPerPage", () -> {
+      CpuPerPage cpu = new CpuPerPage(Meters.registry());
+      vertx.setPeriodic(CpuPerPage.WINDOW_MS, id -> cpu.sample());
+      return cpu;
+    });
     MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);
     MessageConsumer<String> robots = vertx.eventBus().localConsumer(ROBOTS_ADDRESS, this::robots);
     return Future.all(tasks.completion(), robots.completion());

@@ -128,7 +128,8 @@ final class NodeStats {
       pauseMs += gc.totalTime(TimeUnit.MILLISECONDS);
     }
     return new JsonObject().put("heapUsedBytes", (long) heapUsed).put("heapMaxBytes", (long) heapMax)
-        .put("gcPauses", pauses).put("gcPauseTotalMs", pauseMs);
+        .put("gcPauses", pauses).put("gcPauseTotalMs", pauseMs)
+        .put("cpuSeconds", CpuPerPage.processCpuNanos() / 1e9);
   }
 
   private static Double gauge(MeterRegistry registry, String name) {
