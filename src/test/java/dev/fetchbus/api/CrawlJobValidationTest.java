@@ -134,7 +134,7 @@ class CrawlJobValidationTest {
         .put("scope", new JsonObject().put("mode", "prefix").put("prefixes", new JsonArray().add(seed))
             .put("include", new JsonArray()).put("exclude", new JsonArray().add("/private/")))
         .put("limits", new JsonObject().put("maxDepth", 1).put("maxPages", 3))
-        .put("sitemaps", true));
+        .put("sitemaps", true).put("requisites", false));
     user.awaitState(id, "done", Duration.ofMinutes(2));
   }
 

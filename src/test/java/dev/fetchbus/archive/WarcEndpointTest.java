@@ -50,6 +50,7 @@ class WarcEndpointTest {
     node = TestNode.start();
     user = node.newUser("archivist");
     firstCrawl = crawlJob();
+    assertThat(user.get("/v1/jobs/" + firstCrawl + "/results").ndjson()).hasSize(60);
     site.change(3);
     recrawl = crawlJob(); // 304s for every page but /p/3: server-not-modified revisits
     List<String> same = IntStream.range(0, 3).mapToObj(i -> site.url("/same/" + i)).toList();
@@ -127,9 +128,10 @@ class WarcEndpointTest {
     Process server = serve.start();
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log) && Files.readString(log).contains("Listening"));
-      HttpClient proxied = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
-          .build();
       for (String path : List.of("/p/0", "/p/7", "/p/42")) {
+        // a connection per request: over a reused one, jwarc's replay server answered 404 now and then
+        HttpClient proxied = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
+            .build();
         HttpResponse<byte[]> replayed = proxied.send(HttpRequest.newBuilder(URI.create(site.url(path)))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(replayed.statusCode()).as(path).isEqualTo(200);
