@@ -122,6 +122,14 @@ class Node:
         jvm1, jit1, pg1 = self.cpu()
         return job, jvm1 - jvm0, jit1 - jit0, pg1 - pg0
 
+    def metric_sum(self, name):
+        """The sum of a Prometheus series over its labels, from the node's /metrics."""
+        total = 0.0
+        for line in self._get("/metrics").decode().splitlines():
+            if line.startswith(name + "{") or line.startswith(name + " "):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
     def records(self, job_id):
         return [json.loads(l) for l in self._get(f"/v1/jobs/{job_id}/results").splitlines() if l.strip()]
 
@@ -143,19 +151,23 @@ def seconds_between(start, end):
 
 def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None):
     """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored.
-    With warmup=(body, ctype, query), that job runs first, unmeasured: the node of a service that
+    The warmup jobs [(body, ctype, query), ...] run first, unmeasured: the node of a service that
     has been running a while (its JIT compilers mostly done) rather than one just started."""
     node = Node(root, workdir, port)
     try:
-        if warmup:
-            node.run_job(*warmup)
+        for job in warmup or []:
+            node.run_job(*job)
+        gc0, blocked0 = node.metric_sum("jvm_gc_pause_seconds_sum"), node.metric_sum("fetchbus_eventloop_blocked_total")
         job, jvm_cpu, jit_cpu, pg_cpu = node.run_job(body, ctype, query)
+        gc_s = node.metric_sum("jvm_gc_pause_seconds_sum") - gc0
+        blocked = node.metric_sum("fetchbus_eventloop_blocked_total") - blocked0
         recs = node.records(job["id"])
         html = {page_key(r["url"]) for r in recs if r.get("status") == 200
                 and (r.get("contentType") or "").startswith("text/html")}
         broken = {page_key(r["url"]) for r in recs if r.get("error") and r.get("status") != 200}
         stored = job.get("stored", {})
-        return {"wall_s": seconds_between(job["createdAt"], job["finishedAt"]), "own_s": None,
+        wall = seconds_between(job["createdAt"], job["finishedAt"])
+        return {"wall_s": wall, "own_s": None, "gc_ms_s": gc_s * 1000 / wall, "blocked": blocked,
                 "html200": len(html), "broken": len(broken), "cpu_s": jvm_cpu + pg_cpu,
                 "node_cpu_s": jvm_cpu, "jit_cpu_s": jit_cpu, "pg_cpu_s": pg_cpu, "rss_mib": node.peak_rss_mib(),
                 "records": len(recs), "body_bytes": stored.get("bodyBytes"),

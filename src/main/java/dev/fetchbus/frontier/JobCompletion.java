@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes jobs. Jobs this node wrote pages for are checked twice a second; every running job is
- * swept every few seconds as a safety net (a node may die between its last write and its check).
+ * Finishes jobs. Jobs this node wrote pages for are checked shortly after the write (a few
+ * writes share one check); every running job is swept every few seconds as a safety net (a node
+ * may die between its last write and its check).
  * Jobs past their maxDurationSeconds are stopped every second.
  * Finished jobs are announced on {@link #JOB_FINISHED}.
  */
@@ -21,7 +22,10 @@ final class JobCompletion {
   private static final Logger log = LoggerFactory.getLogger(JobCompletion.class);
   private final Vertx vertx;
   private final JobTable jobs;
+  /** How long a check waits for more writes to share it: short, so a job ends when its last page is stored. */
+  private static final long CHECK_AFTER_MS = 50;
   private Set<Long> touched = new HashSet<>();
+  private long checkTimer = -1;
 
   JobCompletion(Vertx vertx, JobTable jobs) {
     this.vertx = vertx;
@@ -29,7 +33,6 @@ final class JobCompletion {
   }
 
   void start() {
-    vertx.setPeriodic(500, id -> checkTouched());
     vertx.setPeriodic(5000, id -> jobs.finishAllComplete().onSuccess(this::announce)
         .onFailure(err -> log.warn("Sweeping for finished jobs failed", err)));
     vertx.setPeriodic(1000, id -> jobs.expireOverdue().onSuccess(this::announce)
@@ -38,6 +41,12 @@ final class JobCompletion {
 
   void touched(long jobId) {
     touched.add(jobId);
+    if (checkTimer < 0) {
+      checkTimer = vertx.setTimer(CHECK_AFTER_MS, id -> {
+        checkTimer = -1;
+        checkTouched();
+      });
+    }
   }
 
   private void checkTouched() {
@@ -46,7 +55,7 @@ final class JobCompletion {
     }
     List<Long> ids = new ArrayList<>(touched);
     touched = new HashSet<>();
-    jobs.finishIfComplete(ids).onSuccess(this::announce).onFailure(err -> touched.addAll(ids));
+    jobs.finishIfComplete(ids).onSuccess(this::announce).onFailure(err -> touched.addAll(ids)); // the sweep retries
   }
 
   private void announce(List<Long> finished) {
