@@ -110,6 +110,11 @@ class WarcEndpointTest {
       ours.removeIf(String::isEmpty);
       assertThat(ours).as("job %d", job).isNotEmpty().containsExactlyElementsOf(theirs);
     }
+    ExternalTools.Result index = ExternalTools.run(dir, List.of(warcio.get().toString(), "index",
+        download(firstCrawl).getFileName().toString()));
+    assertThat(index.exit()).as(index.err()).isZero();
+    assertThat(index.out().lines().filter(l -> l.contains("\"response\""))).as("warcio index: response records")
+        .hasSize(60);
     String recrawlIndex = user.get("/v1/jobs/" + recrawl + "/cdx").body();
     assertThat(recrawlIndex.split("\n")).filteredOn(line -> line.contains("warc/revisit")).hasSize(59);
     String sameIndex = user.get("/v1/jobs/" + sameBodies + "/cdx").body();

@@ -145,8 +145,17 @@ class ClusterIT {
     List<String> urls = IntStream.range(300_000, 300_500).mapToObj(origin::url).toList();
     long id = client.submit(urls, null).getLong("id");
     client.awaitState(id, "done", Duration.ofMinutes(3));
-    assertThat(client.get("/v1/jobs/" + id + "/results").ndjson()).hasSize(urls.size());
+    List<JsonObject> records = client.get("/v1/jobs/" + id + "/results").ndjson();
+    assertThat(records).hasSize(urls.size());
     assertThat(sumOf(apiOnly, PAGES)).as("pages fetched by the API-only node").isZero();
+    // a node that fetched none of the job's pages serves their bodies, its WARC and its CDXJ index
+    for (JsonObject record : records.subList(0, 20)) {
+      ApiClient.Bytes body = client.getBytes("/v1/jobs/" + id + "/pages/" + record.getLong("cursor") + "/body");
+      assertThat(body.status()).isEqualTo(200);
+      assertThat(dev.fetchbus.support.VersionedSite.sha256(body.body())).isEqualTo(record.getString("contentHash"));
+    }
+    assertThat(client.getBytes("/v1/jobs/" + id + "/warc").body()).hasSizeGreaterThan(urls.size() * 100);
+    assertThat(client.get("/v1/jobs/" + id + "/cdx").body().lines()).hasSize(urls.size());
   }
 
   @Test
