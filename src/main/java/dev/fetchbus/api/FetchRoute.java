@@ -68,9 +68,14 @@ final class FetchRoute {
 
   private Future<JsonObject> record(RoutingContext ctx, boolean withBody) {
     String raw = ctx.queryParams().get("url");
-    if (raw == null || !(UrlNormalizer.normalize(raw) instanceof UrlNormalizer.Accepted url)) {
+    if (raw == null) {
       return Future.failedFuture(ApiError.invalid("'url' must be an absolute http(s) URL"));
     }
+    UrlNormalizer.Result normalized = UrlNormalizer.normalize(raw);
+    if (normalized instanceof UrlNormalizer.Rejected rejected) {
+      return Future.failedFuture(ApiError.invalid("'url' must be an absolute http(s) URL: " + rejected.reason()));
+    }
+    UrlNormalizer.Accepted url = (UrlNormalizer.Accepted) normalized;
     JsonObject request = new JsonObject().put("url", url.url()).put("body", withBody);
     String maxAge = ctx.queryParams().get("maxAge");
     if (maxAge != null) {

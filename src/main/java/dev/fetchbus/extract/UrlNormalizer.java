@@ -32,6 +32,14 @@ public final class UrlNormalizer {
     return uri.getScheme() + "://" + uri.getRawAuthority();
   }
 
+  /** Whether the authority holds an IPv6 literal with a zone identifier ({@code [fe80::1%25eth0]}). */
+  private static boolean hasZoneId(String url) {
+    int open = url.indexOf('[');
+    int close = url.indexOf(']', open + 1);
+    int pathStart = url.indexOf('/', url.indexOf("//") + 2);
+    return open >= 0 && close > open && (pathStart < 0 || open < pathStart) && url.substring(open, close).indexOf('%') >= 0;
+  }
+
   public static Result normalize(String raw) {
     String text = raw.strip();
     if (text.length() > MAX_LENGTH) {
@@ -42,6 +50,11 @@ public final class UrlNormalizer {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return new Rejected(colon > 0 ? "unsupported scheme '" + scheme + "'" : "not an absolute http(s) URL");
     }
+    if (hasZoneId(text)) {
+      // fe80::1%lo names an interface of the machine that reads it: never a host on the web, and
+      // crawler-commons decodes %25 to a bare % that it then cannot read again
+      return new Rejected("an IPv6 zone identifier (the % in the brackets) names a local interface");
+    }
     String normalized = NORMALIZER.filter(text);
     if (normalized == null) {
       return new Rejected("malformed URL");
@@ -51,6 +64,9 @@ public final class UrlNormalizer {
       String host = uri.getHost();
       if (host == null || host.isEmpty()) {
         return new Rejected("no host");
+      }
+      if (host.indexOf('%') >= 0) {
+        return new Rejected("a percent-encoded host");
       }
       if (uri.getPort() == 0 || uri.getPort() > 65535) {
         return new Rejected("port out of range");
