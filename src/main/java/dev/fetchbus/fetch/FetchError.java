@@ -19,6 +19,12 @@ public enum FetchError {
   BAD_URL("bad_url", false),
   HTTP_STATUS("http_status", false),
   PROTOCOL("protocol", false),
+  /**
+   * Claimed more than {@code fetch.maxAttempts} times without an attempt ever finishing: each time,
+   * the node that held it died or stalled with it in flight. Recorded without another fetch, so a
+   * page that crashes nodes cannot be claimed forever.
+   */
+  POISON("poison", false),
   IO("io", true);
 
   private final String code;

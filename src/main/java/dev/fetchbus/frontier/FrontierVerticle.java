@@ -211,6 +211,10 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void accept(Lease lease) {
     leased.put(lease.url().id(), lease);
+    if (retries.exhausted(lease.url().attempts())) {
+      store(lease, retries.poisoned(lease.url().url(), lease.url().attempts()));
+      return;
+    }
     politeness.admit(lease);
     scheduler.add(lease);
   }

@@ -1,5 +1,7 @@
 package dev.fetchbus.frontier;
 
+import dev.fetchbus.fetch.FetchError;
+import dev.fetchbus.fetch.FetchFailure;
 import dev.fetchbus.fetch.FetchOutcome;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,6 +17,22 @@ final class RetryPolicy {
   RetryPolicy(int maxAttempts, long baseMs) {
     this.maxAttempts = maxAttempts;
     this.baseMs = baseMs;
+  }
+
+  /**
+   * Whether a URL claimed for attempt {@code attempt} has had all its attempts already: the earlier
+   * ones were claims whose nodes never reported back (a retry puts a URL back and a stopping node
+   * gives its unstarted claims back, neither leaves a claim counted without a fetch).
+   */
+  boolean exhausted(int attempt) {
+    return attempt > maxAttempts;
+  }
+
+  /** The outcome recorded for an exhausted URL instead of fetching it again. */
+  FetchOutcome poisoned(String url, int attempt) {
+    return FetchOutcome.failure(url, new FetchFailure(FetchError.POISON, "claimed " + attempt + " times, and no attempt "
+        + "finished: the nodes that held it died or stalled with it in flight (fetch.maxAttempts " + maxAttempts + ")"),
+        System.currentTimeMillis());
   }
 
   boolean shouldRetry(FetchOutcome outcome, int attemptsSoFar) {

@@ -141,9 +141,12 @@ public final class FrontierTable {
         .map(rows -> rows.rowCount());
   }
 
-  /** Gives back leases this node will not use (for example when it stops), so others need not wait them out. */
+  /**
+   * Gives back leases this node will not use (for example when it stops), so others need not wait
+   * them out. Their claim is not an attempt: none was made, so the count goes back down.
+   */
   public Future<Integer> release(List<Long> ids, String nodeId) {
-    return pool.preparedQuery("update queue set leased_by = null, due_at = now() "
+    return pool.preparedQuery("update queue set leased_by = null, due_at = now(), attempts = greatest(attempts - 1, 0) "
             + "where url_id = any($1) and leased_by = $2")
         .execute(Tuple.of(ids.toArray(Long[]::new), nodeId))
         .map(rows -> rows.rowCount());
