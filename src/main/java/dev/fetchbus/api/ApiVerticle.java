@@ -35,6 +35,9 @@ public final class ApiVerticle extends VerticleBase {
         .setHost(settings.http().host())
         .setPort(settings.http().port())
         .setDecompressionSupported(true)
+        // no cleartext HTTP/2 upgrade: an upgraded request's gzip body skipped decompression and was
+        // read as lines of binary; clients (and nginx in front) speak HTTP/1.1 to the API
+        .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(false);
     server = vertx.createHttpServer(options).requestHandler(router(settings));
     return Database.prepare(vertx, settings)

@@ -166,10 +166,15 @@ final class JobRoutes {
     return ingest.add(lines.subList(from, to)).compose(v -> addInBatches(ingest, lines, to));
   }
 
-  /** Reads the body line by line; the parser stays paused while a batch is being stored. */
+  /**
+   * Reads the body line by line; the parser stays paused while a batch is being stored. Blank and
+   * comment lines are skipped here, before any batch or worker hop, and the upload is capped in
+   * lines and in (decompressed) bytes: a small gzip of a million blank lines costs no more than
+   * reading it, and one past the caps is refused with 413.
+   */
   private Future<Void> streamLines(HttpServerRequest request, UrlIngest ingest) {
     Promise<Void> done = Promise.promise();
-    List<String> batch = new ArrayList<>(UrlIngest.BATCH);
+    UploadBatch batch = new UploadBatch(settings.http().maxUploadLines(), settings.http().maxUploadBytes());
     RecordParser parser = RecordParser.newDelimited("\n", request).maxRecordSize(MAX_LINE_BYTES);
     parser.exceptionHandler(err -> done.tryFail(err instanceof IllegalStateException
         ? ApiError.tooLarge("A line is longer than " + MAX_LINE_BYTES + " bytes") : err));
@@ -177,14 +182,18 @@ final class JobRoutes {
       if (done.future().isComplete()) {
         return; // the upload was refused: nothing read after that becomes work
       }
-      batch.add(line.toString(StandardCharsets.UTF_8));
-      if (batch.size() >= UrlIngest.BATCH) {
+      try {
+        batch.offer(line);
+      } catch (ApiError tooLarge) {
+        done.tryFail(tooLarge);
+        return;
+      }
+      if (batch.full()) {
         parser.pause();
-        ingest.add(List.copyOf(batch)).onSuccess(v -> parser.resume()).onFailure(done::tryFail);
-        batch.clear();
+        batch.drainInto(ingest).onSuccess(v -> parser.resume()).onFailure(done::tryFail);
       }
     });
-    parser.endHandler(end -> ingest.add(List.copyOf(batch)).onSuccess(v -> done.tryComplete()).onFailure(done::tryFail));
+    parser.endHandler(end -> batch.drainInto(ingest).onSuccess(v -> done.tryComplete()).onFailure(done::tryFail));
     parser.resume();
     return done.future();
   }

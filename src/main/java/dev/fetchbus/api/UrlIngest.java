@@ -55,9 +55,17 @@ final class UrlIngest {
 
   /** Adds the next lines of the input (each one raw line, or a JSON value's text). */
   Future<Void> add(List<String> lines) {
-    long firstLine = lineNumber + 1;
-    lineNumber += lines.size();
-    return cpu.run(() -> normalize(lines, firstLine)).compose(this::store);
+    long[] numbers = new long[lines.size()];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = ++lineNumber;
+    }
+    return add(lines, numbers);
+  }
+
+  /** Adds lines whose line numbers in the input are given (blank lines may have been skipped between them). */
+  Future<Void> add(List<String> lines, long[] numbers) {
+    lineNumber = Math.max(lineNumber, numbers.length == 0 ? lineNumber : numbers[numbers.length - 1]);
+    return cpu.run(() -> normalize(lines, numbers)).compose(this::store);
   }
 
   /** The input is complete: record the counts, let the job finish, and wake the frontier. */
@@ -68,7 +76,7 @@ final class UrlIngest {
         .mapEmpty();
   }
 
-  private Batch normalize(List<String> lines, long firstLine) {
+  private Batch normalize(List<String> lines, long[] numbers) {
     Batch batch = new Batch(new ArrayList<>(lines.size()), new ArrayList<>(lines.size()),
         new ArrayList<>(lines.size()), new ArrayList<>());
     for (int i = 0; i < lines.size(); i++) {
@@ -82,12 +90,18 @@ final class UrlIngest {
         batch.hosts().add(ok.host());
         batch.partitions().add(Partitions.of(ok.host(), partitions));
       } else {
-        batch.rejected().add(new JsonObject().put("line", firstLine + i)
-            .put("input", line.length() > MAX_SAMPLE_INPUT ? line.substring(0, MAX_SAMPLE_INPUT) : line)
+        batch.rejected().add(new JsonObject().put("line", numbers[i])
+            .put("input", sample(line))
             .put("reason", ((UrlNormalizer.Rejected) result).reason()));
       }
     }
     return batch;
+  }
+
+  /** A rejected line as kept in the job: cut short, and without NUL, which PostgreSQL's JSON cannot hold. */
+  private static String sample(String line) {
+    String cut = line.length() > MAX_SAMPLE_INPUT ? line.substring(0, MAX_SAMPLE_INPUT) : line;
+    return cut.indexOf('\u0000') < 0 ? cut : cut.replace('\u0000', '\uFFFD');
   }
 
   private Future<Void> store(Batch batch) {
@@ -96,6 +110,9 @@ final class UrlIngest {
       if (samples.size() < sampleLimit) {
         samples.add(sample);
       }
+    }
+    if (batch.urls().isEmpty() && batch.rejected().isEmpty()) {
+      return Future.succeededFuture(); // nothing to count: no database round trip for blank lines
     }
     Future<Integer> inserted = batch.urls().isEmpty()
         ? Future.succeededFuture(0)

@@ -30,7 +30,8 @@ public record Settings(
     Store store,
     Metrics metrics) {
 
-  public record Http(String host, int port, int instances, int maxJsonBytes) {}
+  /** The API: where it listens, how many instances, and the caps on what clients send. */
+  public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes) {}
 
   /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
@@ -105,7 +106,7 @@ public record Settings(
     Settings settings = new Settings(
         c,
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
-            h.getInteger("maxJsonBytes")),
+            h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes")),
         Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
         new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
             c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
