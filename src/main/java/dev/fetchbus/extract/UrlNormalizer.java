@@ -40,6 +40,44 @@ public final class UrlNormalizer {
     return open >= 0 && close > open && (pathStart < 0 || open < pathStart) && url.substring(open, close).indexOf('%') >= 0;
   }
 
+  /** The host of an absolute URL's authority: without user info and port. */
+  private static String host(String url) {
+    int[] span = hostSpan(url);
+    return url.substring(span[0], span[1]);
+  }
+
+  private static String withHost(String url, String host) {
+    int[] span = hostSpan(url);
+    return url.substring(0, span[0]) + host + url.substring(span[1]);
+  }
+
+  /** Where the host of an absolute URL starts and ends. */
+  private static int[] hostSpan(String url) {
+    int separator = url.indexOf("://");
+    if (separator < 0) {
+      return new int[] {0, 0};
+    }
+    int start = separator + 3;
+    int end = authorityEnd(url, start);
+    String authority = url.substring(start, end);
+    int from = authority.lastIndexOf('@') + 1;
+    int colon = authority.lastIndexOf(':');
+    int to = colon > from && authority.indexOf(']') < colon ? colon : authority.length();
+    return new int[] {start + from, start + to};
+  }
+
+  /** Where the authority that starts at {@code from} ends: at the path, query or fragment. */
+  private static int authorityEnd(String url, int from) {
+    int end = url.length();
+    for (char c : new char[] {'/', '?', '#', '\\'}) {
+      int at = url.indexOf(c, from);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    return end;
+  }
+
   public static Result normalize(String raw) {
     String text = raw.strip();
     if (text.length() > MAX_LENGTH) {
@@ -54,6 +92,13 @@ public final class UrlNormalizer {
       // fe80::1%lo names an interface of the machine that reads it: never a host on the web, and
       // crawler-commons decodes %25 to a bare % that it then cannot read again
       return new Rejected("an IPv6 zone identifier (the % in the brackets) names a local interface");
+    }
+    Ipv4Host.Parsed ipv4 = Ipv4Host.parse(host(text));
+    if (ipv4 instanceof Ipv4Host.Invalid invalid) {
+      return new Rejected(invalid.reason());
+    }
+    if (ipv4 instanceof Ipv4Host.Address address) {
+      text = withHost(text, address.dotted());
     }
     String normalized = NORMALIZER.filter(text);
     if (normalized == null) {

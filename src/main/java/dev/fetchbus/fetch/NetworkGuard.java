@@ -28,7 +28,48 @@ public final class NetworkGuard {
     if (allowed.stream().anyMatch(c -> c.contains(effective))) {
       return true;
     }
+    InetAddress embedded = embeddedIpv4(effective);
+    if (embedded != null && !permits(embedded)) {
+      return false; // an IPv6 form that carries a non-public IPv4 address is judged by it
+    }
     return NON_PUBLIC.stream().noneMatch(c -> c.contains(effective));
+  }
+
+  /**
+   * The IPv4 address an IPv6 address carries, for the forms that route to it: IPv4-compatible
+   * ({@code ::a.b.c.d}), SIIT ({@code ::ffff:0:a.b.c.d}), 6to4 ({@code 2002:AABB:CCDD::}) and NAT64
+   * ({@code 64:ff9b::/96}, local-use {@code 64:ff9b:1::/48}); null for any other address.
+   */
+  static InetAddress embeddedIpv4(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (b.length != 16) {
+      return null;
+    }
+    int from;
+    if (zero(b, 0, 12) || (zero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && zero(b, 10, 12))) {
+      from = 12;
+    } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+      from = 2;
+    } else if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+        && (zero(b, 4, 12) || (b[4] == 0 && b[5] == 1))) {
+      from = 12;
+    } else {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(new byte[] {b[from], b[from + 1], b[from + 2], b[from + 3]});
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The first permitted address, or a {@code blocked} failure naming what the host resolved to. */

@@ -118,4 +118,24 @@ class UrlNormalizerTest {
       assertThat(UrlNormalizer.normalize(once.url())).as(raw).isEqualTo(once);
     }
   }
+
+  @ParameterizedTest(name = "{0} is {1}")
+  @CsvSource({
+      "http://0177.0.0.1/, http://127.0.0.1/", "http://0x7f.1/x, http://127.0.0.1/x",
+      "http://2130706433/, http://127.0.0.1/", "http://127.1:8080/, http://127.0.0.1:8080/",
+      "http://0x7F.0x0.0.01/, http://127.0.0.1/", "http://user@017700000001/, http://127.0.0.1/",
+      "http://192.168.1.1./, http://192.168.1.1/", "http://010.0.0.1/, http://8.0.0.1/"})
+  @DisplayName("IPv4 hosts are read as browsers read them (WHATWG): octal, hex and short forms become dotted decimal")
+  void whatwgIpv4(String raw, String expected) {
+    assertThat(UrlNormalizer.normalize(raw)).isInstanceOfSatisfying(UrlNormalizer.Accepted.class,
+        ok -> assertThat(ok.url()).isEqualTo(expected));
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://1.2.3.4.5/", "http://256.1.1.1/",
+      "http://0x100000000/", "http://1.2.3.09/", "http://1.16777216/", "http://example.1/"})
+  @DisplayName("hosts that end in a number but are no IPv4 address are refused, not looked up as names")
+  void invalidIpv4(String raw) {
+    assertThat(UrlNormalizer.normalize(raw)).isInstanceOf(UrlNormalizer.Rejected.class);
+  }
 }

@@ -22,7 +22,10 @@ class NetworkGuardTest {
       "192.168.0.1", "192.168.255.255", "169.254.169.254", "100.64.0.1", "100.127.255.255", "224.0.0.1",
       "255.255.255.255", "240.0.0.1", "192.0.2.10", "198.18.0.1",
       "::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "ff02::1", "2001:db8::1", "64:ff9b::7f00:1",
-      "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"})
+      "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
+      // IPv6 forms that carry a non-public IPv4 address: IPv4-compatible, SIIT, 6to4, NAT64 (local-use too)
+      "::127.0.0.1", "::10.0.0.1", "::ffff:0:127.0.0.1", "::ffff:0:192.168.1.1", "2002:7f00:1::", "2002:c0a8:101::1",
+      "2002:a9fe:a9fe::1", "64:ff9b:1::7f00:1", "64:ff9b:1:ffff::a00:1"})
   void blocksNonPublic(String address) throws UnknownHostException {
     assertThat(strict.permits(InetAddress.getByName(address))).isFalse();
   }
@@ -31,7 +34,8 @@ class NetworkGuardTest {
   @ValueSource(strings = {
       "8.8.8.8", "1.1.1.1", "9.255.255.255", "11.0.0.1", "172.15.255.255", "172.32.0.1", "192.167.255.255",
       "192.169.0.1", "169.253.255.255", "100.63.255.255", "100.128.0.1", "93.184.216.34",
-      "2606:4700:4700::1111", "2a00:1450:4001::1", "fe00::1", "fec0::1", "::ffff:8.8.8.8"})
+      "2606:4700:4700::1111", "2a00:1450:4001::1", "fe00::1", "fec0::1", "::ffff:8.8.8.8",
+      "2002:808:808::1", "::ffff:0:8.8.8.8"})
   void permitsPublic(String address) throws UnknownHostException {
     assertThat(strict.permits(InetAddress.getByName(address))).isTrue();
   }
