@@ -79,6 +79,7 @@ public final class HttpFetcher {
     private final Context context = vertx.getOrCreateContext();
     private long taken;
     private String hostHeader;
+    private boolean givenBack;
 
     Run(String url, int timeoutMs, int maxBytes, Validators validators) {
       this.url = url;
@@ -115,6 +116,12 @@ public final class HttpFetcher {
           .compose(addresses -> client.request(conditional(requestOptions(uri, host, port, ssl,
               guard.choose(bareHost, addresses)))))
           .compose(request -> {
+            if (result.future().isComplete()) {
+              // the deadline passed while connecting: the deadline covers the whole fetch, so the
+              // late connection is given up at once rather than used unbounded
+              request.reset();
+              return Future.failedFuture(new FetchFailure(FetchError.TIMEOUT, "connected after the deadline"));
+            }
             current = request;
             return request.send();
           })
@@ -187,7 +194,7 @@ public final class HttpFetcher {
       Buffer data = Buffer.buffer();
       response.exceptionHandler(body::tryFail);
       response.handler(chunk -> {
-        if (body.future().isComplete()) {
+        if (body.future().isComplete() || result.future().isComplete()) {
           return;
         }
         int room = maxBytes - data.length();
@@ -207,12 +214,16 @@ public final class HttpFetcher {
 
     /** Counts bytes kept against the budget; false when the response must wait for room. */
     private boolean take(int bytes, HttpClientResponse response) {
+      if (givenBack) {
+        return true; // a response still arriving after its fetch ended (a timeout): never counted again
+      }
       taken += bytes;
       return budget.take(this, bytes, () -> context.runOnContext(v -> response.resume()));
     }
 
     /** The caller is done with the body (or there was none to use): its bytes are free again. */
     void giveBack() {
+      givenBack = true;
       budget.finished(this);
       budget.give(taken);
       taken = 0;
