@@ -38,8 +38,17 @@ public final class ApiVerticle extends VerticleBase {
         // no cleartext HTTP/2 upgrade: an upgraded request's gzip body skipped decompression and was
         // read as lines of binary; clients (and nginx in front) speak HTTP/1.1 to the API
         .setHttp2ClearTextEnabled(false)
-        .setCompressionSupported(false);
-    server = vertx.createHttpServer(options).requestHandler(router(settings));
+        .setCompressionSupported(false)
+        // a connection silent this long is closed: a stalled export does not hold its connection
+        .setIdleTimeout(settings.http().idleTimeoutSeconds())
+        .setMaxHeaderSize(settings.http().maxHeaderBytes());
+    Router router = router(settings);
+    ConnectionGuard guard = new ConnectionGuard(vertx, settings.http().headerTimeoutMs(),
+        settings.http().maxConnectionsPerIp());
+    server = vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(request -> {
+      guard.requested(request);
+      router.handle(request);
+    });
     return Database.prepare(vertx, settings)
         .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
         .compose(v -> server.listen())

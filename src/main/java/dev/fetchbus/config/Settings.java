@@ -31,7 +31,8 @@ public record Settings(
     Metrics metrics) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
-  public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes) {}
+  public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
+      int idleTimeoutSeconds, int headerTimeoutMs, int maxHeaderBytes, int maxConnectionsPerIp) {}
 
   /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
@@ -106,7 +107,9 @@ public record Settings(
     Settings settings = new Settings(
         c,
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
-            h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes")),
+            h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes"),
+            h.getInteger("idleTimeoutSeconds"), h.getInteger("headerTimeoutMs"), h.getInteger("maxHeaderBytes"),
+            h.getInteger("maxConnectionsPerIp")),
         Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
         new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
             c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
@@ -163,6 +166,9 @@ public record Settings(
           + "(env FETCHBUS_CLUSTER_MEMBER_TIMEOUT_MS)");
     }
     positive("http.port", http.port);
+    positive("http.idleTimeoutSeconds", http.idleTimeoutSeconds);
+    positive("http.headerTimeoutMs", http.headerTimeoutMs);
+    positive("http.maxHeaderBytes", http.maxHeaderBytes);
     positive("fetch.maxInFlight", fetch.maxInFlight);
     positive("fetch.timeoutMs", fetch.timeoutMs);
     positive("fetch.maxBodyBytes", fetch.maxBodyBytes);
