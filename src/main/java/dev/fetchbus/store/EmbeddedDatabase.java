@@ -21,9 +21,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
 
   private final EmbeddedPostgres postgres;
+  private final String password;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
   }
 
   public static EmbeddedDatabase start(Path dataDir, int port) {
@@ -40,11 +42,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "200")
-          .setServerConfig("listen_addresses", "127.0.0.1");
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          .setServerConfig("password_encryption", "scram-sha-256");
       if (port > 0) {
         builder.setPort(port);
       }
-      EmbeddedDatabase db = new EmbeddedDatabase(builder.start());
+      // the library's readiness check connects too: it must send the password once one is required
+      String password = EmbeddedPassword.read(dataDir);
+      builder.setConnectConfig("password", password);
+      EmbeddedPostgres postgres = builder.start();
+      EmbeddedPassword.enforce(dataDir, password, postgres.getPostgresDatabase());
+      EmbeddedDatabase db = new EmbeddedDatabase(postgres, password);
       log.info("Embedded PostgreSQL is up on 127.0.0.1:{} with data in {}", db.port(), dataDir.toAbsolutePath());
       return db;
     } catch (IOException e) {
@@ -56,9 +64,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return postgres.getPort();
   }
 
-  /** A {@code postgresql://} URL for the superuser's connection to {@code database}. */
+  /** A {@code postgresql://} URL, with the password, for the superuser's connection to {@code database}. */
   public String url(String database) {
-    return "postgresql://postgres@127.0.0.1:" + port() + "/" + database;
+    return "postgresql://postgres:" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+        + "@127.0.0.1:" + port() + "/" + database;
   }
 
   @Override
