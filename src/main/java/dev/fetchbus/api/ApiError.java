@@ -4,11 +4,27 @@ package dev.fetchbus.api;
 public final class ApiError extends RuntimeException {
   private final int status;
   private final String code;
+  private final int retryAfterSeconds;
 
   public ApiError(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  private ApiError(int status, String code, String message, int retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 429: a limit named by {@code code} is reached; the client may try again after a while. */
+  public static ApiError tooMany(String code, String message, int retryAfterSeconds) {
+    return new ApiError(429, code, message, retryAfterSeconds);
+  }
+
+  /** Seconds for a Retry-After header, or 0 for none. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {

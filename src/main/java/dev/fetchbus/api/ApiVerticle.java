@@ -68,7 +68,8 @@ public final class ApiVerticle extends VerticleBase {
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
     PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
     CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads());
-    ResultExport results = new ResultExport(cpu, exportPages, jobs);
+    ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser());
+    ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
     UserRoutes users = new UserRoutes(userTable);
 
@@ -83,7 +84,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
     router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);
-    WarcExport warc = new WarcExport(cpu, exportPages, jobs);
+    WarcExport warc = new WarcExport(cpu, exportPages, jobs, slots);
     router.get("/v1/jobs/:id/warc").handler(warc::warc);
     router.get("/v1/jobs/:id/cdx").handler(warc::cdx);
     router.get("/v1/jobs/:id/events").handler(new JobEvents(vertx, jobTable, jobs)::stream);

@@ -28,6 +28,9 @@ final class ErrorResponses {
       response.reset();
       return;
     }
+    if (error.retryAfterSeconds() > 0) {
+      response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+    }
     response.setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error.code()).put("message", error.getMessage()).encode());

@@ -19,12 +19,20 @@ final class KeysetPages {
   private final ExportColumns columns;
   private final int pageRows;
   private final HttpServerResponse response;
+  private Promise<Void> waitingForRoom;
 
-  KeysetPages(PageTable pages, ExportColumns columns, int pageRows, HttpServerResponse response) {
+  /** {@code onClose} runs when the client's connection closes (the response has one close handler: this). */
+  KeysetPages(PageTable pages, ExportColumns columns, int pageRows, HttpServerResponse response, Runnable onClose) {
     this.pages = pages;
     this.columns = columns;
     this.pageRows = pageRows;
     this.response = response;
+    response.closeHandler(v -> {
+      onClose.run();
+      if (waitingForRoom != null) {
+        waitingForRoom.tryComplete();
+      }
+    });
   }
 
   /** Every record of the job after {@code after}, page by page, into {@code sink}; completes after the last. */
@@ -46,8 +54,8 @@ final class KeysetPages {
       return Future.succeededFuture();
     }
     Promise<Void> room = Promise.promise();
+    waitingForRoom = room;
     response.drainHandler(v -> room.tryComplete());
-    response.closeHandler(v -> room.tryComplete());
     return room.future();
   }
 

@@ -29,8 +29,10 @@ final class ResultExport {
   private final CpuPool cpu;
   private final PageTable pages;
   private final JobRoutes jobRoutes;
+  private final ExportSlots slots;
 
-  ResultExport(CpuPool cpu, PageTable pages, JobRoutes jobRoutes) {
+  ResultExport(CpuPool cpu, PageTable pages, JobRoutes jobRoutes, ExportSlots slots) {
+    this.slots = slots;
     this.cpu = cpu;
     this.pages = pages;
     this.jobRoutes = jobRoutes;
@@ -60,7 +62,10 @@ final class ResultExport {
     }
     Export export = new Export(ctx.response(), format.equals("csv"), fields);
     jobRoutes.visibleJob(ctx)
-        .compose(job -> export.start().compose(v -> export.from(job.id(), after)))
+        .compose(job -> {
+          Runnable release = slots.take(Auth.user(ctx).id(), ctx.response());
+          return export.start().compose(v -> export.from(job.id(), after, release));
+        })
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
             ctx.fail(err);
@@ -91,8 +96,8 @@ final class ResultExport {
       return csv ? response.write(CSV_HEADER) : Future.succeededFuture();
     }
 
-    Future<Void> from(long jobId, long after) {
-      return new KeysetPages(pages, columns, pageRows, response)
+    Future<Void> from(long jobId, long after, Runnable release) {
+      return new KeysetPages(pages, columns, pageRows, response, release)
           .each(jobId, after, rows -> render(rows).map(this::write))
           .compose(v -> response.end());
     }

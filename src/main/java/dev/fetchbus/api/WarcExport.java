@@ -32,8 +32,10 @@ final class WarcExport {
   private final CpuPool cpu;
   private final PageTable pages;
   private final JobRoutes jobs;
+  private final ExportSlots slots;
 
-  WarcExport(CpuPool cpu, PageTable pages, JobRoutes jobs) {
+  WarcExport(CpuPool cpu, PageTable pages, JobRoutes jobs, ExportSlots slots) {
+    this.slots = slots;
     this.cpu = cpu;
     this.pages = pages;
     this.jobs = jobs;
@@ -42,11 +44,12 @@ final class WarcExport {
   void warc(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
     jobs.visibleJob(ctx).compose(job -> {
+      Runnable release = slots.take(Auth.user(ctx).id(), response);
       WarcStream warc = stream(job);
       response.setChunked(true).putHeader("Content-Type", "application/warc")
           .putHeader("Content-Disposition", "attachment; filename=\"" + warc.filename() + "\"");
       response.write(Buffer.buffer(warc.warcinfo()));
-      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response)
+      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response, release)
           .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).map(bytes -> {
             response.write(bytes);
             return null;
@@ -58,9 +61,10 @@ final class WarcExport {
   void cdx(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
     jobs.visibleJob(ctx).compose(job -> {
+      Runnable release = slots.take(Auth.user(ctx).id(), response);
       WarcStream warc = stream(job);
       warc.warcinfo();
-      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response)
+      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response, release)
           .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).mapEmpty())
           .compose(v -> response.putHeader("Content-Type", "text/plain; charset=utf-8")
               .end(String.join("\n", warc.cdxLines()) + (warc.cdxLines().isEmpty() ? "" : "\n")));
