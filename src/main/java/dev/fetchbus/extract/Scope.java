@@ -1,5 +1,7 @@
 package dev.fetchbus.extract;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import crawlercommons.domains.EffectiveTldFinder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,8 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Which discovered URLs a crawl follows. A mode (same host as a seed, same registered domain as a
@@ -160,7 +160,8 @@ public final class Scope {
       try {
         patterns.add(Pattern.compile(regex));
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("scope." + field + " holds an invalid pattern: " + e.getDescription());
+        throw new IllegalArgumentException("scope." + field + " holds an invalid pattern (RE2 syntax: no "
+            + "backreferences or lookaround): " + e.getDescription());
       }
     }
     return List.copyOf(patterns);
