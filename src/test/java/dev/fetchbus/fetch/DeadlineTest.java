@@ -21,10 +21,14 @@ class DeadlineTest {
         TestNode node = TestNode.start(new JsonObject().put("fetch", new JsonObject().put("poolPerHost", 1)
             .put("maxAttempts", 1)))) {
       ApiClient user = node.newUser("impatient");
-      // one connection per host: the large page waits behind the slow one, past its 1 s deadline
-      long id = user.submit(List.of(origin.url("/slow/3000"), origin.url("/large/1000000")),
-          "robots=false&timeoutMs=1000&hostConcurrency=2").getLong("id");
+      // one connection per host: the slow page takes it first, and the large page, started while the
+      // slow one is in flight, waits for it past its 1 s deadline
+      long slow = user.submit(List.of(origin.url("/slow/3000")), "robots=false").getLong("id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> origin.hits("/slow") == 1);
+      long id = user.submit(List.of(origin.url("/large/1000000")), "robots=false&timeoutMs=1000&hostConcurrency=2")
+          .getLong("id");
       user.awaitState(id, "done", Duration.ofSeconds(60));
+      user.awaitState(slow, "done", Duration.ofSeconds(60));
 
       JsonObject large = user.get("/v1/jobs/" + id + "/results").ndjson().stream()
           .filter(r -> r.getString("url").contains("/large/")).findFirst().orElseThrow();
