@@ -70,9 +70,11 @@ public final class NodeVerticle extends VerticleBase {
     Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(), settings)
         .compose(v -> Database.prepare(vertx, settings));
     if (settings.hasRole("fetch")) {
+      // fetchers before the frontier, so they stop after it: a stopping frontier stops claiming and
+      // waits for the fetches in flight, which need live fetchers and a live store to finish
       chain = chain.compose(v -> deploy(StoreVerticle.class.getName(), 1, effective))
-          .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective))
-          .compose(v -> deploy(FetcherVerticle.class.getName(), settings.fetch().instances(), effective));
+          .compose(v -> deploy(FetcherVerticle.class.getName(), settings.fetch().instances(), effective))
+          .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective));
     }
     if (settings.hasRole("api")) {
       chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective));
@@ -94,8 +96,10 @@ public final class NodeVerticle extends VerticleBase {
   }
 
   /**
-   * Undeploys this node's verticles in the reverse of their start order (API, fetchers, frontier,
-   * store), so work in flight can still be stored while the node stops. Call it before
+   * Undeploys this node's verticles in the reverse of their start order (API, frontier, fetchers,
+   * store): the frontier stops claiming, gives back the leases it has not started and waits for the
+   * fetches in flight, whose records the store still writes; the embedded database stops last,
+   * with this verticle. Call it before
    * {@code vertx.close()}, which on its own undeploys them in no set order.
    */
   public static Future<Void> stopInOrder(Vertx vertx) {

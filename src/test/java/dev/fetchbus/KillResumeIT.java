@@ -54,6 +54,41 @@ class KillResumeIT {
     }
   }
 
+  @Test
+  @DisplayName("SIGTERM mid-job, restart: no URL fetched twice, and no wait for the stopped node's leases")
+  void terminatedNodeHandsBackItsWork() throws Exception {
+    try (OriginServer origin = OriginServer.start(); NodeLives lives = new NodeLives("terminate-resume-it")) {
+      lives.run(() -> terminated(origin, lives));
+    }
+  }
+
+  private void terminated(OriginServer origin, NodeLives lives) {
+    // leases of 60 s: were they not handed back, the second life would wait that long for them
+    Map<String, String> env = Map.of("FETCHBUS_FRONTIER_LEASE_SECONDS", "60");
+    List<String> urls = IntStream.range(0, URLS).mapToObj(i -> origin.url("/slow/" + SLOW_MS + "/" + i)).toList();
+    int port1 = TestNode.freePort();
+    NodeProcess first = lives.start(1, port1, env);
+    ApiClient api1 = ApiClient.of(port1, NodeLives.ADMIN_KEY);
+    long jobId = api1.submit(urls, "hostConcurrency=" + HOST_CONCURRENCY).getLong("id");
+    NodeLives.poll("job " + jobId + " to have " + KILL_AFTER_DONE + " records", FIRST_RECORDS_TIMEOUT, first,
+        () -> api1.get("/v1/jobs/" + jobId).json().getJsonObject("urls").getLong("done") >= KILL_AFTER_DONE
+            ? Optional.of(true) : Optional.empty());
+    long stoppedAt = System.nanoTime();
+    first.terminate();
+    assertThat(first.log()).as("node 1 log").contains("gave back");
+
+    int port2 = TestNode.freePort();
+    NodeProcess second = lives.start(2, port2, env);
+    ApiClient api2 = ApiClient.of(port2, NodeLives.ADMIN_KEY);
+    JsonObject done = awaitDone(new Killed(jobId, api2, second));
+    long seconds = Duration.ofNanos(System.nanoTime() - stoppedAt).toSeconds();
+    System.out.printf("KillResumeIT: after SIGTERM the job finished in %d s; origin hits %d%n", seconds,
+        origin.hits("/slow/"));
+    assertThat(done.getJsonObject("urls").getLong("done")).isEqualTo(URLS);
+    assertThat(origin.hits("/slow/")).as("each URL requested once: none fetched twice").isEqualTo(URLS);
+    assertThat(seconds).as("finished before the stopped node's 60 s leases could have run out").isLessThan(60);
+  }
+
   private void listJob(OriginServer origin, NodeLives lives) throws Exception {
     List<String> urls = IntStream.range(0, URLS).mapToObj(i -> origin.url("/slow/" + SLOW_MS + "/" + i)).toList();
     Killed killed = killMidJob(lives, api -> api.submit(urls, "hostConcurrency=" + HOST_CONCURRENCY).getLong("id"));

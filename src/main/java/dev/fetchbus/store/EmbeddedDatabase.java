@@ -36,6 +36,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))
+          // the node stops it itself, last, after the verticles have stored their work; the
+          // library's own hook would stop it at the same moment as everything else
+          .setRegisterShutdownHook(false)
           .setLocaleConfig("locale", "C")
           .setLocaleConfig("encoding", "UTF8")
           .setServerConfig("fsync", "on")

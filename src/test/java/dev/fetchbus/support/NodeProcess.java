@@ -87,6 +87,19 @@ public final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM, as an operator stops a node, and waits (at most a minute) for the JVM to exit. */
+  public void terminate() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("the node did not exit within 60 s of SIGTERM");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void kill() {
     process.destroyForcibly();
     waitFor(Duration.ofSeconds(30));
