@@ -23,9 +23,6 @@ final class HtmlScanner {
     void title(String text);
   }
 
-  /** Lower-case names of the elements whose contents are raw text: never markup. */
-  private static final String[] RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-      "noframes", "plaintext"};
   private static final int MAX_ATTRIBUTES = 32;
 
   private final byte[] b;
@@ -92,7 +89,7 @@ final class HtmlScanner {
     if (name != null && (inFrameset || !name.equals("frame"))) {
       handler.startTag(tag); // a frame outside a frameset is dropped by browsers
     }
-    boolean rawText = isRawText(tagName) && (foreignDepth == 0 || !tagName.equals("title"));
+    boolean rawText = TagNames.isRawText(tagName) && (foreignDepth == 0 || !tagName.equals("title"));
     return rawText && !selfClosed(i) ? rawText(tagName, i, end) : i;
   }
 
@@ -238,15 +235,6 @@ final class HtmlScanner {
       }
     }
     return true;
-  }
-
-  private static boolean isRawText(String name) {
-    for (String raw : RAW_TEXT) {
-      if (raw.equals(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static boolean isSpace(byte c) {

@@ -9,6 +9,10 @@ final class TagNames {
   static final TagNames SPECIAL = new TagNames("svg", "math", "script", "style", "textarea", "title", "xmp",
       "iframe", "noembed", "noframes", "plaintext", "frameset");
 
+  /** The elements whose contents are raw text, never markup. */
+  private static final java.util.Set<String> RAW_TEXT = java.util.Set.of("script", "style", "textarea", "title", "xmp",
+      "iframe", "noembed", "noframes", "plaintext");
+
   /** Names grouped by length, so a lookup compares only names that could match. */
   private final String[][] byLength = new String[16][];
 
@@ -19,6 +23,10 @@ final class TagNames {
       grown[grown.length - 1] = name;
       byLength[name.length()] = grown;
     }
+  }
+
+  static boolean isRawText(String lowerName) {
+    return RAW_TEXT.contains(lowerName);
   }
 
   /** The name spelled by {@code b[from, from + length)}, ignoring ASCII case, or null. */

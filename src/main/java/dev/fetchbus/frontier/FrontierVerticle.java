@@ -24,9 +24,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class FrontierVerticle extends VerticleBase {
   private JobPlans plans;
   private Politeness politeness;
   private LinkFilter links;
-  private final Map<Long, Lease> leased = new HashMap<>();
+  private final HeldLeases leased = new HeldLeases();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** Kept until the stop has drained: records in the store still report back on it. */
   private MessageConsumer<StoredBatch> storedConsumer;
@@ -123,7 +124,7 @@ public final class FrontierVerticle extends VerticleBase {
   /** Work waiting for partitions this node no longer owns goes back to the table, for their new owner. */
   private void partitionsMoved(int[] lost, int[] owned) {
     if (lost.length > 0) {
-      java.util.Set<Integer> gone = java.util.Arrays.stream(lost).boxed().collect(java.util.stream.Collectors.toSet());
+      Set<Integer> gone = Arrays.stream(lost).boxed().collect(Collectors.toSet());
       List<Long> ids = scheduler.removeWaiting(lease -> !lease.isSynchronous() && gone.contains(lease.url().partition()))
           .stream().map(l -> l.url().id()).toList();
       ids.forEach(leased::remove);
@@ -146,15 +147,8 @@ public final class FrontierVerticle extends VerticleBase {
         .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
         .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
-        .compose(v -> drained(System.currentTimeMillis() + STOP_WAIT_MS))
+        .compose(v -> leased.drained(vertx, System.currentTimeMillis() + STOP_WAIT_MS))
         .compose(v -> storedConsumer.unregister());
-  }
-
-  private Future<Void> drained(long deadline) {
-    if (leased.isEmpty() || System.currentTimeMillis() > deadline) {
-      return Future.succeededFuture();
-    }
-    return vertx.timer(50).compose(v -> drained(deadline));
   }
 
   private void startTimers() {
@@ -210,7 +204,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void accept(Lease lease) {
-    leased.put(lease.url().id(), lease);
+    leased.put(lease);
     if (retries.exhausted(lease.url().attempts())) {
       store(lease, retries.poisoned(lease.url().url(), lease.url().attempts()));
       return;
@@ -307,11 +301,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void renewLeases() {
-    if (leased.isEmpty()) {
-      return;
-    }
-    List<Long> ids = new ArrayList<>(leased.keySet());
-    frontier.renew(ids, settings.frontier().leaseSeconds(), nodeId)
-        .onFailure(err -> log.warn("Renewing {} leases failed", ids.size(), err));
+    leased.renew(frontier, settings.frontier().leaseSeconds(), nodeId)
+        .onFailure(err -> log.warn("Renewing {} leases failed", leased.size(), err));
   }
 }

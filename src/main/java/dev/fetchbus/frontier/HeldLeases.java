@@ -1,0 +1,44 @@
+package dev.fetchbus.frontier;
+
+import dev.fetchbus.store.FrontierTable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The leases this node holds, by URL id: waiting for a host slot, fetching, or waiting for the
+ * store. Used on the frontier's event loop only.
+ */
+final class HeldLeases {
+  private final Map<Long, Lease> byUrl = new HashMap<>();
+
+  void put(Lease lease) {
+    byUrl.put(lease.url().id(), lease);
+  }
+
+  Lease remove(long urlId) {
+    return byUrl.remove(urlId);
+  }
+
+  int size() {
+    return byUrl.size();
+  }
+
+  /** Extends the held leases, so URLs waiting for a polite slot are not taken over; a no-op when none is held. */
+  Future<Integer> renew(FrontierTable frontier, int leaseSeconds, String nodeId) {
+    if (byUrl.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return frontier.renew(new ArrayList<>(byUrl.keySet()), leaseSeconds, nodeId);
+  }
+
+  /** Completes once no lease is held any more, or at {@code deadlineMs}, whichever is first. */
+  Future<Void> drained(Vertx vertx, long deadlineMs) {
+    if (byUrl.isEmpty() || System.currentTimeMillis() > deadlineMs) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(50).compose(v -> drained(vertx, deadlineMs));
+  }
+}
