@@ -23,8 +23,8 @@ public record Download(
     return status >= 200 && status <= 299;
   }
 
-  /** The request and response heads, as an archive keeps them. */
+  /** The request and response heads, as an archive keeps them. CPU work (JSON): call it on a worker. */
   public HttpExchange exchange() {
-    return new HttpExchange(protocol, statusMessage, requestHeaders, Header.of(headers));
+    return HttpExchange.of(protocol, statusMessage, requestHeaders, Header.of(headers));
   }
 }

@@ -1,6 +1,5 @@
 package dev.fetchbus.store;
 
-import dev.fetchbus.content.Header;
 import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.content.StoredBody;
 import io.vertx.core.Future;
@@ -147,8 +146,8 @@ public final class PageTable {
         column(records, r -> r.facts().outlinksText(), String[]::new),
         column(records, r -> r.exchange().protocol(), String[]::new),
         column(records, r -> r.exchange().reason(), String[]::new),
-        column(records, r -> Header.toJson(r.exchange().requestHeaders()), String[]::new),
-        column(records, r -> Header.toJson(r.exchange().responseHeaders()), String[]::new),
+        column(records, r -> r.exchange().requestHeadersJson(), String[]::new),
+        column(records, r -> r.exchange().responseHeadersJson(), String[]::new),
         column(records, r -> r.body() == null ? null : Buffer.buffer(r.body().hashBytes()), Buffer[]::new),
         bodies.stream().map(b -> Buffer.buffer(b.hashBytes())).toArray(Buffer[]::new),
         bodies.stream().map(StoredBody::codec).toArray(String[]::new),
