@@ -1,6 +1,7 @@
 package dev.fetchbus.content;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
@@ -44,10 +45,23 @@ public enum BodyCodec {
 
   public byte[] compress(byte[] body, int level) {
     return switch (this) {
-      case ZSTD -> Zstd.compress(body, level);
+      case ZSTD -> zstd(body, level);
       case DEFLATE -> deflate(body, level);
       case NONE -> body;
     };
+  }
+
+  /**
+   * One zstd context per thread, reused: {@code Zstd.compress} allocates and frees a native context
+   * (window and tables) on every call, about a sixth of the time of compressing a 14 KB page. The
+   * callers are the CPU pool's few threads, so the contexts are few and live as long as the pool.
+   */
+  private static final ThreadLocal<ZstdCompressCtx> ZSTD_CONTEXTS = ThreadLocal.withInitial(ZstdCompressCtx::new);
+
+  private static byte[] zstd(byte[] body, int level) {
+    ZstdCompressCtx context = ZSTD_CONTEXTS.get();
+    context.setLevel(level);
+    return context.compress(body);
   }
 
   /** The original bytes of a stored body; {@code size} is its length before compression. */
