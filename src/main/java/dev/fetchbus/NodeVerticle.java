@@ -81,6 +81,10 @@ public final class NodeVerticle extends VerticleBase {
     } else {
       chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, effective));
     }
+    if (settings.management().enabled()) {
+      JsonObject management = effective.copy().put(MetricsVerticle.MANAGEMENT, true);
+      chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, management));
+    }
     return chain.onSuccess(v -> {
       NodeStatus.markDeployed(vertx);
       log.info("fetchbus node is up{}: roles {}, HTTP on port {}, {} fetchers, {} API instances",

@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.metrics.OpsAccess;
 import dev.fetchbus.metrics.OpsRoutes;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.Database;
@@ -74,7 +75,7 @@ public final class ApiVerticle extends VerticleBase {
     UserRoutes users = new UserRoutes(userTable);
 
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, vertx, pool);
+    OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));
 
     router.route("/v1/*").handler(auth::authenticate);
     router.post("/v1/jobs").handler(jobs::create);

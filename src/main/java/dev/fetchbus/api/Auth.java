@@ -4,15 +4,13 @@ import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Bearer-key authentication. Keys are 256-bit random strings, so an unsalted SHA-256 is a safe
- * stored form; the final comparison is constant-time. The user is put on the routing context.
+ * Bearer-key authentication of the /v1 routes (UserTable hashes keys and compares them in constant
+ * time). The user is put on the routing context. Keys with the metrics role are refused here: they
+ * are for scrapers ({@code metrics.OpsAccess}).
  */
 final class Auth {
   static final String USER = "fetchbus.user";
@@ -30,11 +28,7 @@ final class Auth {
   }
 
   static byte[] hash(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return UserTable.keyHash(key);
   }
 
   /** Authenticates, then continues; the request body stays paused until a handler reads it. */
@@ -45,12 +39,13 @@ final class Auth {
       ctx.fail(ApiError.unauthorized("Send your API key as 'Authorization: Bearer <key>'"));
       return;
     }
-    byte[] presented = hash(header.substring(7).strip());
-    users.findByKeyHash(presented).onComplete(found -> {
+    users.findByKey(header.substring(7).strip()).onComplete(found -> {
       if (found.failed()) {
         ctx.fail(found.cause());
-      } else if (found.result().isEmpty() || !MessageDigest.isEqual(presented, found.result().get().keyHash())) {
+      } else if (found.result().isEmpty()) {
         ctx.fail(ApiError.unauthorized("Unknown API key"));
+      } else if (found.result().get().isMetricsOnly()) {
+        ctx.fail(ApiError.forbidden("A metrics key reads only /metrics and /ops/stats"));
       } else {
         ctx.put(USER, found.result().get());
         ctx.next();

@@ -11,7 +11,7 @@ import java.util.Set;
 /** Users: admins create them (the key is shown once, at creation) and list them. */
 final class UserRoutes {
   private static final int MAX_BODY = 16 * 1024;
-  private static final Set<String> ROLES = Set.of("admin", "user");
+  private static final Set<String> ROLES = Set.of("admin", "user", UserTable.METRICS);
   private final UserTable users;
 
   UserRoutes(UserTable users) {

@@ -28,7 +28,8 @@ public record Settings(
     JobLimits job,
     Frontier frontier,
     Store store,
-    Metrics metrics) {
+    Metrics metrics,
+    Management management) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -81,6 +82,17 @@ public record Settings(
    * lag is sampled, and the lag counted as a blocked loop (0: Vert.x's max event loop execute time).
    */
   public record Metrics(int profileMaxSeconds, int loopProbeMs, int loopBlockedMs) {}
+
+  /**
+   * The management server: {@code /metrics}, {@code /ops/stats} and {@code /dashboard} without a key,
+   * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
+   * to admin and metrics keys only.
+   */
+  public record Management(String host, int port) {
+    public boolean enabled() {
+      return port > 0;
+    }
+  }
 
   /** Defaults, then {@code overlay}, then the process environment. */
   public static Settings load(JsonObject overlay) {
@@ -146,7 +158,8 @@ public record Settings(
             fr.getInteger("partitions"), fr.getInteger("seenLinks")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
             s.getInteger("compressionLevel")),
-        new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")));
+        new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
+        new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")));
     settings.validate();
     return settings;
   }
@@ -201,6 +214,10 @@ public record Settings(
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
     positive("fetchCache.maxBytes", fetchCache.maxBytes);
     positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
+    if (management.port < 0 || management.port > 65535) {
+      throw new IllegalArgumentException("management.port must be 0 (off) to 65535, got " + management.port
+          + " (env FETCHBUS_MANAGEMENT_PORT)");
+    }
     positive("metrics.loopProbeMs", metrics.loopProbeMs);
     if (metrics.loopBlockedMs < 0) {
       throw new IllegalArgumentException("metrics.loopBlockedMs must not be negative (env FETCHBUS_METRICS_LOOP_BLOCKED_MS)");

@@ -12,10 +12,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The operator's routes, served by every node whatever its roles: {@code /health} (liveness),
- * {@code /ready} (database, deployment, host partitions), {@code /metrics} (Prometheus), and the
- * live {@code /dashboard} with the JSON it polls, {@code /ops/stats}. They need no key and show
- * only counts: restrict them at the network or proxy, like {@code /metrics}.
+ * The operator's routes, served by every node whatever its roles: {@code /health} (liveness) and
+ * {@code /ready} (database, deployment, host partitions) for anyone; {@code /metrics} (Prometheus)
+ * and {@code /ops/stats} (the JSON the live {@code /dashboard} polls) behind {@link OpsAccess}. The
+ * dashboard page itself holds no figures, so it is served to anyone and asks for a key when
+ * {@code /ops/stats} wants one.
  */
 public final class OpsRoutes {
   private static final String DASHBOARD = "dashboard/index.html";
@@ -27,12 +28,12 @@ public final class OpsRoutes {
     this.pool = pool;
   }
 
-  public static void mount(Router router, Vertx vertx, Pool pool) {
+  public static void mount(Router router, Vertx vertx, Pool pool, OpsAccess access) {
     OpsRoutes ops = new OpsRoutes(vertx, pool);
     router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
     router.get("/ready").handler(ops::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    router.get("/ops/stats").respond(new NodeStats(vertx, new JobTable(pool))::stats);
+    router.get("/metrics").handler(access).handler(PrometheusScrapingHandler.create());
+    router.get("/ops/stats").handler(access).respond(new NodeStats(vertx, new JobTable(pool))::stats);
     router.get("/dashboard").handler(OpsRoutes::dashboard);
   }
 

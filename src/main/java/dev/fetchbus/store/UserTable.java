@@ -5,6 +5,9 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,18 @@ public final class UserTable {
     public boolean isAdmin() {
       return "admin".equals(role);
     }
+
+    /** A key made only for scrapers and dashboards: it reads /metrics and /ops/stats, nothing else. */
+    public boolean isMetricsOnly() {
+      return METRICS.equals(role);
+    }
+
+    public boolean readsMetrics() {
+      return isAdmin() || isMetricsOnly();
+    }
   }
+
+  public static final String METRICS = "metrics";
 
   /** Raised when a user of that name already exists. */
   public static final class DuplicateUser extends RuntimeException {
@@ -39,6 +53,25 @@ public final class UserTable {
         .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(keyHash), role))
         .map(rows -> toUser(rows.iterator().next()))
         .recover(err -> Future.failedFuture(isUniqueViolation(err) ? new DuplicateUser(name) : err));
+  }
+
+  /**
+   * Keys are 256-bit random strings, so an unsalted SHA-256 is a safe stored form. The hash is
+   * looked up by index, then compared in constant time.
+   */
+  public static byte[] keyHash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The user whose key this is; empty for an unknown key. */
+  public Future<Optional<User>> findByKey(String key) {
+    byte[] presented = keyHash(key);
+    return findByKeyHash(presented)
+        .map(found -> found.filter(user -> MessageDigest.isEqual(presented, user.keyHash())));
   }
 
   public Future<Optional<User>> findByKeyHash(byte[] keyHash) {

@@ -268,7 +268,7 @@ class ClusterIT {
   }
 
   private static double sumOf(NodeProcess node, Pattern series) {
-    String metrics = ApiClient.of(node.httpPort(), null).get("/metrics").body();
+    String metrics = ApiClient.of(node.httpPort(), KEY).get("/metrics").body();
     Matcher m = series.matcher(metrics);
     double total = 0;
     while (m.find()) {

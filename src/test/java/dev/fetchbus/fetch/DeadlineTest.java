@@ -39,7 +39,7 @@ class DeadlineTest {
   }
 
   private static double buffered(TestNode node) {
-    for (String line : node.anonymous().get("/metrics").body().split("\n")) {
+    for (String line : node.admin().get("/metrics").body().split("\n")) {
       if (line.startsWith("fetchbus_fetch_buffered_bytes ")) {
         return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
       }

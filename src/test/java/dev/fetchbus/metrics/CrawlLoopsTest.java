@@ -57,7 +57,7 @@ class CrawlLoopsTest {
   }
 
   private static double blocked() {
-    String metrics = node.anonymous().get("/metrics").body();
+    String metrics = node.admin().get("/metrics").body();
     Matcher m = BLOCKED.matcher(metrics);
     double total = 0;
     while (m.find()) {

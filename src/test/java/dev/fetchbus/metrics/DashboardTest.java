@@ -75,7 +75,7 @@ class DashboardTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     JsonObject stats = null;
     while (System.nanoTime() < deadline) {
-      ApiClient.Response r = node.anonymous().get("/ops/stats");
+      ApiClient.Response r = node.admin().get("/ops/stats");
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       stats = r.json();
       for (Object job : stats.getJsonArray("jobs")) {

@@ -56,7 +56,7 @@ class EventLoopLagTest {
     JsonObject after = awaitLoop(loop, l -> l.getLong("blocked") > blockedBefore);
 
     assertThat(after.getDouble("lagMaxMs")).as("the late tick's lag").isGreaterThanOrEqualTo(300.0);
-    String metrics = node.anonymous().get("/metrics").body();
+    String metrics = node.admin().get("/metrics").body();
     assertThat(metrics).contains("fetchbus_eventloop_lag_seconds_count{loop=\"" + loop + "\"")
         .contains("fetchbus_eventloop_blocked_total{loop=\"" + loop + "\"");
   }
@@ -85,7 +85,7 @@ class EventLoopLagTest {
   }
 
   private static JsonObject stats() {
-    ApiClient.Response r = node.anonymous().get("/ops/stats");
+    ApiClient.Response r = node.admin().get("/ops/stats");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json();
   }
