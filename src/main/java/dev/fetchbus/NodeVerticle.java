@@ -10,7 +10,7 @@ import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.metrics.LoopProbeVerticle;
 import dev.fetchbus.metrics.MetricsVerticle;
 import dev.fetchbus.store.Database;
-import dev.fetchbus.store.EmbeddedDatabase;
+import dev.fetchbus.store.EmbeddedSupervisor;
 import dev.fetchbus.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(NodeVerticle.class);
-  private EmbeddedDatabase embedded;
+  private EmbeddedSupervisor embedded;
 
   @Override
   public Future<?> start() {
@@ -42,24 +42,17 @@ public final class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (embedded == null) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> {
-      embedded.close();
-      return null;
-    });
+    return embedded == null ? Future.succeededFuture() : embedded.close();
   }
 
   private Future<String> database(Settings settings) {
     if (!settings.pg().url().isBlank()) {
       return Future.succeededFuture(settings.pg().url());
     }
-    Path dir = Path.of(settings.dataDir(), "pg");
-    return vertx.executeBlocking(() -> {
-      embedded = EmbeddedDatabase.start(dir, settings.pg().embeddedPort());
-      return embedded.url("postgres");
-    });
+    // a database that cannot be brought back leaves the node useless: exit for the service manager
+    embedded = new EmbeddedSupervisor(vertx, Path.of(settings.dataDir(), "pg"), settings.pg().embeddedRestarts(),
+        status -> new Thread(() -> System.exit(status), "fetchbus-exit").start());
+    return embedded.start(settings.pg().embeddedPort());
   }
 
   private Future<?> prepareAndDeploy(JsonObject effective) {

@@ -39,7 +39,7 @@ public record Settings(
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
       int membershipMs, int memberTimeoutMs) {}
 
-  public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort) {}
+  public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort, int embeddedRestarts) {}
 
   public record Fetch(
       int instances,
@@ -127,7 +127,8 @@ public record Settings(
             c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
             cl.getInteger("membershipMs"), cl.getInteger("memberTimeoutMs")),
         c.getJsonObject("data").getString("dir"),
-        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort")),
+        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort"),
+            p.getInteger("embeddedRestarts")),
         c.getJsonObject("admin").getString("key"),
         new Fetch(
             orDefault(f.getInteger("instances"), 2 * cores),
@@ -214,6 +215,7 @@ public record Settings(
     positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
     positive("fetchCache.maxBytes", fetchCache.maxBytes);
     positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
+    positive("pg.embeddedRestarts", pg.embeddedRestarts);
     if (management.port < 0 || management.port > 65535) {
       throw new IllegalArgumentException("management.port must be 0 (off) to 65535, got " + management.port
           + " (env FETCHBUS_MANAGEMENT_PORT)");

@@ -12,6 +12,7 @@ import dev.fetchbus.metrics.FrontierMetrics;
 import dev.fetchbus.metrics.Meters;
 import dev.fetchbus.store.ClaimedUrl;
 import dev.fetchbus.store.Database;
+import dev.fetchbus.store.DatabaseHealth;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageRecord;
@@ -63,6 +64,7 @@ public final class FrontierVerticle extends VerticleBase {
   private Ownership ownership;
   private int bufferTarget;
   private boolean claiming;
+  private ClaimGate gate;
   private boolean stopping;
   private long claimTimer = -1;
   private long wakeTimer = -1;
@@ -73,6 +75,7 @@ public final class FrontierVerticle extends VerticleBase {
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
+    gate = new ClaimGate(DatabaseHealth.of(vertx, pool), leased, frontier, settings.frontier().leaseSeconds(), nodeId);
     jobs = new JobTable(pool);
     scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
         settings.host().delayJitter(), java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
@@ -153,7 +156,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void startTimers() {
     long renewEveryMs = Math.max(1000, settings.frontier().leaseSeconds() * 1000L / 3);
-    vertx.setPeriodic(renewEveryMs, id -> renewLeases());
+    vertx.setPeriodic(renewEveryMs, id -> gate.renew());
     Upkeep.start(vertx, pool, settings, metrics);
     vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
     vertx.setPeriodic(600_000, id -> ownership.forgetLongGone());
@@ -176,13 +179,19 @@ public final class FrontierVerticle extends VerticleBase {
     if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || claimable.length == 0) {
       return;
     }
+    if (!gate.open()) {
+      claimLater();
+      return;
+    }
     claiming = true;
     int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
-    frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId)
+    gate.beforeClaim()
+        .compose(v -> frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId))
         .compose(plans::leases)
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
+            gate.claimFailed(claimed.cause());
             log.warn("Claiming URLs failed; trying again in {} ms", settings.frontier().pollMs(), claimed.cause());
             claimLater();
           } else if (claimed.result().isEmpty()) {
@@ -300,8 +309,4 @@ public final class FrontierVerticle extends VerticleBase {
     plans.forget(jobId);
   }
 
-  private void renewLeases() {
-    leased.renew(frontier, settings.frontier().leaseSeconds(), nodeId)
-        .onFailure(err -> log.warn("Renewing {} leases failed", leased.size(), err));
-  }
 }

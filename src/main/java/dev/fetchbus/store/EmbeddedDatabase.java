@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +23,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final String password;
+  private final Path dataDir;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, String password) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String password, Path dataDir) {
     this.postgres = postgres;
     this.password = password;
+    this.dataDir = dataDir;
   }
 
   public static EmbeddedDatabase start(Path dataDir, int port) {
@@ -55,7 +58,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       builder.setConnectConfig("password", password);
       EmbeddedPostgres postgres = builder.start();
       EmbeddedPassword.enforce(dataDir, password, postgres.getPostgresDatabase());
-      EmbeddedDatabase db = new EmbeddedDatabase(postgres, password);
+      EmbeddedDatabase db = new EmbeddedDatabase(postgres, password, dataDir);
       log.info("Embedded PostgreSQL is up on 127.0.0.1:{} with data in {}", db.port(), dataDir.toAbsolutePath());
       return db;
     } catch (IOException e) {
@@ -65,6 +68,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   public int port() {
     return postgres.getPort();
+  }
+
+  /**
+   * Completes when the postmaster exits, however it ends. The library starts it through
+   * {@code pg_ctl}, so it is not a child of this JVM: it is found by the pid in its pid file.
+   */
+  public CompletableFuture<?> postmasterExit() {
+    try {
+      List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+      Optional<ProcessHandle> postmaster = lines.isEmpty() ? Optional.empty()
+          : parsePid(lines.get(0)).flatMap(ProcessHandle::of);
+      return postmaster.<CompletableFuture<?>>map(ProcessHandle::onExit)
+          .orElse(CompletableFuture.completedFuture(null));
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   /** A {@code postgresql://} URL, with the password, for the superuser's connection to {@code database}. */
@@ -77,8 +96,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public void close() {
     try {
       postgres.close();
-    } catch (IOException e) {
-      log.warn("Embedded PostgreSQL did not stop cleanly", e);
+    } catch (IOException | RuntimeException e) {
+      // after a crash pg_ctl finds nothing to stop; the library still releases its lock on the directory
+      log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
     }
   }
 

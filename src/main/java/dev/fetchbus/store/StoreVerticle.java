@@ -4,6 +4,7 @@ import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -31,6 +32,8 @@ public final class StoreVerticle extends VerticleBase {
   public static final String STORED = "fetchbus.store.stored";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
+  private static final long RETRY_MS = 500;
+  private static final int STOP_RETRIES = 20;
 
   private Pool pool;
   private PageTable pages;
@@ -40,6 +43,8 @@ public final class StoreVerticle extends VerticleBase {
   private boolean writing;
   private long flushTimer = -1;
   private MessageConsumer<PageRecord> consumer;
+  private DatabaseHealth health;
+  private boolean stopping;
 
   @Override
   public Future<?> start() {
@@ -48,6 +53,7 @@ public final class StoreVerticle extends VerticleBase {
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);
     pages = new PageTable(pool);
+    health = DatabaseHealth.of(vertx, pool);
     LocalCodec.register(vertx, PageRecord.class);
     LocalCodec.register(vertx, StoredBatch.class);
     return Database.prepare(vertx, settings).compose(version -> {
@@ -58,6 +64,7 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return consumer == null ? Future.succeededFuture() : consumer.unregister().compose(v -> flushAll());
   }
 
@@ -106,16 +113,44 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<Void> write(List<PageRecord> records) {
+    return write(records, 0);
+  }
+
+  /**
+   * Writes a batch. When the database is gone the batch is kept and written again every
+   * {@link #RETRY_MS} until it answers (the frontier claims nothing meanwhile, see
+   * {@link DatabaseHealth}): its URLs were fetched, and dropping the records would fetch them again.
+   * A stopping node tries for {@link #STOP_RETRIES} rounds only; its URLs then stay leased.
+   */
+  private Future<Void> write(List<PageRecord> records, int retries) {
     List<Long> ids = new ArrayList<>(records.size());
     records.forEach(record -> ids.add(record.urlId()));
     return writeRecords(records)
-        .onSuccess(committed -> vertx.eventBus().send(STORED, new StoredBatch(ids, committed, false), LOCAL))
-        .onFailure(err -> {
-          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(), err);
-          vertx.eventBus().send(STORED, new StoredBatch(ids, Set.of(), true), LOCAL);
+        .map(committed -> {
+          health.holding(0);
+          vertx.eventBus().send(STORED, new StoredBatch(ids, committed, false), LOCAL);
+          return (Void) null;
         })
-        .<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture());
+        .recover(err -> {
+          health.failed(err);
+          if (DatabaseHealth.unreachable(err) && (!stopping || retries < STOP_RETRIES)) {
+            health.holding(records.size() + pending.size());
+            if (retries == 0) {
+              log.warn("The database is unreachable; keeping {} page records to write when it is back", records.size());
+            }
+            return later(() -> write(records, retries + 1));
+          }
+          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(), err);
+          health.holding(0);
+          vertx.eventBus().send(STORED, new StoredBatch(ids, Set.of(), true), LOCAL);
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> later(java.util.function.Supplier<Future<Void>> retry) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(RETRY_MS, id -> retry.get().onComplete(done));
+    return done.future();
   }
 
   /**
