@@ -3,6 +3,7 @@ package dev.fetchbus;
 import dev.fetchbus.api.ApiVerticle;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.config.MemoryFit;
 import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FetcherVerticle;
@@ -58,6 +59,7 @@ public final class NodeVerticle extends VerticleBase {
   private Future<?> prepareAndDeploy(JsonObject effective) {
     Settings settings = Settings.from(effective);
     log.info("Effective settings: {}", Secrets.masked(effective).encode());
+    MemoryFit.check(settings, Runtime.getRuntime().maxMemory());
     // Probes first, while nothing else deploys, so they land on every event loop. NodeCommand and
     // the tests build Vert.x from ClusterSetup's options; the launcher deploys them itself, earlier.
     Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(), settings)

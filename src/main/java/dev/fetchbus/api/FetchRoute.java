@@ -10,6 +10,7 @@ import dev.fetchbus.frontier.Partitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.BodyCodec;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -55,7 +56,7 @@ final class FetchRoute {
       return Future.failedFuture(new ApiError(502, "upstream", "No body to return: "
           + (error == null ? "none was read" : error.getString("code") + ": " + error.getString("message"))));
     }
-    return cpu.run(() -> Buffer.buffer(BodyCodec.decompress(body.getString("codec"), body.getBinary("data"),
+    return cpu.run(() -> Bytes.wrap(BodyCodec.decompress(body.getString("codec"), body.getBinary("data"),
             body.getLong("size"))))
         .compose(bytes -> ctx.response()
             .putHeader("Content-Type", record.getString("contentType", "application/octet-stream"))

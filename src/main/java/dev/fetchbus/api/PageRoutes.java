@@ -1,6 +1,7 @@
 package dev.fetchbus.api;
 
 import dev.fetchbus.cpu.CpuPool;
+import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.store.BodyTable;
@@ -69,7 +70,7 @@ final class PageRoutes {
   }
 
   private static Buffer decompressed(StoredBody body) {
-    return Buffer.buffer(BodyCodec.decompress(body.codec(), body.data(), body.size()));
+    return Bytes.wrap(BodyCodec.decompress(body.codec(), body.data(), body.size()));
   }
 
   private static String contentType(Row row) {

@@ -75,7 +75,7 @@ public record Settings(
   public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {}
 
   /** The batch writer, and how bodies are compressed for the content store (zstd, deflate or none). */
-  public record Store(int batchSize, int flushMs, String compression, int compressionLevel) {}
+  public record Store(int batchSize, int flushMs, String compression, int compressionLevel, int batchBodyBytes) {}
 
   /**
    * Profiling and event-loop probes: the longest on-demand profile, how often each event loop's
@@ -158,7 +158,7 @@ public record Settings(
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions"), fr.getInteger("seenLinks")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
-            s.getInteger("compressionLevel")),
+            s.getInteger("compressionLevel"), s.getInteger("batchBodyBytes")),
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
         new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")));
     settings.validate();
@@ -216,6 +216,7 @@ public record Settings(
     positive("fetchCache.maxBytes", fetchCache.maxBytes);
     positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
     positive("pg.embeddedRestarts", pg.embeddedRestarts);
+    positive("store.batchBodyBytes", store.batchBodyBytes);
     if (management.port < 0 || management.port > 65535) {
       throw new IllegalArgumentException("management.port must be 0 (off) to 65535, got " + management.port
           + " (env FETCHBUS_MANAGEMENT_PORT)");

@@ -2,7 +2,9 @@ package dev.fetchbus.content;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdException;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -38,9 +40,24 @@ public enum BodyCodec {
     throw new IllegalArgumentException("store.compression must be zstd, deflate or none, got '" + id + "'");
   }
 
-  /** Hashes and compresses a body for the content store. */
+  /**
+   * Compresses a body for the content store. A body that zstd cannot shrink by an eighth (images,
+   * archives, anything compressed already) is kept as it is, codec {@code none}: the attempt gets
+   * an output array of seven eighths of the body, not one larger than the body, and no copy is made.
+   */
   public StoredBody store(byte[] body, String sha256, int level) {
-    return new StoredBody(sha256, id, body.length, compress(body, level));
+    if (this != ZSTD) {
+      return new StoredBody(sha256, id, body.length, compress(body, level));
+    }
+    byte[] out = new byte[body.length - body.length / 8];
+    try {
+      ZstdCompressCtx context = ZSTD_CONTEXTS.get();
+      context.setLevel(level);
+      int size = context.compressByteArray(out, 0, out.length, body, 0, body.length);
+      return new StoredBody(sha256, id, body.length, Arrays.copyOf(out, size));
+    } catch (ZstdException e) {
+      return new StoredBody(sha256, NONE.id, body.length, body);
+    }
   }
 
   public byte[] compress(byte[] body, int level) {

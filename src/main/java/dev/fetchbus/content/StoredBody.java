@@ -18,6 +18,20 @@ public record StoredBody(String hash, String codec, long size, byte[] data) {
     return data == null;
   }
 
+  /** The bytes a job's record holds against the node's {@link BodyBudget} until the store writes it. */
+  public long heldBytes() {
+    return data == null ? 0 : data.length;
+  }
+
+  /** What a batch of records holds against the budget. */
+  public static long heldBytes(Iterable<StoredBody> bodies) {
+    long held = 0;
+    for (StoredBody body : bodies) {
+      held += body == null ? 0 : body.heldBytes();
+    }
+    return held;
+  }
+
   public byte[] hashBytes() {
     return HexFormat.of().parseHex(hash);
   }

@@ -1,5 +1,6 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.config.Settings;
@@ -60,10 +61,10 @@ public final class FetcherVerticle extends VerticleBase {
 
   /** The node's one budget of buffered body bytes, shared by its fetchers, with its gauges. */
   static BodyBudget bodyBudget(Vertx vertx, Settings.Fetch config) {
-    return NodeShared.get(vertx, "bodyBudget", () -> {
-      BodyBudget budget = new BodyBudget(config.maxBufferedBytes());
+    BodyBudget budget = BodyBudget.of(vertx, config.maxBufferedBytes());
+    return NodeShared.get(vertx, "bodyBudgetGauges", () -> {
       Gauge.builder("fetchbus_fetch_buffered_bytes", budget, BodyBudget::held)
-          .description("Response body bytes held in memory: being read, or read and not yet recorded")
+          .description("Memory held for pages: bodies being read or processed, records not yet stored")
           .register(Meters.registry());
       Gauge.builder("fetchbus_fetch_buffered_bytes_max", budget, BodyBudget::highWater)
           .description("The most body bytes held at once since the node started (limit: fetch.maxBufferedBytes)")

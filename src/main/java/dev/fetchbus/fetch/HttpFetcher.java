@@ -1,5 +1,6 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.Header;
 import dev.fetchbus.extract.UrlNormalizer;
@@ -40,6 +41,10 @@ public final class HttpFetcher {
   private final HostResolver resolver;
   private final Settings.Fetch config;
   private final BodyBudget budget;
+
+  public BodyBudget budget() {
+    return budget;
+  }
 
   public HttpFetcher(Vertx vertx, HttpClient client, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
       BodyBudget budget) {
@@ -191,7 +196,7 @@ public final class HttpFetcher {
 
     private Future<Download> read(String finalUrl, HttpClientResponse response) {
       Promise<Download> body = Promise.promise();
-      Buffer data = Buffer.buffer();
+      BodyChunks data = new BodyChunks();
       response.exceptionHandler(body::tryFail);
       response.handler(chunk -> {
         if (body.future().isComplete() || result.future().isComplete()) {
@@ -199,7 +204,7 @@ public final class HttpFetcher {
         }
         int room = maxBytes - data.length();
         int keep = Math.min(room, chunk.length());
-        data.appendBuffer(chunk, 0, keep);
+        data.add(chunk, keep);
         boolean readOn = take(keep, response);
         if (keep < chunk.length()) {
           body.tryComplete(downloaded(finalUrl, response, data, true));
@@ -208,17 +213,25 @@ public final class HttpFetcher {
           response.pause();
         }
       });
-      response.endHandler(end -> body.tryComplete(downloaded(finalUrl, response, data, false)));
+      response.endHandler(end -> {
+        if (!body.future().isComplete()) {
+          body.tryComplete(downloaded(finalUrl, response, data, false));
+        }
+      });
       return body.future();
     }
 
-    /** Counts bytes kept against the budget; false when the response must wait for room. */
+    /**
+     * Counts bytes kept against the budget, twice: the chunks and, once the body is whole, the one
+     * array they are joined into. False when the response must wait for room.
+     */
     private boolean take(int bytes, HttpClientResponse response) {
       if (givenBack) {
         return true; // a response still arriving after its fetch ended (a timeout): never counted again
       }
-      taken += bytes;
-      return budget.take(this, bytes, () -> context.runOnContext(v -> response.resume()));
+      long cost = 2L * bytes;
+      taken += cost;
+      return budget.take(this, cost, () -> context.runOnContext(v -> response.resume()));
     }
 
     /** The caller is done with the body (or there was none to use): its bytes are free again. */
@@ -229,8 +242,9 @@ public final class HttpFetcher {
       taken = 0;
     }
 
-    private Download downloaded(String finalUrl, HttpClientResponse response, Buffer data, boolean truncated) {
-      return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data, truncated,
+    private Download downloaded(String finalUrl, HttpClientResponse response, BodyChunks data, boolean truncated) {
+      return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data.join(),
+          truncated,
           redirects, startedMs, protocol(response.version()), sentHeaders(response.request()));
     }
 

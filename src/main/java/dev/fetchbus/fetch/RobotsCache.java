@@ -53,7 +53,7 @@ public final class RobotsCache {
   private Future<Robots> fromResponse(String robotsUrl, Download download) {
     int status = download.status();
     if (download.ok()) {
-      byte[] body = download.body().getBytes();
+      byte[] body = download.body();
       String type = download.header("Content-Type");
       return vertx.executeBlocking(() -> new Robots(parser().parseContent(robotsUrl, body,
           type == null ? "text/plain" : type, List.of(config.agent())), false, "robots.txt " + status), false);

@@ -77,19 +77,34 @@ final class TaskRunner {
     if (download.status() == 304 && task.validators() != null) {
       return previous.apply(task.validators()).compose(kept -> notModified(task, download, kept));
     }
+    // the copy made here (the compressed bytes) counts until the outcome is built
+    long processing = download.body().length;
+    fetcher.budget().charge(processing);
     return onWorker(() -> {
-      byte[] body = download.body().getBytes();
+      byte[] body = download.body();
       String type = download.header(HttpHeaders.CONTENT_TYPE);
       String hash = ContentHash.sha256(body);
       PageFacts facts = task.extract() && PageExtractor.isHtml(type) ? PageExtractor.facts(body, type, download.url())
           : PageFacts.NONE;
       List<Discovered> found = task.isCrawl() && download.ok() ? discovered(task, facts) : List.of();
       return outcome(task, download, hash, facts, found, stored(task, body, hash));
-    });
+    }).andThen(done -> fetcher.budget().release(processing));
   }
 
+  /**
+   * The body to store, compressed. A job's record carries it to the store, which gives its bytes
+   * back to the budget once written ({@link StoredBody#heldBytes()}); a synchronous fetch's copy
+   * lives in the fetch cache, which has its own bound.
+   */
   private StoredBody stored(FetchTask task, byte[] body, String hash) {
-    return task.storesBody() ? codec.store(body, hash, compressionLevel) : null;
+    if (!task.storesBody()) {
+      return null;
+    }
+    StoredBody stored = codec.store(body, hash, compressionLevel);
+    if (task.jobId() >= 0) {
+      fetcher.budget().charge(stored.data().length);
+    }
+    return stored;
   }
 
   private Future<FetchOutcome> notModified(FetchTask task, Download d, Optional<PreviousPage> kept) {
@@ -140,7 +155,7 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {
-    byte[] body = download.body().getBytes();
+    byte[] body = download.body();
     if (!download.ok()) {
       return onWorker(() -> outcome(task, download, ContentHash.sha256(body), PageFacts.NONE, List.of(), null));
     }
@@ -188,7 +203,7 @@ final class TaskRunner {
     long now = System.currentTimeMillis();
     FetchOutcome.Builder outcome = FetchOutcome.builder(d.url())
         .response(d.status(), d.header(HttpHeaders.CONTENT_TYPE), d.redirects())
-        .body(d.body().length(), d.truncated(), hash)
+        .body(d.body().length, d.truncated(), hash)
         .facts(facts)
         .validators(d.header(HttpHeaders.ETAG), d.header(HttpHeaders.LAST_MODIFIED))
         .fetchedAt(now)
@@ -201,7 +216,7 @@ final class TaskRunner {
       outcome.error(FetchError.HTTP_STATUS, d.status() + " " + d.statusMessage());
     } else if (d.truncated()) {
       outcome.error(FetchError.TOO_LARGE,
-          "body exceeded " + task.maxBodyBytes() + " bytes; the first " + d.body().length() + " were kept");
+          "body exceeded " + task.maxBodyBytes() + " bytes; the first " + d.body().length + " were kept");
     }
     return outcome.build();
   }

@@ -5,6 +5,7 @@ import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.NodeStatus;
 import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
@@ -65,6 +66,7 @@ public final class FrontierVerticle extends VerticleBase {
   private int bufferTarget;
   private boolean claiming;
   private ClaimGate gate;
+  private BodyBudget budget;
   private boolean stopping;
   private long claimTimer = -1;
   private long wakeTimer = -1;
@@ -75,6 +77,7 @@ public final class FrontierVerticle extends VerticleBase {
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);
+    budget = BodyBudget.of(vertx, settings.fetch().maxBufferedBytes());
     gate = new ClaimGate(DatabaseHealth.of(vertx, pool), leased, frontier, settings.frontier().leaseSeconds(), nodeId);
     jobs = new JobTable(pool);
     scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
@@ -257,6 +260,8 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void settle(Lease lease, FetchOutcome outcome) {
     if (retries.shouldRetry(outcome, lease.url().attempts())) {
+      // this outcome goes no further: what its body held against the node's budget is free
+      budget.release(outcome.body() == null ? 0 : outcome.body().heldBytes());
       retry(lease, retries.delayMs(lease.url().attempts(), outcome.retryAfterMs()));
     } else {
       store(lease, outcome);

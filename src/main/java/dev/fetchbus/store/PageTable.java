@@ -1,5 +1,6 @@
 package dev.fetchbus.store;
 
+import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.content.StoredBody;
 import io.vertx.core.Future;
@@ -152,7 +153,7 @@ public final class PageTable {
         bodies.stream().map(b -> Buffer.buffer(b.hashBytes())).toArray(Buffer[]::new),
         bodies.stream().map(StoredBody::codec).toArray(String[]::new),
         bodies.stream().map(StoredBody::size).toArray(Long[]::new),
-        bodies.stream().map(b -> Buffer.buffer(b.data())).toArray(Buffer[]::new),
+        bodies.stream().map(b -> Bytes.wrap(b.data())).toArray(Buffer[]::new),
         column(records, r -> r.facts().requisitesText(), String[]::new)}))
         .map(rows -> {
           Set<Long> committed = new HashSet<>(rows.size() * 2);

@@ -3,6 +3,8 @@ package dev.fetchbus.store;
 import dev.fetchbus.cluster.LocalCodec;
 import dev.fetchbus.cluster.NodeIdentity;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyBudget;
+import dev.fetchbus.content.StoredBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -40,10 +42,13 @@ public final class StoreVerticle extends VerticleBase {
   private Settings.Store config;
   private String nodeId;
   private List<PageRecord> pending = new ArrayList<>();
+  private long pendingBytes;
   private boolean writing;
   private long flushTimer = -1;
   private MessageConsumer<PageRecord> consumer;
   private DatabaseHealth health;
+  /** Records carry their compressed bodies against the node's budget until they are written. */
+  private BodyBudget budget;
   private boolean stopping;
 
   @Override
@@ -54,6 +59,7 @@ public final class StoreVerticle extends VerticleBase {
     pool = Database.sharedPool(vertx, settings);
     pages = new PageTable(pool);
     health = DatabaseHealth.of(vertx, pool);
+    budget = BodyBudget.of(vertx, settings.fetch().maxBufferedBytes());
     LocalCodec.register(vertx, PageRecord.class);
     LocalCodec.register(vertx, StoredBatch.class);
     return Database.prepare(vertx, settings).compose(version -> {
@@ -70,7 +76,8 @@ public final class StoreVerticle extends VerticleBase {
 
   private void accept(Message<PageRecord> message) {
     pending.add(message.body());
-    if (pending.size() >= config.batchSize()) {
+    pendingBytes += heldBytes(message.body());
+    if (batchFull()) {
       flush();
     } else if (flushTimer < 0) {
       flushTimer = vertx.setTimer(config.flushMs(), id -> {
@@ -88,7 +95,7 @@ public final class StoreVerticle extends VerticleBase {
     writing = true;
     write(batch).onComplete(done -> {
       writing = false;
-      if (pending.size() >= config.batchSize() || (!pending.isEmpty() && flushTimer < 0)) {
+      if (batchFull() || (!pending.isEmpty() && flushTimer < 0)) {
         flush();
       }
     });
@@ -101,15 +108,33 @@ public final class StoreVerticle extends VerticleBase {
     return write(takeBatch()).compose(v -> flushAll());
   }
 
+  private boolean batchFull() {
+    return pending.size() >= config.batchSize() || pendingBytes >= config.batchBodyBytes();
+  }
+
+  /**
+   * The next batch: up to {@code store.batchSize} records, and bodies of at most
+   * {@code store.batchBodyBytes} (but at least one record): the database client copies a whole
+   * statement, so a batch of large bodies is written a few at a time.
+   */
   private List<PageRecord> takeBatch() {
-    if (pending.size() <= config.batchSize()) {
-      List<PageRecord> batch = pending;
-      pending = new ArrayList<>();
-      return batch;
+    int count = 0;
+    long bytes = 0;
+    while (count < pending.size() && count < config.batchSize()
+        && (count == 0 || bytes + heldBytes(pending.get(count)) <= config.batchBodyBytes())) {
+      bytes += heldBytes(pending.get(count));
+      count++;
     }
-    List<PageRecord> head = new ArrayList<>(pending.subList(0, config.batchSize()));
-    pending = new ArrayList<>(pending.subList(config.batchSize(), pending.size()));
-    return head;
+    List<PageRecord> batch;
+    if (count == pending.size()) {
+      batch = pending;
+      pending = new ArrayList<>();
+    } else {
+      batch = new ArrayList<>(pending.subList(0, count));
+      pending = new ArrayList<>(pending.subList(count, pending.size()));
+    }
+    pendingBytes -= bytes;
+    return batch;
   }
 
   private Future<Void> write(List<PageRecord> records) {
@@ -128,6 +153,7 @@ public final class StoreVerticle extends VerticleBase {
     return writeRecords(records)
         .map(committed -> {
           health.holding(0);
+          budget.release(heldBytes(records));
           vertx.eventBus().send(STORED, new StoredBatch(ids, committed, false), LOCAL);
           return (Void) null;
         })
@@ -142,9 +168,18 @@ public final class StoreVerticle extends VerticleBase {
           }
           log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(), err);
           health.holding(0);
+          budget.release(heldBytes(records));
           vertx.eventBus().send(STORED, new StoredBatch(ids, Set.of(), true), LOCAL);
           return Future.succeededFuture();
         });
+  }
+
+  private static long heldBytes(List<PageRecord> records) {
+    return StoredBody.heldBytes(records.stream().map(PageRecord::body).toList());
+  }
+
+  private static long heldBytes(PageRecord record) {
+    return record.body() == null ? 0 : record.body().heldBytes();
   }
 
   private Future<Void> later(java.util.function.Supplier<Future<Void>> retry) {

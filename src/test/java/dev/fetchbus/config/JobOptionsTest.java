@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("A job's options")
 class JobOptionsTest {
-  /** Defaults: host 4 / 0 ms, fetch 30000 ms / 2097152 bytes; bounds: 64, 0, 120000, 16777216. */
+  /** Defaults: host 4 / 0 ms, fetch 30000 ms / 2097152 bytes; bounds: 64, 0, 120000, 8388608. */
   private static final Settings SETTINGS = Settings.load(new JsonObject(), Map.of());
 
   @Test
@@ -37,8 +37,8 @@ class JobOptionsTest {
         .put("timeoutMs", 100).put("maxBodyBytes", 1), SETTINGS);
     assertThat(low).isEqualTo(new JobOptions(1, 0, 100, 1, true, true, "body"));
     JobOptions high = JobOptions.parse(new JsonObject().put("hostConcurrency", 64).put("hostDelayMs", 3_600_000)
-        .put("timeoutMs", 120_000).put("maxBodyBytes", 16_777_216), SETTINGS);
-    assertThat(high).isEqualTo(new JobOptions(64, 3_600_000, 120_000, 16_777_216, true, true, "body"));
+        .put("timeoutMs", 120_000).put("maxBodyBytes", 8_388_608), SETTINGS);
+    assertThat(high).isEqualTo(new JobOptions(64, 3_600_000, 120_000, 8_388_608, true, true, "body"));
   }
 
   @ParameterizedTest(name = "{0} = {1} is refused, naming the bound {2}")
@@ -50,7 +50,7 @@ class JobOptionsTest {
       "timeoutMs,       99,       100",
       "timeoutMs,       120001,   120000",
       "maxBodyBytes,    0,        1",
-      "maxBodyBytes,    16777217, 16777216",
+      "maxBodyBytes,    8388609,  8388608",
   })
   void outOfBounds(String key, long value, String bound) {
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put(key, value), SETTINGS))
@@ -98,9 +98,9 @@ class JobOptionsTest {
   @DisplayName("a huge number is refused as out of bounds, not wrapped around")
   void hugeNumbers() {
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("maxBodyBytes", 4_294_967_297L), SETTINGS))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16777216");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8388608");
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("maxBodyBytes", "9999999999"), SETTINGS))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16777216");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8388608");
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("timeoutMs", 1e30), SETTINGS))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("120000");
   }

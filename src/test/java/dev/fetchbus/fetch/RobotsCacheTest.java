@@ -1,5 +1,6 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.content.BodyBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.config.Settings;

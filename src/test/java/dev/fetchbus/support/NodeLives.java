@@ -40,6 +40,11 @@ public final class NodeLives implements AutoCloseable {
 
   /** Starts life {@code life} on the shared data dir and waits until it is ready. */
   public NodeProcess start(int life, int port, Map<String, String> extraEnv) {
+    return start(life, port, extraEnv, List.of("-Xmx512m"));
+  }
+
+  /** The same, with the JVM flags {@code jvm} (e.g. {@link NodeProcess#SHIPPED_FLAGS}). */
+  public NodeProcess start(int life, int port, Map<String, String> extraEnv, List<String> jvm) {
     Map<String, String> env = new HashMap<>(); // no FETCHBUS_PG_URL: the embedded PostgreSQL
     env.put("FETCHBUS_DATA_DIR", dataDir.toString());
     env.put("FETCHBUS_HTTP_HOST", "127.0.0.1");
@@ -48,7 +53,7 @@ public final class NodeLives implements AutoCloseable {
     env.put("FETCHBUS_FRONTIER_LEASE_SECONDS", "3");
     env.put("FETCHBUS_FRONTIER_POLL_MS", "200");
     env.putAll(extraEnv);
-    NodeProcess node = NodeProcess.jar("node-" + life, workDir, port, env);
+    NodeProcess node = NodeProcess.jar("node-" + life, workDir, port, env, jvm);
     nodes.add(node);
     System.out.printf("%s: started node %d (pid %d) on port %d, data in %s, log %s%n", name, life, node.pid(), port,
         dataDir, workDir.resolve("node-" + life + ".log"));

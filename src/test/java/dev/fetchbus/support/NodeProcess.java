@@ -37,9 +37,33 @@ public final class NodeProcess implements AutoCloseable {
 
   /** {@code java -jar fetchbus.jar args...} with {@code env} added to this JVM's environment. */
   public static NodeProcess jar(String name, Path logDir, int httpPort, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", jar().toString()));
+    return jar(name, logDir, httpPort, env, List.of("-Xmx512m"), args);
+  }
+
+  /** The same with the JVM flags {@code jvm}, e.g. the launchers' ({@link #SHIPPED_FLAGS}). */
+  public static NodeProcess jar(String name, Path logDir, int httpPort, Map<String, String> env, List<String> jvm,
+      String... args) {
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(jvm);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
     return start(name, logDir, httpPort, env, command);
+  }
+
+  /** The JVM flags scripts/prereqs and the Dockerfile ship, read from scripts/prereqs so they cannot drift. */
+  public static final List<String> SHIPPED_FLAGS = shippedFlags();
+
+  private static List<String> shippedFlags() {
+    try {
+      String prereqs = Files.readString(Path.of("scripts/prereqs"));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("FETCHBUS_DEFAULT_JAVA_OPTS=\"([^\"]+)\"").matcher(prereqs);
+      if (!m.find()) {
+        throw new IllegalStateException("no FETCHBUS_DEFAULT_JAVA_OPTS in scripts/prereqs");
+      }
+      return List.of(m.group(1).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code scripts/vertx run <verticle> args...}, as an operator deploys one verticle. */

@@ -1,4 +1,4 @@
-package dev.fetchbus.fetch;
+package dev.fetchbus.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,5 +62,31 @@ class BodyBudgetTest {
     assertThat(resumed).isEmpty();
     budget.give(150);
     assertThat(resumed).containsExactly("w");
+  }
+
+  @Test
+  @DisplayName("over the limit because of charged bytes (records waiting for the store): no runner, every reader waits")
+  void chargedBytesLetNoRunnerThrough() {
+    BodyBudget budget = new BodyBudget(100);
+    budget.charge(120);
+    assertThat(budget.take("a", 10, resume("a"))).as("a store slower than the fetches makes readers wait").isFalse();
+    assertThat(budget.take("b", 10, resume("b"))).isFalse();
+    budget.release(60);
+    assertThat(resumed).as("held 80 < 100: both fit again").containsExactly("a", "b");
+    assertThat(budget.charged()).isEqualTo(60);
+  }
+
+  @Test
+  @DisplayName("once charged bytes are released and only readers hold bytes over the limit, one reader is woken to run")
+  void readersAloneGetARunnerBack() {
+    BodyBudget budget = new BodyBudget(100);
+    budget.charge(30);
+    assertThat(budget.take("a", 60, resume("a"))).isTrue();
+    assertThat(budget.take("b", 60, resume("b"))).isFalse();
+    assertThat(budget.take("a", 10, resume("a"))).isFalse();
+    budget.release(30);
+    assertThat(resumed).as("held 130, all of it readers': one must run or none ever will").containsExactly("b");
+    assertThat(budget.take("b", 10, resume("b"))).as("b is the runner now").isTrue();
+    assertThat(budget.take("a", 10, resume("a"))).isFalse();
   }
 }
