@@ -15,12 +15,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and hold no database connection between pages, so the cap is about the node's work, not the pool.
  */
 final class ExportSlots {
+  private final Vertx vertx;
   private final int perUser;
+  private final long stallMs;
   private final Map<Long, AtomicInteger> inUse;
 
-  ExportSlots(Vertx vertx, int perUser) {
+  ExportSlots(Vertx vertx, int perUser, int stallSeconds) {
+    this.vertx = vertx;
     this.perUser = perUser;
+    this.stallMs = stallSeconds * 1000L;
     this.inUse = NodeShared.get(vertx, "api.exportsPerUser", ConcurrentHashMap::new);
+  }
+
+  /** How long an export waits for its client to read before it is closed ({@code http.exportStallSeconds}). */
+  long stallMs() {
+    return stallMs;
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
@@ -60,7 +61,7 @@ final class ResultExport {
       ctx.fail(ApiError.badRequest("fields= adds nested values: ask for format=ndjson"));
       return;
     }
-    Export export = new Export(ctx.response(), format.equals("csv"), fields);
+    Export export = new Export(ctx.request(), format.equals("csv"), fields);
     jobRoutes.visibleJob(ctx)
         .compose(job -> {
           Runnable release = slots.take(Auth.user(ctx).id(), ctx.response());
@@ -77,14 +78,16 @@ final class ResultExport {
 
   /** One client's export: pages of rows, rendered, written, and the next page once the socket drains. */
   private final class Export {
+    private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final boolean csv;
     private final Set<ExportFields> fields;
     private final ExportColumns columns;
     private final int pageRows;
 
-    Export(HttpServerResponse response, boolean csv, Set<ExportFields> fields) {
-      this.response = response;
+    Export(HttpServerRequest request, boolean csv, Set<ExportFields> fields) {
+      this.request = request;
+      this.response = request.response();
       this.csv = csv;
       this.fields = fields;
       this.columns = ExportFields.columns(fields);
@@ -97,7 +100,7 @@ final class ResultExport {
     }
 
     Future<Void> from(long jobId, long after, Runnable release) {
-      return new KeysetPages(pages, columns, pageRows, response, release)
+      return new KeysetPages(pages, columns, pageRows, request, release, slots.vertx(), slots.stallMs())
           .each(jobId, after, rows -> render(rows).map(this::write))
           .compose(v -> response.end());
     }

@@ -49,7 +49,7 @@ final class WarcExport {
       response.setChunked(true).putHeader("Content-Type", "application/warc")
           .putHeader("Content-Disposition", "attachment; filename=\"" + warc.filename() + "\"");
       response.write(Buffer.buffer(warc.warcinfo()));
-      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response, release)
+      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, ctx.request(), release, slots.vertx(), slots.stallMs())
           .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).map(bytes -> {
             response.write(bytes);
             return null;
@@ -64,7 +64,7 @@ final class WarcExport {
       Runnable release = slots.take(Auth.user(ctx).id(), response);
       WarcStream warc = stream(job);
       warc.warcinfo();
-      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, response, release)
+      return new KeysetPages(pages, COLUMNS, PAGE_ROWS, ctx.request(), release, slots.vertx(), slots.stallMs())
           .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).mapEmpty())
           .compose(v -> response.putHeader("Content-Type", "text/plain; charset=utf-8")
               .end(String.join("\n", warc.cdxLines()) + (warc.cdxLines().isEmpty() ? "" : "\n")));

@@ -33,7 +33,8 @@ public record Settings(
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
-      int idleTimeoutSeconds, int headerTimeoutMs, int maxHeaderBytes, int maxConnectionsPerIp, int maxExportsPerUser) {}
+      int idleTimeoutSeconds, int headerTimeoutMs, int maxHeaderBytes, int maxConnectionsPerIp, int maxExportsPerUser,
+      int exportStallSeconds) {}
 
   /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
@@ -121,7 +122,7 @@ public record Settings(
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
             h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes"),
             h.getInteger("idleTimeoutSeconds"), h.getInteger("headerTimeoutMs"), h.getInteger("maxHeaderBytes"),
-            h.getInteger("maxConnectionsPerIp"), h.getInteger("maxExportsPerUser")),
+            h.getInteger("maxConnectionsPerIp"), h.getInteger("maxExportsPerUser"), h.getInteger("exportStallSeconds")),
         Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
         new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
             c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
@@ -184,6 +185,7 @@ public record Settings(
     positive("http.headerTimeoutMs", http.headerTimeoutMs);
     positive("http.maxHeaderBytes", http.maxHeaderBytes);
     positive("http.maxExportsPerUser", http.maxExportsPerUser);
+    positive("http.exportStallSeconds", http.exportStallSeconds);
     positive("fetch.maxInFlight", fetch.maxInFlight);
     positive("fetch.timeoutMs", fetch.timeoutMs);
     positive("fetch.maxBodyBytes", fetch.maxBodyBytes);

@@ -95,6 +95,17 @@ public final class PageTable {
       where p.job_id = $1 and p.url_id > $2
       order by p.url_id%s""";
 
+  /** How many of the next records' stored bodies fit in $4 bytes; one at least. */
+  private static final String BODY_PAGE_ROWS = """
+      select greatest(1, count(*) filter (where running <= $4))::int from (
+        select sum(coalesce(b.stored, 0)) over (order by p.url_id) as running
+        from pages p left join bodies b on b.hash = p.body_hash
+        where p.job_id = $1 and p.url_id > $2
+        order by p.url_id limit $3) head""";
+
+  /** The most stored body bytes one page of an export with bodies (WARC, body fields) reads at once. */
+  static final long BODY_PAGE_BYTES = 4L << 20;
+
   private static final String PREVIOUS = """
       select p.content_type, p.bytes, p.title, p.description, p.canonical, p.lang, p.links, p.outlinks, p.requisites,
              exists (select 1 from bodies b where b.hash = p.body_hash) as body_stored
@@ -175,7 +186,14 @@ public final class PageTable {
 
   /** Up to {@code limit} records after {@code afterUrlId}, in URL order: a keyset page, no transaction held. */
   public Future<RowSet<Row>> page(long jobId, long afterUrlId, ExportColumns columns, int limit) {
-    return pool.preparedQuery(columns.sql(EXPORT, true)).execute(Tuple.of(jobId, afterUrlId, limit));
+    if (!columns.body()) {
+      return pool.preparedQuery(columns.sql(EXPORT, true)).execute(Tuple.of(jobId, afterUrlId, limit));
+    }
+    // with bodies, a page holds at most BODY_PAGE_BYTES of them (but one record at least): an
+    // export of large bodies must not hold rows' worth of megabytes per client
+    return pool.preparedQuery(BODY_PAGE_ROWS).execute(Tuple.of(jobId, afterUrlId, limit, BODY_PAGE_BYTES))
+        .compose(rows -> pool.preparedQuery(columns.sql(EXPORT, true))
+            .execute(Tuple.of(jobId, afterUrlId, rows.iterator().next().getInteger(0))));
   }
 
   /** One record of a job with everything kept about it (headers and links too), or empty. */
