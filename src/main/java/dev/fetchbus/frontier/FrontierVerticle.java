@@ -129,14 +129,11 @@ public final class FrontierVerticle extends VerticleBase {
 
   /** Work waiting for partitions this node no longer owns goes back to the table, for their new owner. */
   private void partitionsMoved(int[] lost, int[] owned) {
-    if (lost.length > 0) {
-      Set<Integer> gone = Arrays.stream(lost).boxed().collect(Collectors.toSet());
-      List<Long> ids = scheduler.removeWaiting(lease -> !lease.isSynchronous() && gone.contains(lease.url().partition()))
-          .stream().map(l -> l.url().id()).toList();
-      ids.forEach(leased::remove);
-      if (!ids.isEmpty()) {
-        frontier.release(ids, nodeId).onFailure(err -> log.warn("Could not give back {} leases", ids.size(), err));
-      }
+    Set<Integer> gone = Arrays.stream(lost).boxed().collect(Collectors.toSet());
+    List<Long> ids = leased.takeWaiting(scheduler,
+        lease -> !lease.isSynchronous() && gone.contains(lease.url().partition()), null);
+    if (!ids.isEmpty()) {
+      frontier.release(ids, nodeId).onFailure(err -> log.warn("Could not give back {} leases", ids.size(), err));
     }
     claimNow();
   }
@@ -145,10 +142,7 @@ public final class FrontierVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    List<Lease> waiting = scheduler.removeWaiting(lease -> true);
-    waiting.stream().filter(Lease::isSynchronous).forEach(l -> l.answer().tryFail("the node is stopping"));
-    List<Long> unstarted = waiting.stream().filter(l -> !l.isSynchronous()).map(l -> l.url().id()).toList();
-    unstarted.forEach(leased::remove);
+    List<Long> unstarted = leased.takeWaiting(scheduler, lease -> true, "the node is stopping");
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))

@@ -5,7 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The leases this node holds, by URL id: waiting for a host slot, fetching, or waiting for the
@@ -24,6 +26,24 @@ final class HeldLeases {
 
   int size() {
     return byUrl.size();
+  }
+
+  /**
+   * Takes the waiting leases {@code which} selects out of the scheduler and out of this set, and
+   * answers their URL ids, for the caller to give back. Synchronous fetches among them (nothing to
+   * give back) are failed with {@code why}.
+   */
+  List<Long> takeWaiting(HostScheduler<Lease> scheduler, Predicate<Lease> which, String why) {
+    List<Long> ids = new ArrayList<>();
+    for (Lease lease : scheduler.removeWaiting(which)) {
+      if (lease.isSynchronous()) {
+        lease.answer().tryFail(why);
+      } else {
+        byUrl.remove(lease.url().id());
+        ids.add(lease.url().id());
+      }
+    }
+    return ids;
   }
 
   /** Extends the held leases, so URLs waiting for a polite slot are not taken over; a no-op when none is held. */
