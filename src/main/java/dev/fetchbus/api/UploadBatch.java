@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The lines of a text/plain upload on their way to {@link UrlIngest}, a batch at a time, with the
@@ -46,10 +47,18 @@ final class UploadBatch {
 
   /** Hands the batch to the ingest and starts a new one. */
   Future<Void> drainInto(UrlIngest ingest) {
+    return drainInto(ingest::add);
+  }
+
+  /**
+   * Hands the batch's lines and their line numbers in the upload to {@code sink} (not called for an
+   * empty batch) and starts a new one; {@link #drainInto(UrlIngest)} without the database, for tests.
+   */
+  Future<Void> drainInto(BiFunction<List<String>, long[], Future<Void>> sink) {
     long[] taken = java.util.Arrays.copyOf(numbers, lines.size());
     List<String> batch = List.copyOf(lines);
     lines.clear();
-    return batch.isEmpty() ? Future.succeededFuture() : ingest.add(batch, taken);
+    return batch.isEmpty() ? Future.succeededFuture() : sink.apply(batch, taken);
   }
 
   private static boolean isBlankOrComment(Buffer line) {

@@ -36,8 +36,8 @@ final class UrlIngest {
   private long rejected;
   private boolean announced;
 
-  /** The normalised part of one batch. */
-  private record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
+  /** One batch normalised: accepted URLs with their hosts and partitions, in input order; rejected lines. */
+  record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
 
   UrlIngest(Vertx vertx, CpuPool cpu, FrontierTable frontier, JobTable jobs, long jobId, int partitions, int sampleLimit) {
     this.vertx = vertx;
@@ -65,7 +65,7 @@ final class UrlIngest {
   /** Adds lines whose line numbers in the input are given (blank lines may have been skipped between them). */
   Future<Void> add(List<String> lines, long[] numbers) {
     lineNumber = Math.max(lineNumber, numbers.length == 0 ? lineNumber : numbers[numbers.length - 1]);
-    return cpu.run(() -> normalize(lines, numbers)).compose(this::store);
+    return cpu.run(() -> normalize(lines, numbers, partitions)).compose(this::store);
   }
 
   /** The input is complete: record the counts, let the job finish, and wake the frontier. */
@@ -76,7 +76,11 @@ final class UrlIngest {
         .mapEmpty();
   }
 
-  private Batch normalize(List<String> lines, long[] numbers) {
+  /**
+   * Normalises one batch of lines, {@code numbers[i]} being the line number of {@code lines[i]} in the
+   * input; blank and comment lines are skipped. Pure: no state, no I/O (it runs on a worker thread).
+   */
+  static Batch normalize(List<String> lines, long[] numbers, int partitions) {
     Batch batch = new Batch(new ArrayList<>(lines.size()), new ArrayList<>(lines.size()),
         new ArrayList<>(lines.size()), new ArrayList<>());
     for (int i = 0; i < lines.size(); i++) {

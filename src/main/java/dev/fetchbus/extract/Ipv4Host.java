@@ -81,14 +81,24 @@ final class Ipv4Host {
       p = p.substring(1);
       radix = 8;
     }
-    if (p.isEmpty() || p.length() > 40) {
+    if (p.isEmpty()) {
       return Optional.empty();
     }
     for (int i = 0; i < p.length(); i++) {
-      if (Character.digit(p.charAt(i), radix) < 0) {
+      // ASCII digits only: Character.digit also takes full-width and other scripts' digits, which
+      // would read '０１７７' (0177 to a browser, 127) as decimal 177
+      char c = p.charAt(i);
+      if (c >= 0x80 || Character.digit(c, radix) < 0) {
         return Optional.empty();
       }
     }
-    return Optional.of(new BigInteger(p, radix));
+    // leading zeros do not count (0x00…007f is 0x7f); past 40 digits a part is out of range whatever
+    // its value, and BigInteger never reads more than that
+    int first = 0;
+    while (first < p.length() - 1 && p.charAt(first) == '0') {
+      first++;
+    }
+    String significant = p.substring(first);
+    return Optional.of(significant.length() > 40 ? BigInteger.ONE.shiftLeft(64) : new BigInteger(significant, radix));
   }
 }

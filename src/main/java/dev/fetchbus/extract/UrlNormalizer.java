@@ -4,6 +4,7 @@ import crawlercommons.filters.basic.BasicURLNormalizer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns a user's or a page's spelling of a URL into the one spelling fetchbus stores and dedupes
@@ -13,6 +14,10 @@ import java.util.Locale;
 public final class UrlNormalizer {
   public static final int MAX_LENGTH = 2048;
   private static final BasicURLNormalizer NORMALIZER = new BasicURLNormalizer();
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  /** The dotted IPv4 tail an IPv6 literal may end with, as the WHATWG URL standard reads it. */
+  private static final Pattern EMBEDDED_IPV4 =
+      Pattern.compile(":" + OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET + "]$");
 
   /** The outcome for one input line. */
   public sealed interface Result permits Accepted, Rejected {}
@@ -38,6 +43,17 @@ public final class UrlNormalizer {
     int close = url.indexOf(']', open + 1);
     int pathStart = url.indexOf('/', url.indexOf("//") + 2);
     return open >= 0 && close > open && (pathStart < 0 || open < pathStart) && url.substring(open, close).indexOf('%') >= 0;
+  }
+
+  /** Whether the host holds an escape of a character that ends or splits an authority. */
+  private static boolean decodesToDelimiter(String host) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    for (String escape : new String[] {"%2f", "%3f", "%23", "%40", "%3a", "%5b", "%5d", "%5c"}) {
+      if (lower.contains(escape)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The host of an absolute URL's authority: without user info and port. */
@@ -78,6 +94,52 @@ public final class UrlNormalizer {
     return end;
   }
 
+  /**
+   * The URL with its path and query already as crawler-commons makes them, and without fragment.
+   * Two of its steps go wrong (1.5, and 1.6 still), and given their result they have nothing left
+   * to do: it finds the query by an index into the path as given, then re-encodes the path, so
+   * when that changes the length ('%7E' decoded, a space or 'ä' encoded) the URL is cut in the
+   * wrong place ('/%7Euser?page=2' became '/~user?p?ge=2', '/a b?x=1' was refused) or it throws
+   * (its issue #559); and it drops '..' segments above the root testing the first one only, so
+   * '/../..x/y' lost the segment '..x'.
+   */
+  private static String normalizePathAndQuery(String url) {
+    // split as crawler-commons' java.net.URL does: trimmed, the fragment cut, an authority only
+    // when "//" follows the scheme (checked by the caller), up to the first '/' or '?'
+    String text = url.trim();
+    int fragment = text.indexOf('#');
+    if (fragment >= 0) {
+      text = text.substring(0, fragment);
+    }
+    int start = text.indexOf(':') + 1;
+    if (text.startsWith("//", start)) {
+      start += 2;
+      while (start < text.length() && text.charAt(start) != '/' && text.charAt(start) != '?') {
+        start++;
+      }
+    }
+    String rest = text.substring(start);
+    for (String previous = null; !rest.equals(previous); ) {
+      previous = rest;
+      rest = BasicURLNormalizer.escapePath(BasicURLNormalizer.unescapePath(rest));
+    }
+    if (rest.startsWith("/")) {
+      int query = rest.indexOf('?');
+      try {
+        // the path alone, behind an authority that always parses (crawler-commons drops user info)
+        String path = new URI("http://host" + (query < 0 ? rest : rest.substring(0, query))).normalize().getRawPath();
+        int from = 0;
+        while (path.startsWith("/..", from) && (path.length() == from + 3 || path.charAt(from + 3) == '/')) {
+          from += 3;
+        }
+        rest = (from == path.length() ? "/" : path.substring(from)) + (query < 0 ? "" : rest.substring(query));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        // a path java.net.URI cannot read: crawler-commons leaves it as it is, and so do we
+      }
+    }
+    return text.substring(0, start) + rest;
+  }
+
   public static Result normalize(String raw) {
     String text = raw.strip();
     if (text.length() > MAX_LENGTH) {
@@ -93,6 +155,10 @@ public final class UrlNormalizer {
       // crawler-commons decodes %25 to a bare % that it then cannot read again
       return new Rejected("an IPv6 zone identifier (the % in the brackets) names a local interface");
     }
+    if (decodesToDelimiter(host(text))) {
+      // crawler-commons percent-decodes the host: 'evil.com%40good.com' became user info and host good.com
+      return new Rejected("a percent-encoded '/', '?', '#', '@', ':', '[', ']' or '\\' in the host");
+    }
     Ipv4Host.Parsed ipv4 = Ipv4Host.parse(host(text));
     if (ipv4 instanceof Ipv4Host.Invalid invalid) {
       return new Rejected(invalid.reason());
@@ -100,7 +166,7 @@ public final class UrlNormalizer {
     if (ipv4 instanceof Ipv4Host.Address address) {
       text = withHost(text, address.dotted());
     }
-    String normalized = NORMALIZER.filter(text);
+    String normalized = NORMALIZER.filter(normalizePathAndQuery(text));
     if (normalized == null) {
       return new Rejected("malformed URL");
     }
@@ -113,8 +179,31 @@ public final class UrlNormalizer {
       if (host.indexOf('%') >= 0) {
         return new Rejected("a percent-encoded host");
       }
+      if (host.startsWith("[") && host.indexOf('.') >= 0 && !EMBEDDED_IPV4.matcher(host).find()) {
+        // Java reads [::0177.0.0.1] as ::177.0.0.1; a browser refuses it (WHATWG: no leading zeros there)
+        return new Rejected("an IPv6 host whose IPv4 part is not four plain decimal numbers");
+      }
+      // crawler-commons percent-decodes and IDNA-maps the host, which can make an IPv4 form the first
+      // reading did not see ("0177.0.0.%31", "0177。0。0。1"): a browser reads it as 127.0.0.1, Java
+      // as 177.0.0.1 or as a name to look up. So the host it made is read once more.
+      Ipv4Host.Parsed decoded = Ipv4Host.parse(host);
+      if (decoded instanceof Ipv4Host.Invalid invalid) {
+        return new Rejected(invalid.reason());
+      }
+      if (decoded instanceof Ipv4Host.Address address && !address.dotted().equals(host)) {
+        normalized = withHost(normalized, address.dotted());
+        host = address.dotted();
+      }
       if (uri.getPort() == 0 || uri.getPort() > 65535) {
         return new Rejected("port out of range");
+      }
+      if (host.endsWith(".")) {
+        // crawler-commons drops one trailing dot a pass: 'example.com..' would change again
+        return new Rejected("a host that ends in an empty label");
+      }
+      if (normalized.length() > MAX_LENGTH) {
+        // percent-encoding can triple a URL ('ä' is %C3%A4): what is stored must pass this normaliser again
+        return new Rejected("longer than " + MAX_LENGTH + " characters once normalised");
       }
       return new Accepted(normalized, host.toLowerCase(Locale.ROOT));
     } catch (URISyntaxException e) {
