@@ -6,8 +6,10 @@ import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Resolves host names on a worker thread (the JDK resolver blocks and honours /etc/hosts), so the
@@ -16,11 +18,20 @@ import java.util.List;
  * lookup. Failures are not kept. IP literals skip the cache.
  */
 public final class HostResolver {
+  /** How a name becomes addresses: blocking, on a worker thread. */
+  @FunctionalInterface
+  public interface Lookup {
+    List<InetAddress> addresses(String host) throws UnknownHostException;
+  }
+
+  private static final Lookup SYSTEM = host -> List.of(InetAddress.getAllByName(host));
   private final Vertx vertx;
   private final SingleFlightCache<String, List<InetAddress>> cache;
+  private final AtomicReference<Lookup> lookup;
 
   public HostResolver(Vertx vertx, Duration ttl, long maxHosts) {
     this.vertx = vertx;
+    this.lookup = NodeShared.get(vertx, "dnsLookup", () -> new AtomicReference<>(SYSTEM));
     this.cache = NodeShared.get(vertx, "dns", () -> new SingleFlightCache<>("dns", maxHosts, answer -> ttl,
         Meters.registry()));
   }
@@ -38,7 +49,19 @@ public final class HostResolver {
         return Future.failedFuture(e);
       }
     }
-    return cache.get(host, h -> vertx.executeBlocking(() -> List.of(InetAddress.getAllByName(h)), false));
+    Lookup names = lookup.get();
+    return cache.get(host, h -> vertx.executeBlocking(() -> names.addresses(h), false));
+  }
+
+  /**
+   * A seam for tests, which nothing in the node calls: from now on the node of {@code vertx} (every
+   * resolver of it, made before or after) looks names up with {@code lookup} instead of the JDK's
+   * resolver. IP literals are still parsed, never looked up, and answers are still cached for the
+   * node's {@code dns.ttlSeconds}. A test gives names private answers, or changes a name's answer
+   * between two lookups (DNS rebinding), without a query ever reaching the system's DNS.
+   */
+  public static void useLookup(Vertx vertx, Lookup lookup) {
+    NodeShared.<AtomicReference<Lookup>>get(vertx, "dnsLookup", () -> new AtomicReference<>(SYSTEM)).set(lookup);
   }
 
   /**
