@@ -87,6 +87,9 @@ class KillResumeIT {
     assertThat(done.getJsonObject("urls").getLong("done")).isEqualTo(URLS);
     assertThat(origin.hits("/slow/")).as("each URL requested once: none fetched twice").isEqualTo(URLS);
     assertThat(seconds).as("finished before the stopped node's 60 s leases could have run out").isLessThan(60);
+    // issue #11 point 14: a lease handed back unstarted is not an attempt
+    assertThat(api2.get("/v1/jobs/" + jobId + "/results").ndjson())
+        .as("every URL was fetched once, and says so").allSatisfy(r -> assertThat(r.getInteger("attempts")).isEqualTo(1));
   }
 
   private void listJob(OriginServer origin, NodeLives lives) throws Exception {
