@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
-    UserRoutes users = new UserRoutes(userTable);
+    UserRoutes users = new UserRoutes(userTable, jobTable);
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));
@@ -93,6 +93,12 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/v1/users").handler(Auth::requireAdmin);
     router.post("/v1/users").handler(users::create);
     router.get("/v1/users").respond(users::list);
+    router.get("/v1/me").respond(users::me);
+    router.get("/v1/users/:id").respond(users::get);
+    router.patch("/v1/users/:id").handler(Auth.adminOnly("change users")).handler(users::patch);
+    router.delete("/v1/users/:id").handler(Auth.adminOnly("delete users")).respond(users::delete);
+    router.post("/v1/users/:id/keys").handler(users::addKey);
+    router.delete("/v1/users/:id/keys/:keyId").respond(users::revokeKey);
     router.route("/v1/admin/*").handler(Auth.adminOnly("use the /v1/admin routes"));
     router.post("/v1/admin/profile").handler(new ProfileRoute(vertx, settings.metrics().profileMaxSeconds())::profile);
 

@@ -44,6 +44,8 @@ final class Auth {
         ctx.fail(found.cause());
       } else if (found.result().isEmpty()) {
         ctx.fail(ApiError.unauthorized("Unknown API key"));
+      } else if (found.result().get().disabled()) {
+        ctx.fail(ApiError.forbidden("This user is disabled; an admin can enable it again"));
       } else if (found.result().get().isMetricsOnly()) {
         ctx.fail(ApiError.forbidden("A metrics key reads only /metrics and /ops/stats"));
       } else {

@@ -1,21 +1,29 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.Set;
 
-/** Users: admins create them (the key is shown once, at creation) and list them. */
+/**
+ * Users and their keys. Admins create, list, disable and delete users; a user reads itself
+ * ({@code /v1/me}, {@code /v1/users/{id}}) and rotates its own keys (two at most at once). A key is
+ * shown once, when it is made. Another user's id answers 404, like a user that does not exist.
+ */
 final class UserRoutes {
   private static final int MAX_BODY = 16 * 1024;
   private static final Set<String> ROLES = Set.of("admin", "user", UserTable.METRICS);
   private final UserTable users;
+  private final JobTable jobs;
 
-  UserRoutes(UserTable users) {
+  UserRoutes(UserTable users, JobTable jobs) {
     this.users = users;
+    this.jobs = jobs;
   }
 
   void create(RoutingContext ctx) {
@@ -34,10 +42,7 @@ final class UserRoutes {
       return users.insert(name, Auth.hash(key), role).map(user -> view(user).put("key", key));
     }).recover(err -> Future.failedFuture(err instanceof UserTable.DuplicateUser
         ? ApiError.conflict(err.getMessage()) : err))
-        .onSuccess(user -> ctx.response().setStatusCode(201)
-            .putHeader("Location", "/v1/users/" + user.getLong("id"))
-            .putHeader("Content-Type", "application/json")
-            .end(user.encode()))
+        .onSuccess(user -> created(ctx, "/v1/users/" + user.getLong("id"), user))
         .onFailure(ctx::fail);
   }
 
@@ -49,14 +54,125 @@ final class UserRoutes {
     });
   }
 
+  /** {@code GET /v1/users/{id}}: the user, its keys (ids only) and what it has under way. */
+  Future<JsonObject> get(RoutingContext ctx) {
+    return visibleUser(ctx).compose(this::details);
+  }
+
+  /** {@code GET /v1/me}: the caller itself. */
+  Future<JsonObject> me(RoutingContext ctx) {
+    return users.find(Auth.user(ctx).id())
+        .compose(found -> details(found.orElseThrow(() -> ApiError.notFound("No such user"))));
+  }
+
+  /** {@code PATCH /v1/users/{id}} (admin): {@code {"disabled": true|false}}. */
+  void patch(RoutingContext ctx) {
+    requireJson(ctx);
+    long id = userId(ctx);
+    CappedBody.read(ctx.request(), MAX_BODY).compose(body -> {
+      JsonObject json = JobViews.parseObject(body);
+      for (String field : json.fieldNames()) {
+        if (!field.equals("disabled")) {
+          throw ApiError.invalid("Unknown field '" + field + "': a user's 'disabled' can be changed");
+        }
+      }
+      if (!(json.getValue("disabled") instanceof Boolean disabled)) {
+        throw ApiError.invalid("'disabled' must be true or false");
+      }
+      if (id == Auth.user(ctx).id() && disabled) {
+        throw ApiError.conflict("An admin cannot disable itself");
+      }
+      return users.setDisabled(id, disabled);
+    }).compose(updated -> details(updated.orElseThrow(() -> ApiError.notFound("No user " + id))))
+        .onSuccess(view -> ctx.json(view))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code DELETE /v1/users/{id}} (admin): refused while the user has jobs under way. */
+  Future<JsonObject> delete(RoutingContext ctx) {
+    long id = userId(ctx);
+    if (id == Auth.user(ctx).id()) {
+      return Future.failedFuture(ApiError.conflict("An admin cannot delete itself"));
+    }
+    return jobs.usage(id).compose(usage -> {
+      if (usage.activeJobs() > 0) {
+        throw ApiError.conflict("User " + id + " has " + usage.activeJobs() + " jobs queued or running: cancel them first");
+      }
+      return users.delete(id);
+    }).map(deleted -> {
+      if (!deleted) {
+        throw ApiError.notFound("No user " + id);
+      }
+      return new JsonObject().put("id", id).put("deleted", true);
+    });
+  }
+
+  /** {@code POST /v1/users/{id}/keys}: another key for the user (the user itself or an admin); shown once. */
+  void addKey(RoutingContext ctx) {
+    String key = Auth.newKey();
+    visibleUser(ctx)
+        .compose(user -> users.addKey(user.id(), Auth.hash(key)).map(id -> id.orElseThrow(() -> ApiError.conflict(
+            "User " + user.id() + " holds " + UserTable.MAX_KEYS + " keys already: revoke one first"))))
+        .onSuccess(keyId -> created(ctx, ctx.request().path() + "/" + keyId, new JsonObject().put("id", keyId).put("key", key)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code DELETE /v1/users/{id}/keys/{keyId}}: revokes the key on every node at once (keys are not cached). */
+  Future<JsonObject> revokeKey(RoutingContext ctx) {
+    long keyId = pathId(ctx, "keyId");
+    return visibleUser(ctx).compose(user -> users.revokeKey(user.id(), keyId).map(revoked -> {
+      if (!revoked) {
+        throw ApiError.notFound("User " + user.id() + " has no key " + keyId);
+      }
+      return new JsonObject().put("id", keyId).put("revoked", true);
+    }));
+  }
+
+  /** The user named in the path, if the caller may see it: itself, or anyone for an admin. */
+  private Future<User> visibleUser(RoutingContext ctx) {
+    long id = userId(ctx);
+    User caller = Auth.user(ctx);
+    if (!caller.isAdmin() && caller.id() != id) {
+      return Future.failedFuture(ApiError.notFound("No user " + id));
+    }
+    return users.find(id).map(found -> found.orElseThrow(() -> ApiError.notFound("No user " + id)));
+  }
+
+  private Future<JsonObject> details(User user) {
+    return users.keys(user.id()).compose(keys -> jobs.usage(user.id()).map(usage -> {
+      JsonArray keyViews = new JsonArray();
+      keys.forEach(key -> keyViews.add(new JsonObject().put("id", key.id())
+          .put("createdAt", key.createdAt().toInstant().toString())));
+      return view(user).put("keys", keyViews).put("usage", new JsonObject()
+          .put("activeJobs", usage.activeJobs()).put("unfinishedUrls", usage.unfinishedUrls()));
+    }));
+  }
+
   private static JsonObject view(User user) {
     return new JsonObject().put("id", user.id()).put("name", user.name()).put("role", user.role())
-        .put("createdAt", user.createdAt().toInstant().toString());
+        .put("disabled", user.disabled()).put("createdAt", user.createdAt().toInstant().toString());
+  }
+
+  private static long userId(RoutingContext ctx) {
+    return pathId(ctx, "id");
+  }
+
+  private static long pathId(RoutingContext ctx, String param) {
+    try {
+      return Long.parseLong(ctx.pathParam(param));
+    } catch (NumberFormatException e) {
+      throw ApiError.notFound("No such " + (param.equals("id") ? "user" : "key") + ": " + ctx.pathParam(param));
+    }
+  }
+
+  private static void created(RoutingContext ctx, String location, JsonObject body) {
+    ctx.response().setStatusCode(201).putHeader("Location", location).putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
   private static void requireJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw ApiError.unsupportedMediaType("Send the user as application/json");
     }
   }

@@ -45,7 +45,7 @@ public final class OpsAccess implements Handler<RoutingContext> {
         refuse(ctx, 503, "unavailable", "The database does not answer: keys cannot be checked");
       } else if (found.result().isEmpty()) {
         refuse(ctx, 401, "unauthorized", "Unknown API key");
-      } else if (!found.result().get().readsMetrics()) {
+      } else if (!found.result().get().readsMetrics() || found.result().get().disabled()) {
         refuse(ctx, 403, "forbidden", "Only an admin or metrics key may read the node's figures");
       } else {
         ctx.next();

@@ -224,4 +224,15 @@ public final class JobTable {
         row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"), row.getJsonObject("crawl"),
         row.getString("stop_reason"), states);
   }
+
+  /** What a user has under way: jobs queued or running, and their URLs not yet finished. */
+  public record Usage(long activeJobs, long unfinishedUrls) {}
+
+  public Future<Usage> usage(long userId) {
+    return pool.preparedQuery("""
+            select (select count(*) from jobs where user_id = $1 and state in ('queued', 'running')) as active,
+                   (select count(*) from queue q join jobs j on j.id = q.job_id where j.user_id = $1) as unfinished""")
+        .execute(Tuple.of(userId))
+        .map(rows -> new Usage(rows.iterator().next().getLong("active"), rows.iterator().next().getLong("unfinished")));
+  }
 }

@@ -128,7 +128,7 @@ class AuthTest {
     List<String> names = new ArrayList<>();
     for (Object o : users) {
       JsonObject user = (JsonObject) o;
-      assertThat(user.fieldNames()).as("fields of %s", user).containsExactlyInAnyOrder("id", "name", "role", "createdAt");
+      assertThat(user.fieldNames()).as("fields of %s", user).containsExactlyInAnyOrder("id", "name", "role", "disabled", "createdAt");
       assertThat(user.getLong("id")).isPositive();
       assertThat(user.getString("role")).isIn("admin", "user");
       assertThat(Instant.parse(user.getString("createdAt"))).isBefore(Instant.now().plusSeconds(60));
@@ -178,11 +178,12 @@ class AuthTest {
   }
 
   @Test
-  @DisplayName("the users table stores the key's 32-byte SHA-256, never the key itself")
+  @DisplayName("api_keys stores the key's 32-byte SHA-256, never the key itself")
   void storesOnlyTheHash() throws Exception {
     String key = node.admin().postJson("/v1/users", new JsonObject().put("name", "grace")).json().getString("key");
     try (Connection conn = TestDatabase.connect(node.databaseUrl());
-        PreparedStatement st = conn.prepareStatement("select key_hash, u::text from users u where name = ?")) {
+        PreparedStatement st = conn.prepareStatement(
+            "select k.key_hash, u::text from api_keys k join users u on u.id = k.user_id where u.name = ?")) {
       st.setString(1, "grace");
       try (ResultSet rows = st.executeQuery()) {
         assertThat(rows.next()).isTrue();
@@ -193,7 +194,8 @@ class AuthTest {
       }
     }
     try (Connection conn = TestDatabase.connect(node.databaseUrl()); Statement st = conn.createStatement();
-        ResultSet rows = st.executeQuery("select key_hash from users where name = 'admin'")) {
+        ResultSet rows = st.executeQuery(
+            "select k.key_hash from api_keys k join users u on u.id = k.user_id where u.name = 'admin'")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getBytes(1)).isEqualTo(sha256(TestNode.ADMIN_KEY));
     }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Who may call what: every route the API port serves (ApiVerticle.router() and OpsRoutes) against
- * six callers, each cell asserting one exact status (the admin's profile may also find one
+ * seven callers (a revoked key among them), each cell asserting one exact status (the admin's profile may also find one
  * running: 200 or 409). Refusals must be the API's JSON error, must change nothing, and on a job
  * route must look exactly like the answer for a job that does not exist, so they leak nothing.
  */
@@ -55,7 +55,8 @@ class AuthorizationMatrixTest {
 
   /** The callers, in the order of the table's columns. */
   enum Caller {
-    NONE("no key"), WRONG("wrong key"), OTHER("other user"), OWNER("owner"), ADMIN("admin"), METRICS("metrics key");
+    NONE("no key"), WRONG("wrong key"), REVOKED("revoked key"), OTHER("other user"), OWNER("owner"), ADMIN("admin"),
+    METRICS("metrics key");
 
     final String label;
 
@@ -92,6 +93,12 @@ class AuthorizationMatrixTest {
     FETCH("GET", "/v1/fetch", "/v1/fetch?url={url}", JobUse.NONE),
     LIST_USERS("GET", "/v1/users", "/v1/users", JobUse.NONE),
     CREATE_USER("POST", "/v1/users", "/v1/users", JobUse.NONE),
+    ME("GET", "/v1/me", "/v1/me", JobUse.NONE),
+    GET_USER("GET", "/v1/users/:id", "/v1/users/{owner}", JobUse.NONE),
+    PATCH_USER("PATCH", "/v1/users/:id", "/v1/users/{owner}", JobUse.NONE),
+    DELETE_USER("DELETE", "/v1/users/:id", "/v1/users/{victim}", JobUse.NONE),
+    ADD_KEY("POST", "/v1/users/:id/keys", "/v1/users/{owner}/keys", JobUse.NONE),
+    REVOKE_KEY("DELETE", "/v1/users/:id/keys/:keyId", "/v1/users/{owner}/keys/{key}", JobUse.NONE),
     PROFILE("POST", "/v1/admin/profile", "/v1/admin/profile?seconds=1", JobUse.NONE),
     METRICS("GET", "/metrics", "/metrics", JobUse.NONE),
     OPS_STATS("GET", "/ops/stats", "/ops/stats", JobUse.NONE),
@@ -129,31 +136,38 @@ class AuthorizationMatrixTest {
 
   // @formatter:off
   /**
-   * THE MATRIX. Columns: no key, wrong key, another user, the job's owner (for routes that are not
-   * about one job: a plain user), an admin, and a key with the metrics role.
+   * THE MATRIX. Columns: no key, wrong key, a key that was revoked, another user, the job's owner
+   * (for routes that are not about one job: a plain user; for user routes: the user named), an
+   * admin, and a key with the metrics role.
    */
   static final List<Row> MATRIX = List.of(
-      //  route                 none  wrong other owner admin              metrics
-      row(Route.CREATE_JOB,     401,  401,  201,  201,  201,               403),
-      row(Route.LIST_JOBS,      401,  401,  200,  200,  200,               403),
-      row(Route.GET_JOB,        401,  401,  404,  200,  200,               403),
-      row(Route.CANCEL_JOB,     401,  401,  404,  200,  200,               403),
-      row(Route.PURGE_JOB,      401,  401,  404,  200,  200,               403),
-      row(Route.RESULTS,        401,  401,  404,  200,  200,               403),
-      row(Route.PAGE,           401,  401,  404,  200,  200,               403),
-      row(Route.PAGE_BODY,      401,  401,  404,  200,  200,               403),
-      row(Route.WARC,           401,  401,  404,  200,  200,               403),
-      row(Route.CDX,            401,  401,  404,  200,  200,               403),
-      row(Route.EVENTS,         401,  401,  404,  200,  200,               403),
-      row(Route.FETCH,          401,  401,  200,  200,  200,               403),
-      row(Route.LIST_USERS,     401,  401,  403,  403,  200,               403),
-      row(Route.CREATE_USER,    401,  401,  403,  403,  201,               403),
-      row(Route.PROFILE,        401,  401,  403,  403,  either(200, 409),  403),
-      row(Route.METRICS,        401,  401,  403,  403,  200,               200),
-      row(Route.OPS_STATS,      401,  401,  403,  403,  200,               200),
-      row(Route.DASHBOARD,      200,  200,  200,  200,  200,               200),
-      row(Route.HEALTH,         200,  200,  200,  200,  200,               200),
-      row(Route.READY,          200,  200,  200,  200,  200,               200));
+      //  route                 none  wrong revoked other owner admin        metrics
+      row(Route.CREATE_JOB,     401,  401,  401,  201,  201,  201,               403),
+      row(Route.LIST_JOBS,      401,  401,  401,  200,  200,  200,               403),
+      row(Route.GET_JOB,        401,  401,  401,  404,  200,  200,               403),
+      row(Route.CANCEL_JOB,     401,  401,  401,  404,  200,  200,               403),
+      row(Route.PURGE_JOB,      401,  401,  401,  404,  200,  200,               403),
+      row(Route.RESULTS,        401,  401,  401,  404,  200,  200,               403),
+      row(Route.PAGE,           401,  401,  401,  404,  200,  200,               403),
+      row(Route.PAGE_BODY,      401,  401,  401,  404,  200,  200,               403),
+      row(Route.WARC,           401,  401,  401,  404,  200,  200,               403),
+      row(Route.CDX,            401,  401,  401,  404,  200,  200,               403),
+      row(Route.EVENTS,         401,  401,  401,  404,  200,  200,               403),
+      row(Route.FETCH,          401,  401,  401,  200,  200,  200,               403),
+      row(Route.LIST_USERS,     401,  401,  401,  403,  403,  200,               403),
+      row(Route.CREATE_USER,    401,  401,  401,  403,  403,  201,               403),
+      row(Route.ME,             401,  401,  401,  200,  200,  200,               403),
+      row(Route.GET_USER,       401,  401,  401,  404,  200,  200,               403),
+      row(Route.PATCH_USER,     401,  401,  401,  403,  403,  200,               403),
+      row(Route.DELETE_USER,    401,  401,  401,  403,  403,  200,               403),
+      row(Route.ADD_KEY,        401,  401,  401,  404,  201,  201,               403),
+      row(Route.REVOKE_KEY,     401,  401,  401,  404,  200,  200,               403),
+      row(Route.PROFILE,        401,  401,  401,  403,  403,  either(200, 409),  403),
+      row(Route.METRICS,        401,  401,  401,  403,  403,  200,               200),
+      row(Route.OPS_STATS,      401,  401,  401,  403,  403,  200,               200),
+      row(Route.DASHBOARD,      200,  200,  200,  200,  200,  200,               200),
+      row(Route.HEALTH,         200,  200,  200,  200,  200,  200,               200),
+      row(Route.READY,          200,  200,  200,  200,  200,  200,               200));
   // @formatter:on
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -169,6 +183,10 @@ class AuthorizationMatrixTest {
   private static long sharedCursor;
   private static List<String> sharedUrls;
   private static long cellsRun;
+  private static long ownerId;
+  /** The user a DELETE_USER cell deletes, and the key a REVOKE_KEY cell revokes: fresh for each cell. */
+  private static long victim;
+  private static long freshKey;
 
   @BeforeAll
   static void start() {
@@ -181,6 +199,11 @@ class AuthorizationMatrixTest {
     KEYS.put(Caller.ADMIN, TestNode.ADMIN_KEY);
     KEYS.put(Caller.METRICS, newKey("matrix-scraper", "metrics"));
     owner = node.withKey(KEYS.get(Caller.OWNER));
+    ownerId = owner.get("/v1/me").json().getLong("id");
+    // a key of a real user, issued and then revoked: it must be as dead as a key never issued
+    JsonObject extra = owner.post("/v1/users/" + ownerId + "/keys", "application/json", "").json();
+    assertThat(owner.delete("/v1/users/" + ownerId + "/keys/" + extra.getLong("id")).status()).isEqualTo(200);
+    KEYS.put(Caller.REVOKED, extra.getString("key"));
 
     sharedUrls = List.of(origin.url("/page/matrix1"), origin.url("/page/matrix2"));
     sharedJob = finishedJob(sharedUrls);
@@ -256,6 +279,13 @@ class AuthorizationMatrixTest {
       case FRESH_DONE -> finishedJob(List.of(origin.url("/page/purge-" + caller.name().toLowerCase())));
     };
     String userName = "matrix-made-by-" + caller.name().toLowerCase();
+    if (route == Route.DELETE_USER) {
+      victim = node.admin().postJson("/v1/users", new JsonObject().put("name", "matrix-victim-" + caller.name()
+          .toLowerCase())).json().getLong("id");
+    }
+    if (route == Route.REVOKE_KEY) {
+      freshKey = node.admin().post("/v1/users/" + ownerId + "/keys", "application/json", "").json().getLong("id");
+    }
     long jobsBefore = jobCount();
     try {
       ApiClient.Response r = call(route, caller, path(route, job), userName);
@@ -273,6 +303,9 @@ class AuthorizationMatrixTest {
     } finally {
       if (route.job == JobUse.FRESH_RUNNING) {
         owner.delete("/v1/jobs/" + job); // cleanup: the slow job stops holding a fetcher
+      }
+      if (route == Route.REVOKE_KEY) {
+        node.admin().delete("/v1/users/" + ownerId + "/keys/" + freshKey); // cleanup: the owner keeps one key
       }
     }
   }
@@ -299,6 +332,10 @@ class AuthorizationMatrixTest {
           assertNoProfileRunning();
         }
       }
+      case DELETE_USER -> assertThat(node.admin().get("/v1/users/" + victim).status())
+          .as("a refused delete leaves the user").isEqualTo(200);
+      case REVOKE_KEY -> assertThat(keyIds()).as("a refused revoke leaves the key").contains(freshKey);
+      case ADD_KEY -> assertThat(keyIds()).as("a refused POST adds no key").hasSize(1);
       case CANCEL_JOB -> assertThat(owner.get("/v1/jobs/" + job).json().getString("state"))
           .as("the owner's job after a refused cancel").isIn("queued", "running");
       case PURGE_JOB -> {
@@ -369,6 +406,26 @@ class AuthorizationMatrixTest {
       case LIST_USERS -> assertThat(r.json().getJsonArray("users").stream().map(u -> ((JsonObject) u).getString("name")))
           .contains("matrix-owner", "matrix-other", "matrix-scraper");
       case CREATE_USER -> assertThat(r.json().getString("key")).startsWith("fb_");
+      case ME -> assertThat(r.json().getString("name")).isEqualTo(switch (caller) {
+        case OTHER -> "matrix-other";
+        case OWNER -> "matrix-owner";
+        default -> "admin";
+      });
+      case GET_USER -> assertThat(r.json().getString("name")).isEqualTo("matrix-owner");
+      case PATCH_USER -> assertThat(r.json().getBoolean("disabled")).isFalse();
+      case DELETE_USER -> {
+        assertThat(r.json().getBoolean("deleted")).isTrue();
+        assertThat(node.admin().get("/v1/users/" + victim).status()).as("the deleted user is gone").isEqualTo(404);
+      }
+      case ADD_KEY -> {
+        assertThat(r.json().getString("key")).startsWith("fb_");
+        assertThat(node.withKey(r.json().getString("key")).get("/v1/me").status()).isEqualTo(200);
+        node.admin().delete("/v1/users/" + ownerId + "/keys/" + r.json().getLong("id")); // the owner keeps one key
+      }
+      case REVOKE_KEY -> {
+        assertThat(r.json().getBoolean("revoked")).isTrue();
+        assertThat(keyIds()).doesNotContain(freshKey);
+      }
       case PROFILE -> assertThat(r.json().getInteger("seconds")).isEqualTo(1);
       case METRICS -> assertThat(r.body()).contains("fetchbus_");
       case OPS_STATS -> assertThat(r.header("Content-Type")).startsWith("application/json");
@@ -382,6 +439,9 @@ class AuthorizationMatrixTest {
 
   private static String path(Route route, long job) {
     return route.path.replace("{job}", String.valueOf(job))
+        .replace("{owner}", String.valueOf(ownerId))
+        .replace("{victim}", String.valueOf(victim))
+        .replace("{key}", String.valueOf(freshKey))
         .replace("{cursor}", String.valueOf(sharedCursor))
         .replace("{url}", URLEncoder.encode(origin.url("/page/matrix-fetch"), StandardCharsets.UTF_8));
   }
@@ -396,6 +456,7 @@ class AuthorizationMatrixTest {
     String body = switch (route) {
       case CREATE_JOB -> origin.url("/page/created-by-" + caller.name().toLowerCase()) + "\n";
       case CREATE_USER -> new JsonObject().put("name", userName).encode();
+      case PATCH_USER -> new JsonObject().put("disabled", false).encode();
       default -> null;
     };
     if (body != null) {
@@ -452,6 +513,11 @@ class AuthorizationMatrixTest {
             assertThat(rec.getState()).isIn(RecordingState.NEW, RecordingState.DELAYED, RecordingState.RUNNING);
           });
     }
+  }
+
+  private static List<Long> keyIds() {
+    return node.admin().get("/v1/users/" + ownerId).json().getJsonArray("keys").stream()
+        .map(k -> ((JsonObject) k).getLong("id")).toList();
   }
 
   private static long jobCount() throws Exception {

@@ -74,7 +74,7 @@ class WritePathBenchmark {
   /** A user, a job and ROWS leased frontier rows, as a node would hold them before storing. */
   private static long setUp(String url) throws Exception {
     try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
-      st.execute("insert into users (name, key_hash, role) values ('bench', '\\x00', 'user')");
+      st.execute("insert into users (name, role) values ('bench', 'user')");
       st.execute("insert into jobs (user_id, state) select id, 'running' from users");
       st.execute("insert into frontier (job_id, url, host, partition) "
           + "select (select id from jobs), 'http://127.0.0.1/page/' || i, '127.0.0.1', 0 "

@@ -32,7 +32,7 @@ class FrontierTableTest {
       TestNode.await(vertx.close());
     }
     try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
-      st.execute("insert into users (name, key_hash, role) values ('u', '\\x00', 'user')");
+      st.execute("insert into users (name, role) values ('u', 'user')");
       st.execute("insert into jobs (user_id, state) select id, 'running' from users");
       st.execute("insert into frontier (job_id, url, host, partition) "
           + "select 1, 'http://h/' || i, 'h', i % 64 from generate_series(1, 50000) i");

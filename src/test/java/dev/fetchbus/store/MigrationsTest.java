@@ -72,6 +72,25 @@ class MigrationsTest {
     }
   }
 
+  @Test
+  @DisplayName("V8 moves each user's key into api_keys, so keys made before it keep working")
+  void keysMoveToTheirOwnTable() throws Exception {
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      applyUpTo(st, 7);
+      st.execute("insert into users (name, key_hash, role) values ('old', '\\x0102', 'user')");
+    }
+    TestNode.await(Migrations.migrate(vertx, Database.privatePool(vertx, url, 1)));
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select encode(k.key_hash, 'hex'), u.disabled, u.deleted_at is null "
+            + "from api_keys k join users u on u.id = k.user_id where u.name = 'old'")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getString(1)).isEqualTo("0102");
+      assertThat(rows.getBoolean(2)).isFalse();
+      assertThat(rows.getBoolean(3)).isTrue();
+      assertThat(rows.next()).isFalse();
+    }
+  }
+
   private static void applyUpTo(Statement st, int version) throws Exception {
     st.execute("create table schema_version (version int primary key, name text not null, "
         + "applied_at timestamptz not null default now())");

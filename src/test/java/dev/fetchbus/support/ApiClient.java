@@ -75,6 +75,11 @@ public final class ApiClient {
     return send(request(path).DELETE());
   }
 
+  public Response patchJson(String path, JsonObject body) {
+    return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode()))
+        .header("Content-Type", "application/json"));
+  }
+
   public Response postJson(String path, JsonObject body) {
     return post(path, "application/json", body.encode());
   }
