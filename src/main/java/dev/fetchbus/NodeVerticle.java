@@ -13,6 +13,7 @@ import dev.fetchbus.metrics.MetricsVerticle;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.EmbeddedSupervisor;
 import dev.fetchbus.store.StoreVerticle;
+import dev.fetchbus.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,7 +73,8 @@ public final class NodeVerticle extends VerticleBase {
           .compose(v -> deploy(FrontierVerticle.class.getName(), 1, effective));
     }
     if (settings.hasRole("api")) {
-      chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective));
+      chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective))
+          .compose(v -> deploy(WebhookVerticle.class.getName(), 1, effective));
     } else {
       chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, effective));
     }

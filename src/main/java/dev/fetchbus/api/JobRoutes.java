@@ -3,6 +3,7 @@ package dev.fetchbus.api;
 import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.FrontierTable;
@@ -10,6 +11,7 @@ import dev.fetchbus.store.JobPurge;
 import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable.User;
+import dev.fetchbus.store.WebhookTable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,6 +34,7 @@ final class JobRoutes {
   private final CrawlJobs crawls;
   private final BodyTable bodies;
   private final JobPurge purge;
+  private final WebhookTable webhooks;
 
   JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier, BodyTable bodies) {
     this.vertx = vertx;
@@ -41,9 +44,17 @@ final class JobRoutes {
     this.bodies = bodies;
     this.purge = new JobPurge(jobs.pool());
     this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
+    this.webhooks = new WebhookTable(jobs.pool());
   }
 
   void create(RoutingContext ctx) {
+    String callback;
+    try {
+      callback = callback(ctx.queryParams().get("callback"));
+    } catch (ApiError e) {
+      ctx.fail(e);
+      return;
+    }
     String type = mediaType(ctx.request());
     Future<JsonObject> created = switch (type) {
       case "text/plain" -> createFromText(ctx).map(ingest -> ingest.summary("queued"));
@@ -51,11 +62,28 @@ final class JobRoutes {
       default -> Future.failedFuture(ApiError.unsupportedMediaType(
           "Send application/json {\"urls\": [...]} or text/plain with one URL per line, not '" + type + "'"));
     };
-    created.onSuccess(summary -> ctx.response().setStatusCode(201)
+    created.compose(summary -> callback == null ? Future.succeededFuture(summary)
+            : webhooks.register(summary.getLong("id"), callback)
+                .map(secret -> summary.put("callback", new JsonObject().put("url", callback).put("secret", secret))))
+        .onSuccess(summary -> ctx.response().setStatusCode(201)
             .putHeader("Location", "/v1/jobs/" + summary.getLong("id"))
             .putHeader("Content-Type", "application/json")
             .end(summary.encode()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code ?callback=URL}: where the job's summary is POSTed when it ends (webhook.WebhookVerticle).
+   * Normalised like any URL here; the network guard judges its address at each delivery.
+   */
+  private static String callback(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    if (UrlNormalizer.normalize(raw) instanceof UrlNormalizer.Accepted accepted) {
+      return accepted.url();
+    }
+    throw ApiError.invalid("'callback' must be an http or https URL, got '" + raw + "'");
   }
 
   Future<JsonObject> get(RoutingContext ctx) {
@@ -113,7 +141,11 @@ final class JobRoutes {
 
   private Future<UrlIngest> createFromText(RoutingContext ctx) {
     JsonObject options = new JsonObject();
-    ctx.queryParams().forEach(param -> options.put(param.getKey(), param.getValue()));
+    ctx.queryParams().forEach(param -> {
+      if (!param.getKey().equals("callback")) {
+        options.put(param.getKey(), param.getValue());
+      }
+    });
     return newJob(ctx, "list", options).compose(ingest -> streamLines(ctx.request(), ingest)
         .recover(err -> abandon(ingest, err))
         .compose(v -> ingest.finish())

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /** JSON views of jobs, and the parsing of what clients send about them. */
-final class JobViews {
+public final class JobViews {
   private JobViews() {}
 
-  static JsonObject detail(JobRow job) {
+  public static JsonObject detail(JobRow job) {
     JsonObject counts = new JsonObject();
     job.urlStates().forEach(counts::put);
     long finished = job.urlStates().getOrDefault("done", 0L) + job.urlStates().getOrDefault("failed", 0L);

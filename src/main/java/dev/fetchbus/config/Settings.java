@@ -29,7 +29,8 @@ public record Settings(
     Frontier frontier,
     Store store,
     Metrics metrics,
-    Management management) {
+    Management management,
+    Webhook webhook) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -89,6 +90,9 @@ public record Settings(
    * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
    * to admin and metrics keys only.
    */
+  /** Job callbacks: how often due ones are looked for, the retry backoff, and when to give up. */
+  public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {}
+
   public record Management(String host, int port) {
     public boolean enabled() {
       return port > 0;
@@ -161,7 +165,9 @@ public record Settings(
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
             s.getInteger("compressionLevel"), s.getInteger("batchBodyBytes")),
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
-        new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")));
+        new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")),
+        new Webhook(c.getJsonObject("webhook").getInteger("pollMs"), c.getJsonObject("webhook").getInteger("retryBaseMs"),
+            c.getJsonObject("webhook").getInteger("maxAttempts"), c.getJsonObject("webhook").getInteger("timeoutMs")));
     settings.validate();
     return settings;
   }
@@ -219,6 +225,10 @@ public record Settings(
     positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
     positive("pg.embeddedRestarts", pg.embeddedRestarts);
     positive("store.batchBodyBytes", store.batchBodyBytes);
+    positive("webhook.pollMs", webhook.pollMs);
+    positive("webhook.retryBaseMs", webhook.retryBaseMs);
+    positive("webhook.maxAttempts", webhook.maxAttempts);
+    positive("webhook.timeoutMs", webhook.timeoutMs);
     if (management.port < 0 || management.port > 65535) {
       throw new IllegalArgumentException("management.port must be 0 (off) to 65535, got " + management.port
           + " (env FETCHBUS_MANAGEMENT_PORT)");
