@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
-    UserRoutes users = new UserRoutes(userTable, jobTable);
+    UserRoutes users = new UserRoutes(userTable, jobTable, new UserLimits(settings.limits(), jobTable));
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));

@@ -35,6 +35,7 @@ final class JobRoutes {
   private final BodyTable bodies;
   private final JobPurge purge;
   private final WebhookTable webhooks;
+  private final UserLimits limits;
 
   JobRoutes(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier, BodyTable bodies) {
     this.vertx = vertx;
@@ -45,6 +46,7 @@ final class JobRoutes {
     this.purge = new JobPurge(jobs.pool());
     this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
     this.webhooks = new WebhookTable(jobs.pool());
+    this.limits = new UserLimits(settings.limits(), jobs);
   }
 
   void create(RoutingContext ctx) {
@@ -56,12 +58,12 @@ final class JobRoutes {
       return;
     }
     String type = mediaType(ctx.request());
-    Future<JsonObject> created = switch (type) {
+    Future<JsonObject> created = limits.admitJob(Auth.user(ctx)).compose(admitted -> switch (type) {
       case "text/plain" -> createFromText(ctx).map(ingest -> ingest.summary("queued"));
       case "application/json" -> createFromJson(ctx);
       default -> Future.failedFuture(ApiError.unsupportedMediaType(
           "Send application/json {\"urls\": [...]} or text/plain with one URL per line, not '" + type + "'"));
-    };
+    });
     created.compose(summary -> callback == null ? Future.succeededFuture(summary)
             : webhooks.register(summary.getLong("id"), callback)
                 .map(secret -> summary.put("callback", new JsonObject().put("url", callback).put("secret", secret))))
@@ -185,9 +187,10 @@ final class JobRoutes {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(ApiError.invalid(e.getMessage()));
     }
-    return jobs.create(Auth.user(ctx).id(), kind, options.toJson())
+    User user = Auth.user(ctx);
+    return jobs.create(user.id(), kind, options.toJson())
         .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads()), frontier, jobs, id, settings.frontier().partitions(),
-            settings.job().rejectedSamples()));
+            settings.job().rejectedSamples()).admittedBy(n -> limits.admitUrls(user, n)));
   }
 
   private Future<Void> addInBatches(UrlIngest ingest, List<String> lines, int from) {

@@ -35,6 +35,8 @@ final class UrlIngest {
   private long duplicates;
   private long rejected;
   private boolean announced;
+  /** Asked before each batch is stored, with its URL count: the owner's limits (UserLimits). */
+  private java.util.function.IntFunction<Future<Void>> admit = n -> Future.succeededFuture();
 
   /** One batch normalised: accepted URLs with their hosts and partitions, in input order; rejected lines. */
   record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
@@ -53,6 +55,11 @@ final class UrlIngest {
     return jobId;
   }
 
+  UrlIngest admittedBy(java.util.function.IntFunction<Future<Void>> admit) {
+    this.admit = admit;
+    return this;
+  }
+
   /** Adds the next lines of the input (each one raw line, or a JSON value's text). */
   Future<Void> add(List<String> lines) {
     long[] numbers = new long[lines.size()];
@@ -65,7 +72,8 @@ final class UrlIngest {
   /** Adds lines whose line numbers in the input are given (blank lines may have been skipped between them). */
   Future<Void> add(List<String> lines, long[] numbers) {
     lineNumber = Math.max(lineNumber, numbers.length == 0 ? lineNumber : numbers[numbers.length - 1]);
-    return cpu.run(() -> normalize(lines, numbers, partitions)).compose(this::store);
+    return cpu.run(() -> normalize(lines, numbers, partitions))
+        .compose(batch -> admit.apply(batch.urls().size()).compose(v -> store(batch)));
   }
 
   /** The input is complete: record the counts, let the job finish, and wake the frontier. */

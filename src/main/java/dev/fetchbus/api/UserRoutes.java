@@ -20,10 +20,12 @@ final class UserRoutes {
   private static final Set<String> ROLES = Set.of("admin", "user", UserTable.METRICS);
   private final UserTable users;
   private final JobTable jobs;
+  private final UserLimits limits;
 
-  UserRoutes(UserTable users, JobTable jobs) {
+  UserRoutes(UserTable users, JobTable jobs, UserLimits limits) {
     this.users = users;
     this.jobs = jobs;
+    this.limits = limits;
   }
 
   void create(RoutingContext ctx) {
@@ -65,27 +67,60 @@ final class UserRoutes {
         .compose(found -> details(found.orElseThrow(() -> ApiError.notFound("No such user"))));
   }
 
-  /** {@code PATCH /v1/users/{id}} (admin): {@code {"disabled": true|false}}. */
+  /**
+   * {@code PATCH /v1/users/{id}} (admin): {@code {"disabled": true|false}} and/or
+   * {@code {"limits": {"activeJobs": n, "activeUrls": n}}} (null: back to the configured default).
+   */
   void patch(RoutingContext ctx) {
     requireJson(ctx);
     long id = userId(ctx);
     CappedBody.read(ctx.request(), MAX_BODY).compose(body -> {
       JsonObject json = JobViews.parseObject(body);
       for (String field : json.fieldNames()) {
-        if (!field.equals("disabled")) {
-          throw ApiError.invalid("Unknown field '" + field + "': a user's 'disabled' can be changed");
+        if (!field.equals("disabled") && !field.equals("limits")) {
+          throw ApiError.invalid("Unknown field '" + field + "': a user's 'disabled' and 'limits' can be changed");
         }
       }
-      if (!(json.getValue("disabled") instanceof Boolean disabled)) {
-        throw ApiError.invalid("'disabled' must be true or false");
+      Future<java.util.Optional<User>> updated = users.find(id);
+      if (json.containsKey("disabled")) {
+        if (!(json.getValue("disabled") instanceof Boolean disabled)) {
+          throw ApiError.invalid("'disabled' must be true or false");
+        }
+        if (id == Auth.user(ctx).id() && disabled) {
+          throw ApiError.conflict("An admin cannot disable itself");
+        }
+        updated = users.setDisabled(id, disabled);
       }
-      if (id == Auth.user(ctx).id() && disabled) {
-        throw ApiError.conflict("An admin cannot disable itself");
+      if (json.containsKey("limits")) {
+        Integer jobsLimit = limit(json, "activeJobs", Integer.MAX_VALUE).map(Long::intValue).orElse(null);
+        Long urlsLimit = limit(json, "activeUrls", Long.MAX_VALUE).orElse(null);
+        updated = updated.compose(found -> users.setLimits(id, jobsLimit, urlsLimit));
       }
-      return users.setDisabled(id, disabled);
+      return updated;
     }).compose(updated -> details(updated.orElseThrow(() -> ApiError.notFound("No user " + id))))
         .onSuccess(view -> ctx.json(view))
         .onFailure(ctx::fail);
+  }
+
+  /** One of {@code limits}' fields: a positive whole number, or null (or absent) for the default. */
+  private static java.util.Optional<Long> limit(JsonObject json, String name, long max) {
+    if (!(json.getValue("limits") instanceof JsonObject given)) {
+      throw ApiError.invalid("'limits' must be an object like {\"activeJobs\": 10, \"activeUrls\": 1000000}");
+    }
+    for (String field : given.fieldNames()) {
+      if (!field.equals("activeJobs") && !field.equals("activeUrls")) {
+        throw ApiError.invalid("Unknown limit '" + field + "'; known: activeJobs, activeUrls");
+      }
+    }
+    Object value = given.getValue(name);
+    if (value == null) {
+      return java.util.Optional.empty();
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1
+        || n.longValue() > max) {
+      throw ApiError.invalid("'limits." + name + "' must be a whole number from 1 to " + max + ", or null");
+    }
+    return java.util.Optional.of(n.longValue());
   }
 
   /** {@code DELETE /v1/users/{id}} (admin): refused while the user has jobs under way. */
@@ -143,8 +178,9 @@ final class UserRoutes {
       JsonArray keyViews = new JsonArray();
       keys.forEach(key -> keyViews.add(new JsonObject().put("id", key.id())
           .put("createdAt", key.createdAt().toInstant().toString())));
-      return view(user).put("keys", keyViews).put("usage", new JsonObject()
-          .put("activeJobs", usage.activeJobs()).put("unfinishedUrls", usage.unfinishedUrls()));
+      return view(user).put("keys", keyViews).put("limits", limits.view(user)).put("usage", new JsonObject()
+          .put("activeJobs", usage.activeJobs()).put("activeUrls", usage.activeUrls())
+          .put("unfinishedUrls", usage.unfinishedUrls()));
     }));
   }
 

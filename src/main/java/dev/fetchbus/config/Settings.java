@@ -30,7 +30,8 @@ public record Settings(
     Store store,
     Metrics metrics,
     Management management,
-    Webhook webhook) {
+    Webhook webhook,
+    Limits limits) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -90,6 +91,9 @@ public record Settings(
    * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
    * to admin and metrics keys only.
    */
+  /** What one user may have under way at once, unless an admin set its own ({@code PATCH /v1/users/{id}}). */
+  public record Limits(int activeJobs, long activeUrls) {}
+
   /** Job callbacks: how often due ones are looked for, the retry backoff, and when to give up. */
   public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {}
 
@@ -167,7 +171,8 @@ public record Settings(
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
         new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")),
         new Webhook(c.getJsonObject("webhook").getInteger("pollMs"), c.getJsonObject("webhook").getInteger("retryBaseMs"),
-            c.getJsonObject("webhook").getInteger("maxAttempts"), c.getJsonObject("webhook").getInteger("timeoutMs")));
+            c.getJsonObject("webhook").getInteger("maxAttempts"), c.getJsonObject("webhook").getInteger("timeoutMs")),
+        new Limits(c.getJsonObject("limits").getInteger("activeJobs"), c.getJsonObject("limits").getLong("activeUrls")));
     settings.validate();
     return settings;
   }
@@ -226,6 +231,10 @@ public record Settings(
     positive("pg.embeddedRestarts", pg.embeddedRestarts);
     positive("store.batchBodyBytes", store.batchBodyBytes);
     positive("webhook.pollMs", webhook.pollMs);
+    positive("limits.activeJobs", limits.activeJobs);
+    if (limits.activeUrls < 1) {
+      throw new IllegalArgumentException("limits.activeUrls must be positive (env FETCHBUS_LIMITS_ACTIVE_URLS)");
+    }
     positive("webhook.retryBaseMs", webhook.retryBaseMs);
     positive("webhook.maxAttempts", webhook.maxAttempts);
     positive("webhook.timeoutMs", webhook.timeoutMs);

@@ -226,13 +226,23 @@ public final class JobTable {
   }
 
   /** What a user has under way: jobs queued or running, and their URLs not yet finished. */
-  public record Usage(long activeJobs, long unfinishedUrls) {}
+  public record Usage(long activeJobs, long unfinishedUrls, long activeUrls) {}
 
   public Future<Usage> usage(long userId) {
     return pool.preparedQuery("""
-            select (select count(*) from jobs where user_id = $1 and state in ('queued', 'running')) as active,
-                   (select count(*) from queue q join jobs j on j.id = q.job_id where j.user_id = $1) as unfinished""")
+            select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls,
+                   (select count(*) from queue q join jobs j on j.id = q.job_id where j.user_id = $1) as unfinished
+            from jobs where user_id = $1 and state in ('queued', 'running')""")
         .execute(Tuple.of(userId))
-        .map(rows -> new Usage(rows.iterator().next().getLong("active"), rows.iterator().next().getLong("unfinished")));
+        .map(rows -> new Usage(rows.iterator().next().getLong("active"), rows.iterator().next().getLong("unfinished"),
+            rows.iterator().next().getLong("active_urls")));
+  }
+
+  /** The jobs a user has under way and the URLs they accepted: cheap (a sum over a few job rows), for limits. */
+  public Future<Usage> activeUsage(long userId) {
+    return pool.preparedQuery("select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls "
+            + "from jobs where user_id = $1 and state in ('queued', 'running')")
+        .execute(Tuple.of(userId))
+        .map(rows -> new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
   }
 }

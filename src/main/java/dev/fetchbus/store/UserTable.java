@@ -27,7 +27,7 @@ public final class UserTable {
 
   /** A user; {@code keyHash} and {@code keyId} are those of the key it was found by, if any. */
   public record User(long id, String name, String role, boolean disabled, OffsetDateTime createdAt, byte[] keyHash,
-      Long keyId) {
+      Long keyId, Integer maxActiveJobs, Long maxActiveUrls) {
     public boolean isAdmin() {
       return "admin".equals(role);
     }
@@ -52,7 +52,8 @@ public final class UserTable {
     }
   }
 
-  private static final String COLUMNS = "u.id, u.name, u.role, u.disabled, u.created_at";
+  private static final String COLUMNS = "u.id, u.name, u.role, u.disabled, u.created_at, u.max_active_jobs, "
+      + "u.max_active_urls";
   private final Pool pool;
 
   public UserTable(Pool pool) {
@@ -137,6 +138,14 @@ public final class UserTable {
         .execute(Tuple.of(userId, keyId)).map(rows -> rows.rowCount() == 1);
   }
 
+  /** Sets a user's own limits; a null is the configuration's default. */
+  public Future<Optional<User>> setLimits(long userId, Integer activeJobs, Long activeUrls) {
+    return pool.preparedQuery("update users u set max_active_jobs = $2, max_active_urls = $3 "
+            + "where id = $1 and deleted_at is null returning " + COLUMNS)
+        .execute(Tuple.of(userId, activeJobs, activeUrls))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toUser(rows.iterator().next(), null)));
+  }
+
   public Future<Optional<User>> setDisabled(long userId, boolean disabled) {
     return pool.preparedQuery("update users u set disabled = $2 where id = $1 and deleted_at is null returning "
             + COLUMNS)
@@ -200,6 +209,7 @@ public final class UserTable {
   private static User toUser(Row row, byte[] keyHash) {
     Long keyId = row.getColumnIndex("key_id") >= 0 ? row.getLong("key_id") : null;
     return new User(row.getLong("id"), row.getString("name"), row.getString("role"), row.getBoolean("disabled"),
-        row.getOffsetDateTime("created_at"), keyHash, keyId);
+        row.getOffsetDateTime("created_at"), keyHash, keyId, row.getInteger("max_active_jobs"),
+        row.getLong("max_active_urls"));
   }
 }

@@ -75,6 +75,10 @@ public final class ApiClient {
     return send(request(path).DELETE());
   }
 
+  public String key() {
+    return key;
+  }
+
   public Response patchJson(String path, JsonObject body) {
     return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode()))
         .header("Content-Type", "application/json"));

@@ -1,0 +1,58 @@
+package dev.fetchbus.api;
+
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.UserTable.User;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What one user may have under way, checked against PostgreSQL so that it holds across the
+ * cluster: jobs queued or running ({@code limits.activeJobs}), and the URLs those jobs accepted
+ * ({@code limits.activeUrls}). An admin may set a user's own ({@code PATCH /v1/users/{id}}).
+ * Going over answers 429 with {@code Retry-After} and an error code that names the limit. Two job
+ * creations of one user at the very same moment may both pass the check: the limit is a fairness
+ * bound, not an exact one.
+ */
+final class UserLimits {
+  private static final int RETRY_AFTER_SECONDS = 5;
+  private final Settings.Limits defaults;
+  private final JobTable jobs;
+
+  UserLimits(Settings.Limits defaults, JobTable jobs) {
+    this.defaults = defaults;
+    this.jobs = jobs;
+  }
+
+  int activeJobs(User user) {
+    return user.maxActiveJobs() != null ? user.maxActiveJobs() : defaults.activeJobs();
+  }
+
+  long activeUrls(User user) {
+    return user.maxActiveUrls() != null ? user.maxActiveUrls() : defaults.activeUrls();
+  }
+
+  JsonObject view(User user) {
+    return new JsonObject().put("activeJobs", activeJobs(user)).put("activeUrls", activeUrls(user));
+  }
+
+  /** Completes when the user may start another job. */
+  Future<Void> admitJob(User user) {
+    return jobs.activeUsage(user.id()).compose(usage -> usage.activeJobs() < activeJobs(user) ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.tooMany("too_many_jobs", "At most " + activeJobs(user)
+            + " jobs queued or running at once (limits.activeJobs); one must end first", RETRY_AFTER_SECONDS)));
+  }
+
+  /** Completes when the user's active jobs may accept {@code more} URLs. */
+  Future<Void> admitUrls(User user, int more) {
+    if (more == 0) {
+      return Future.succeededFuture();
+    }
+    return jobs.activeUsage(user.id()).compose(usage -> usage.activeUrls() + more <= activeUrls(user)
+        ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.tooMany("too_many_urls", "At most " + activeUrls(user)
+            + " URLs in jobs under way at once (limits.activeUrls); this job would bring "
+            + (usage.activeUrls() + more) + ". It is cancelled; send it again once others have ended",
+            RETRY_AFTER_SECONDS)));
+  }
+}
