@@ -4,6 +4,7 @@ import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.OpsAccess;
 import dev.fetchbus.metrics.OpsRoutes;
+import dev.fetchbus.metrics.UserUsageMetrics;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
@@ -76,6 +77,7 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));
+    UserUsageMetrics.start(vertx, jobTable, settings.limits());
 
     router.route("/v1/*").handler(auth::authenticate);
     router.post("/v1/jobs").handler(jobs::create);

@@ -22,4 +22,11 @@ public final class NodeShared {
     LocalMap<String, Holder> map = vertx.sharedData().getLocalMap(MAP);
     return (T) map.computeIfAbsent(name, k -> new Holder(create.get())).value();
   }
+
+  /** The node's instance of {@code name}, or null when nobody created it. */
+  @SuppressWarnings("unchecked")
+  public static <T> T find(Vertx vertx, String name) {
+    Holder holder = vertx.sharedData().<String, Holder>getLocalMap(MAP).get(name);
+    return holder == null ? null : (T) holder.value();
+  }
 }

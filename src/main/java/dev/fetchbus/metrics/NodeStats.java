@@ -41,7 +41,8 @@ final class NodeStats {
         .put("eventLoops", eventLoops(registry))
         .put("eventLoopBlockedMs", LoopProbeVerticle.blockedMs(vertx))
         .put("jvm", jvm(registry))
-        .put("jobs", running));
+        .put("jobs", running)
+        .put("users", UserUsageMetrics.latest(vertx)));
   }
 
   /** The running jobs, read at most every two seconds however many dashboards poll. */

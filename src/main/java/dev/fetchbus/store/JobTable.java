@@ -245,4 +245,23 @@ public final class JobTable {
         .execute(Tuple.of(userId))
         .map(rows -> new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
   }
+
+  /** One user's work under way and its own limits (null: the configured default). */
+  public record UserUsage(long userId, long activeJobs, long activeUrls, Integer maxActiveJobs, Long maxActiveUrls) {}
+
+  /** The {@code limit} users with the most URLs in jobs under way: what the dashboard and /metrics show. */
+  public Future<List<UserUsage>> busiestUsers(int limit) {
+    return pool.preparedQuery("""
+            select u.id, count(j.id) as active, coalesce(sum(j.accepted), 0)::bigint as urls,
+                   u.max_active_jobs, u.max_active_urls
+            from jobs j join users u on u.id = j.user_id
+            where j.state in ('queued', 'running')
+            group by u.id order by urls desc, u.id limit $1""")
+        .execute(Tuple.of(limit)).map(rows -> {
+          List<UserUsage> users = new java.util.ArrayList<>();
+          rows.forEach(r -> users.add(new UserUsage(r.getLong("id"), r.getLong("active"), r.getLong("urls"),
+              r.getInteger("max_active_jobs"), r.getLong("max_active_urls"))));
+          return users;
+        });
+  }
 }

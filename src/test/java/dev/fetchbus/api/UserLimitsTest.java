@@ -2,11 +2,13 @@ package dev.fetchbus.api;
 
 import static dev.fetchbus.api.TestHttp.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +103,25 @@ class UserLimitsTest {
         new JsonObject().put("limits", new JsonObject().put("activeJobs", 0))), 422, "invalid");
     assertError(node.admin().patchJson("/v1/users/" + id,
         new JsonObject().put("limits", new JsonObject().put("fetches", 5))), 422, "invalid");
+    cancelAll(user);
+  }
+
+  @Test
+  @DisplayName("/metrics and /ops/stats show a user's work under way against its limits, labelled by user id")
+  void usageIsVisible() {
+    ApiClient user = node.newUser("watched");
+    long id = user.get("/v1/me").json().getLong("id");
+    user.submit(List.of(slowUrl("m1"), slowUrl("m2")), "robots=false");
+    String series = "fetchbus_user_active_jobs{user=\"" + id + "\"} 1.0";
+    await().atMost(Duration.ofSeconds(20)).until(() -> node.admin().get("/metrics").body().contains(series));
+    String metrics = node.admin().get("/metrics").body();
+    assertThat(metrics).contains("fetchbus_user_active_urls{user=\"" + id + "\"} 2.0")
+        .contains("fetchbus_user_limit_active_jobs{user=\"" + id + "\"} 2.0")
+        .contains("fetchbus_user_limit_active_urls{user=\"" + id + "\"} 100.0");
+    JsonObject shown = node.admin().get("/ops/stats").json().getJsonArray("users").stream().map(u -> (JsonObject) u)
+        .filter(u -> u.getLong("user") == id).findFirst().orElseThrow();
+    assertThat(shown.getLong("activeUrls")).isEqualTo(2);
+    assertThat(shown.getLong("activeJobsLimit")).isEqualTo(2);
     cancelAll(user);
   }
 

@@ -1,0 +1,86 @@
+package dev.fetchbus.metrics;
+
+import dev.fetchbus.cache.NodeShared;
+import dev.fetchbus.config.Settings;
+import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.JobTable.UserUsage;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Each user's work under way against its limits, for /metrics and the dashboard: the {@link #SHOWN}
+ * users with the most URLs under way, refreshed every {@link #REFRESH_MS} from PostgreSQL, so the
+ * figures are the cluster's and the {@code user} label (a user id) has at most {@link #SHOWN}
+ * values at a time. One per node.
+ */
+public final class UserUsageMetrics {
+  static final int SHOWN = 10;
+  static final long REFRESH_MS = 5000;
+  private final Settings.Limits defaults;
+  private final MultiGauge activeJobs;
+  private final MultiGauge activeUrls;
+  private final MultiGauge jobsLimit;
+  private final MultiGauge urlsLimit;
+  private volatile List<UserUsage> latest = List.of();
+
+  private UserUsageMetrics(Settings.Limits defaults) {
+    this.defaults = defaults;
+    activeJobs = MultiGauge.builder("fetchbus_user_active_jobs")
+        .description("Jobs queued or running, for the users with the most URLs under way").register(Meters.registry());
+    activeUrls = MultiGauge.builder("fetchbus_user_active_urls")
+        .description("URLs accepted by jobs under way, for the same users").register(Meters.registry());
+    jobsLimit = MultiGauge.builder("fetchbus_user_limit_active_jobs")
+        .description("Each shown user's limit on jobs under way (limits.activeJobs or its own)").register(Meters.registry());
+    urlsLimit = MultiGauge.builder("fetchbus_user_limit_active_urls")
+        .description("Each shown user's limit on URLs under way (limits.activeUrls or its own)").register(Meters.registry());
+  }
+
+  /** Starts the node's refresher once, however many API instances ask. */
+  public static void start(Vertx vertx, JobTable jobs, Settings.Limits defaults) {
+    NodeShared.get(vertx, "userUsage", () -> {
+      UserUsageMetrics metrics = new UserUsageMetrics(defaults);
+      vertx.setPeriodic(1, REFRESH_MS, id -> jobs.busiestUsers(SHOWN).onSuccess(metrics::update));
+      return metrics;
+    });
+  }
+
+  /** The shown users for /ops/stats; empty on a node that does not refresh them. */
+  static JsonArray latest(Vertx vertx) {
+    UserUsageMetrics metrics = NodeShared.find(vertx, "userUsage");
+    JsonArray users = new JsonArray();
+    if (metrics != null) {
+      for (UserUsage u : metrics.latest) {
+        users.add(new JsonObject().put("user", u.userId()).put("activeJobs", u.activeJobs())
+            .put("activeJobsLimit", metrics.jobsLimitOf(u)).put("activeUrls", u.activeUrls())
+            .put("activeUrlsLimit", metrics.urlsLimitOf(u)));
+      }
+    }
+    return users;
+  }
+
+  private void update(List<UserUsage> users) {
+    latest = users;
+    activeJobs.register(rows(users, UserUsage::activeJobs), true);
+    activeUrls.register(rows(users, UserUsage::activeUrls), true);
+    jobsLimit.register(rows(users, this::jobsLimitOf), true);
+    urlsLimit.register(rows(users, this::urlsLimitOf), true);
+  }
+
+  private long jobsLimitOf(UserUsage u) {
+    return u.maxActiveJobs() != null ? u.maxActiveJobs() : defaults.activeJobs();
+  }
+
+  private long urlsLimitOf(UserUsage u) {
+    return u.maxActiveUrls() != null ? u.maxActiveUrls() : defaults.activeUrls();
+  }
+
+  private static List<MultiGauge.Row<?>> rows(List<UserUsage> users, ToLongFunction<UserUsage> value) {
+    return users.stream().<MultiGauge.Row<?>>map(u -> MultiGauge.Row.of(Tags.of("user", String.valueOf(u.userId())),
+        value.applyAsLong(u))).toList();
+  }
+}
