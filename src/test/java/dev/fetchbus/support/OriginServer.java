@@ -27,6 +27,7 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code /slow/{ms}}: a page after ms milliseconds
  *   <li>{@code /drip}: headers at once, then a byte a second, forever
  *   <li>{@code /large/{bytes}}: a body of that many bytes
+ *   <li>{@code /random/{bytes}}: that many random bytes (incompressible; the same for the same path)
  *   <li>{@code /gzip-bomb}: 64 MiB of zeros, gzip-encoded (about 64 KiB on the wire)
  *   <li>{@code /drop}: closes the connection without answering
  *   <li>{@code /too-many}: 429 with Retry-After: 1
@@ -103,6 +104,11 @@ public final class OriginServer implements AutoCloseable {
       case "drip" -> drip(req);
       case "large" -> req.response().putHeader("Content-Type", "application/octet-stream")
           .end(Buffer.buffer(new byte[Integer.parseInt(arg)]));
+      case "random" -> {
+        byte[] body = new byte[Integer.parseInt(arg)];
+        new java.util.Random(req.path().hashCode()).nextBytes(body); // the same bytes for the same path
+        req.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(body));
+      }
       case "gzip-bomb" -> req.response().putHeader("Content-Type", "text/plain").putHeader("Content-Encoding", "gzip")
           .end(Buffer.buffer(gzipBomb()));
       case "drop" -> {
