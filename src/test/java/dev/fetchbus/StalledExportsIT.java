@@ -56,7 +56,7 @@ class StalledExportsIT {
 
   private void drill(String origin, NodeLives lives) throws Exception {
     int port = TestNode.freePort();
-    lives.start(1, port, Map.of("FETCHBUS_HTTP_EXPORT_STALL_SECONDS", String.valueOf(STALL_SECONDS)));
+    NodeProcess node = lives.start(1, port, Map.of("FETCHBUS_HTTP_EXPORT_STALL_SECONDS", String.valueOf(STALL_SECONDS)));
     ApiClient admin = ApiClient.of(port, NodeLives.ADMIN_KEY);
     String aliceKey = admin.postJson("/v1/users", new JsonObject().put("name", "alice")).json().getString("key");
     String bobKey = admin.postJson("/v1/users", new JsonObject().put("name", "bob")).json().getString("key");
@@ -83,9 +83,10 @@ class StalledExportsIT {
       assertThat(answer.statusCode()).as("bob's export, within its 1 s timeout, beside 4 stalled exports").isEqualTo(200);
       assertThat(answer.body().lines()).hasSize(2);
 
-      // nobody closes the stalled sockets: the node cuts them off and the slots come back
+      // nobody closes the stalled sockets: the node cuts all three off, and the slots come back
       await().atMost(Duration.ofSeconds(STALL_SECONDS * 10L))
-          .until(() -> alice.get("/v1/jobs/" + aliceJob + "/cdx").status() == 200);
+          .until(() -> node.log().split("Export cut off", -1).length - 1 >= 3);
+      assertThat(alice.get("/v1/jobs/" + aliceJob + "/cdx").status()).isEqualTo(200);
       int cutOff = 0;
       for (Socket socket : stalled) {
         String status = statusLine(socket);

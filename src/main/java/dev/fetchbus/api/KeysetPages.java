@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a job's records a keyset page at a time (one short query each, no transaction or cursor
@@ -90,6 +91,8 @@ final class KeysetPages {
    * lets happen. So the channel is closed underneath (internal API, hence the fallback).
    */
   private void cutOff() {
+    LoggerFactory.getLogger(KeysetPages.class).info("Export cut off: its client read nothing for {} ms ({})",
+        stallMs, request.remoteAddress());
     if (request.connection() instanceof ConnectionBase connection) {
       // from the head of the pipeline: Vert.x's own handler would turn the close into a graceful one
       connection.channel().pipeline().firstContext().close();
