@@ -44,10 +44,12 @@ class ProfileEndpointTest {
   @Test
   @DisplayName("the summary counts execution samples and names the busy method, by top frame and on the stack")
   void summaryWhileAWorkerIsBusy() {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-    node.vertx().executeBlocking(() -> spin(until), false);
-
-    ApiClient.Response r = node.admin().post("/v1/admin/profile?seconds=2", null, "");
+    ApiClient.Response r = profileWhileSpinning();
+    if (r.status() == 200 && r.json().getInteger("executionSamples") == 0) {
+      // once in a while (a loaded machine, right after the fuzz tests loaded Jazzer into this JVM)
+      // JFR's sampler takes no sample in 2 s: one more try, and two empty profiles fail the test
+      r = profileWhileSpinning();
+    }
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("application/json");
@@ -65,6 +67,12 @@ class ProfileEndpointTest {
         .contains(ProfileEndpointTest.class.getName() + ".spin");
     assertThat(summary.getJsonObject("gc").fieldNames()).contains("collections", "pauseTotalMs", "longestPauseMs");
     assertThat(summary.containsKey("cpu")).isTrue();
+  }
+
+  private static ApiClient.Response profileWhileSpinning() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+    node.vertx().executeBlocking(() -> spin(until), false);
+    return node.admin().post("/v1/admin/profile?seconds=2", null, "");
   }
 
   @Test
