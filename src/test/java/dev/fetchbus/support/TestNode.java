@@ -96,11 +96,30 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A port nothing listens on, from below the kernel's range of ephemeral ports (32768 and up here).
+   * A port taken from that range ({@code new ServerSocket(0)}) and used seconds later may meanwhile
+   * be the source port of some outgoing connection (a node's PostgreSQL or Hazelcast connections),
+   * and the node meant to listen on it fails with "Address already in use" (seen in ClusterIT).
+   * Each port is handed out once per JVM.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = FIRST_PORT + PORTS.nextInt(PORT_COUNT);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException inUse) {
+        // someone listens there: try another
+      }
     }
+    throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORT_COUNT - 1));
   }
+
+  private static final int FIRST_PORT = 20_000;
+  private static final int PORT_COUNT = 12_000;
+  private static final java.util.Random PORTS = new java.util.Random();
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }
