@@ -125,6 +125,9 @@ public record Settings(
     JsonObject s = c.getJsonObject("store");
     JsonObject cl = c.getJsonObject("cluster");
     JsonObject m = c.getJsonObject("metrics");
+    JsonObject mg = c.getJsonObject("management");
+    JsonObject w = c.getJsonObject("webhook");
+    JsonObject l = c.getJsonObject("limits");
     Settings settings = new Settings(
         c,
         new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
@@ -169,10 +172,9 @@ public record Settings(
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
             s.getInteger("compressionLevel"), s.getInteger("batchBodyBytes")),
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
-        new Management(c.getJsonObject("management").getString("host"), c.getJsonObject("management").getInteger("port")),
-        new Webhook(c.getJsonObject("webhook").getInteger("pollMs"), c.getJsonObject("webhook").getInteger("retryBaseMs"),
-            c.getJsonObject("webhook").getInteger("maxAttempts"), c.getJsonObject("webhook").getInteger("timeoutMs")),
-        new Limits(c.getJsonObject("limits").getInteger("activeJobs"), c.getJsonObject("limits").getLong("activeUrls")));
+        new Management(mg.getString("host"), mg.getInteger("port")),
+        new Webhook(w.getInteger("pollMs"), w.getInteger("retryBaseMs"), w.getInteger("maxAttempts"), w.getInteger("timeoutMs")),
+        new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls")));
     settings.validate();
     return settings;
   }

@@ -229,13 +229,10 @@ public final class JobTable {
   public record Usage(long activeJobs, long unfinishedUrls, long activeUrls) {}
 
   public Future<Usage> usage(long userId) {
-    return pool.preparedQuery("""
-            select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls,
-                   (select count(*) from queue q join jobs j on j.id = q.job_id where j.user_id = $1) as unfinished
-            from jobs where user_id = $1 and state in ('queued', 'running')""")
+    return activeUsage(userId).compose(active -> pool.preparedQuery(
+            "select count(*) from queue q join jobs j on j.id = q.job_id where j.user_id = $1")
         .execute(Tuple.of(userId))
-        .map(rows -> new Usage(rows.iterator().next().getLong("active"), rows.iterator().next().getLong("unfinished"),
-            rows.iterator().next().getLong("active_urls")));
+        .map(rows -> new Usage(active.activeJobs(), rows.iterator().next().getLong(0), active.activeUrls())));
   }
 
   /** The jobs a user has under way and the URLs they accepted: cheap (a sum over a few job rows), for limits. */

@@ -25,9 +25,9 @@ public final class UserTable {
   /** Keys one user may hold at once: two, so that a key can be rotated without downtime. */
   public static final int MAX_KEYS = 2;
 
-  /** A user; {@code keyHash} and {@code keyId} are those of the key it was found by, if any. */
+  /** A user; {@code keyHash} is that of the key it was found by, if any. */
   public record User(long id, String name, String role, boolean disabled, OffsetDateTime createdAt, byte[] keyHash,
-      Long keyId, Integer maxActiveJobs, Long maxActiveUrls) {
+      Integer maxActiveJobs, Long maxActiveUrls) {
     public boolean isAdmin() {
       return "admin".equals(role);
     }
@@ -65,7 +65,7 @@ public final class UserTable {
     return pool.preparedQuery("""
             with u as (insert into users (name, role) values ($1, $3) returning *),
             k as (insert into api_keys (user_id, key_hash) select id, $2 from u returning id)
-            select %s, (select id from k) as key_id from u""".formatted(COLUMNS))
+            select %s from u""".formatted(COLUMNS))
         .execute(Tuple.of(name, Buffer.buffer(keyHash), role))
         .map(rows -> toUser(rows.iterator().next(), keyHash))
         .recover(err -> Future.failedFuture(isUniqueViolation(err) ? new DuplicateUser(name) : err));
@@ -86,7 +86,7 @@ public final class UserTable {
   /** The user whose key this is; empty for an unknown key or a deleted user. */
   public Future<Optional<User>> findByKey(String key) {
     byte[] presented = keyHash(key);
-    return pool.preparedQuery("select " + COLUMNS + ", k.key_hash, k.id as key_id from api_keys k "
+    return pool.preparedQuery("select " + COLUMNS + ", k.key_hash from api_keys k "
             + "join users u on u.id = k.user_id where k.key_hash = $1 and u.deleted_at is null")
         .execute(Tuple.of(Buffer.buffer(presented)))
         .map(rows -> rows.size() == 0 ? Optional.<User>empty()
@@ -207,9 +207,8 @@ public final class UserTable {
   }
 
   private static User toUser(Row row, byte[] keyHash) {
-    Long keyId = row.getColumnIndex("key_id") >= 0 ? row.getLong("key_id") : null;
     return new User(row.getLong("id"), row.getString("name"), row.getString("role"), row.getBoolean("disabled"),
-        row.getOffsetDateTime("created_at"), keyHash, keyId, row.getInteger("max_active_jobs"),
+        row.getOffsetDateTime("created_at"), keyHash, row.getInteger("max_active_jobs"),
         row.getLong("max_active_urls"));
   }
 }
