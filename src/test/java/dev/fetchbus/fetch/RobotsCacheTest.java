@@ -113,9 +113,10 @@ class RobotsCacheTest {
       await(robots.rulesFor(a.url("/y"), fetcher));
       await(robots.rulesFor(b.url("/y"), fetcher));
 
+      assertThat(rulesA.reason()).as("A's rules were read").isEqualTo("robots.txt 200");
       assertThat(rulesA.allows(a.url("/x"))).isFalse();
+      assertThat(rulesB.reason()).as("B's robots.txt was fetched and answered 404").isEqualTo("robots.txt answered 404");
       assertThat(rulesB.allows(b.url("/x"))).as("a 404 robots.txt allows everything").isTrue();
-      assertThat(rulesB.unavailable()).isFalse();
       assertThat(a.hits("/robots.txt")).isEqualTo(1);
       assertThat(b.hits("/robots.txt")).isEqualTo(1);
     }
