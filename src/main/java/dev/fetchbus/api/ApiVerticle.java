@@ -65,7 +65,8 @@ public final class ApiVerticle extends VerticleBase {
   Router router(Settings settings) {
     UserTable userTable = new UserTable(pool);
     JobTable jobTable = new JobTable(pool);
-    Auth auth = new Auth(userTable);
+    UserLimits limits = new UserLimits(settings.limits(), jobTable);
+    Auth auth = new Auth(userTable, limits);
     BodyTable bodies = new BodyTable(pool);
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
     PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
@@ -73,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
-    UserRoutes users = new UserRoutes(userTable, jobTable, new UserLimits(settings.limits(), jobTable));
+    UserRoutes users = new UserRoutes(vertx.eventBus(), userTable, jobTable, limits);
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));

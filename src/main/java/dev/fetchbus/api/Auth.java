@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.security.SecureRandom;
@@ -9,16 +10,19 @@ import java.util.Base64;
 
 /**
  * Bearer-key authentication of the /v1 routes (UserTable hashes keys and compares them in constant
- * time). The user is put on the routing context. Keys with the metrics role are refused here: they
+ * time), which also counts the request against the user's requests per second. The user is put on
+ * the routing context. Keys with the metrics role are refused here: they
  * are for scrapers ({@code metrics.OpsAccess}).
  */
 final class Auth {
   static final String USER = "fetchbus.user";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final UserTable users;
+  private final UserLimits limits;
 
-  Auth(UserTable users) {
+  Auth(UserTable users, UserLimits limits) {
     this.users = users;
+    this.limits = limits;
   }
 
   static String newKey() {
@@ -39,20 +43,19 @@ final class Auth {
       ctx.fail(ApiError.unauthorized("Send your API key as 'Authorization: Bearer <key>'"));
       return;
     }
-    users.findByKey(header.substring(7).strip()).onComplete(found -> {
-      if (found.failed()) {
-        ctx.fail(found.cause());
-      } else if (found.result().isEmpty()) {
-        ctx.fail(ApiError.unauthorized("Unknown API key"));
-      } else if (found.result().get().disabled()) {
-        ctx.fail(ApiError.forbidden("This user is disabled; an admin can enable it again"));
-      } else if (found.result().get().isMetricsOnly()) {
-        ctx.fail(ApiError.forbidden("A metrics key reads only /metrics and /ops/stats"));
-      } else {
-        ctx.put(USER, found.result().get());
-        ctx.next();
+    users.admit(header.substring(7).strip()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiError.unauthorized("Unknown API key"));
+      } else if (found.get().user().disabled()) {
+        return Future.failedFuture(ApiError.forbidden("This user is disabled; an admin can enable it again"));
+      } else if (found.get().user().isMetricsOnly()) {
+        return Future.failedFuture(ApiError.forbidden("A metrics key reads only /metrics and /ops/stats"));
       }
-    });
+      return limits.admitRequest(found.get());
+    }).onSuccess(user -> {
+      ctx.put(USER, user);
+      ctx.next();
+    }).onFailure(ctx::fail);
   }
 
   static void requireAdmin(RoutingContext ctx) {

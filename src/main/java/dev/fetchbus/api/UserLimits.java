@@ -2,14 +2,16 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What one user may have under way, checked against PostgreSQL so that it holds across the
- * cluster: jobs queued or running ({@code limits.activeJobs}), and the URLs those jobs accepted
- * ({@code limits.activeUrls}). An admin may set a user's own ({@code PATCH /v1/users/{id}}).
+ * cluster: jobs queued or running ({@code limits.activeJobs}), the URLs those jobs accepted
+ * ({@code limits.activeUrls}) and API requests in the current second ({@code limits.requestsPerSecond},
+ * counted by the key lookup). Concurrent fetches are the frontier's ({@code frontier.UserSlots}). An admin may set a user's own ({@code PATCH /v1/users/{id}}).
  * Going over answers 429 with {@code Retry-After} and an error code that names the limit. Two job
  * creations of one user at the very same moment may both pass the check: the limit is a fairness
  * bound, not an exact one.
@@ -25,15 +27,32 @@ final class UserLimits {
   }
 
   int activeJobs(User user) {
-    return user.maxActiveJobs() != null ? user.maxActiveJobs() : defaults.activeJobs();
+    return user.overrides().over(defaults).activeJobs();
   }
 
   long activeUrls(User user) {
-    return user.maxActiveUrls() != null ? user.maxActiveUrls() : defaults.activeUrls();
+    return user.overrides().over(defaults).activeUrls();
+  }
+
+  int concurrentFetches(User user) {
+    return user.overrides().over(defaults).concurrentFetches();
   }
 
   JsonObject view(User user) {
-    return new JsonObject().put("activeJobs", activeJobs(user)).put("activeUrls", activeUrls(user));
+    Settings.Limits limits = user.overrides().over(defaults);
+    return new JsonObject().put("activeJobs", limits.activeJobs()).put("activeUrls", limits.activeUrls())
+        .put("concurrentFetches", limits.concurrentFetches()).put("requestsPerSecond", limits.requestsPerSecond());
+  }
+
+  /** Completes when the caller is within its requests per second; admins are not limited. */
+  Future<User> admitRequest(UserTable.Caller caller) {
+    User user = caller.user();
+    int limit = user.overrides().over(defaults).requestsPerSecond();
+    if (user.isAdmin() || caller.requestsThisSecond() <= limit) {
+      return Future.succeededFuture(user);
+    }
+    return Future.failedFuture(ApiError.tooMany("too_many_requests", "At most " + limit
+        + " API requests per second (limits.requestsPerSecond); slow down", 1));
   }
 
   /** Completes when the user may start another job. */

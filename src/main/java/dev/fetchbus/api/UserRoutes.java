@@ -3,6 +3,7 @@ package dev.fetchbus.api;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
+import dev.fetchbus.frontier.FrontierVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,13 @@ final class UserRoutes {
   private final UserTable users;
   private final JobTable jobs;
   private final UserLimits limits;
+  private final io.vertx.core.eventbus.EventBus bus;
+  private static final java.util.Map<String, Long> LIMIT_MAXIMA = new java.util.TreeMap<>(java.util.Map.of(
+      "activeJobs", (long) Integer.MAX_VALUE, "activeUrls", Long.MAX_VALUE,
+      "concurrentFetches", (long) Integer.MAX_VALUE, "requestsPerSecond", (long) Integer.MAX_VALUE));
 
-  UserRoutes(UserTable users, JobTable jobs, UserLimits limits) {
+  UserRoutes(io.vertx.core.eventbus.EventBus bus, UserTable users, JobTable jobs, UserLimits limits) {
+    this.bus = bus;
     this.users = users;
     this.jobs = jobs;
     this.limits = limits;
@@ -69,7 +75,8 @@ final class UserRoutes {
 
   /**
    * {@code PATCH /v1/users/{id}} (admin): {@code {"disabled": true|false}} and/or
-   * {@code {"limits": {"activeJobs": n, "activeUrls": n}}} (null: back to the configured default).
+   * {@code {"limits": {"activeJobs": n, "activeUrls": n, "concurrentFetches": n, "requestsPerSecond": n}}}
+   * (only the limits given change; null: back to the configured default).
    */
   void patch(RoutingContext ctx) {
     requireJson(ctx);
@@ -92,9 +99,11 @@ final class UserRoutes {
         updated = users.setDisabled(id, disabled);
       }
       if (json.containsKey("limits")) {
-        Integer jobsLimit = limit(json, "activeJobs", Integer.MAX_VALUE).map(Long::intValue).orElse(null);
-        Long urlsLimit = limit(json, "activeUrls", Long.MAX_VALUE).orElse(null);
-        updated = updated.compose(found -> users.setLimits(id, jobsLimit, urlsLimit));
+        java.util.Map<String, Long> changes = limitChanges(json);
+        updated = updated.compose(found -> found.isEmpty() ? Future.succeededFuture(found)
+            : users.setLimits(id, found.get().overrides().with(changes)))
+            .onSuccess(changed -> changed.ifPresent(user -> bus.publish(FrontierVerticle.USER_LIMITS, new JsonObject()
+                .put("userId", id).put("concurrentFetches", limits.concurrentFetches(user)))));
       }
       return updated;
     }).compose(updated -> details(updated.orElseThrow(() -> ApiError.notFound("No user " + id))))
@@ -102,25 +111,28 @@ final class UserRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** One of {@code limits}' fields: a positive whole number, or null (or absent) for the default. */
-  private static java.util.Optional<Long> limit(JsonObject json, String name, long max) {
+  /**
+   * The limits a PATCH changes: each given field is a positive whole number, or null to go back to
+   * the configured default; fields not given keep their value.
+   */
+  private static java.util.Map<String, Long> limitChanges(JsonObject json) {
     if (!(json.getValue("limits") instanceof JsonObject given)) {
-      throw ApiError.invalid("'limits' must be an object like {\"activeJobs\": 10, \"activeUrls\": 1000000}");
+      throw ApiError.invalid("'limits' must be an object like {\"activeJobs\": 10, \"concurrentFetches\": 20}");
     }
+    java.util.Map<String, Long> changes = new java.util.HashMap<>();
     for (String field : given.fieldNames()) {
-      if (!field.equals("activeJobs") && !field.equals("activeUrls")) {
-        throw ApiError.invalid("Unknown limit '" + field + "'; known: activeJobs, activeUrls");
+      Long max = LIMIT_MAXIMA.get(field);
+      if (max == null) {
+        throw ApiError.invalid("Unknown limit '" + field + "'; known: " + LIMIT_MAXIMA.keySet());
       }
+      Object value = given.getValue(field);
+      if (value != null && (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())
+          || n.longValue() < 1 || n.longValue() > max)) {
+        throw ApiError.invalid("'limits." + field + "' must be a whole number from 1 to " + max + ", or null");
+      }
+      changes.put(field, value == null ? null : ((Number) value).longValue());
     }
-    Object value = given.getValue(name);
-    if (value == null) {
-      return java.util.Optional.empty();
-    }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1
-        || n.longValue() > max) {
-      throw ApiError.invalid("'limits." + name + "' must be a whole number from 1 to " + max + ", or null");
-    }
-    return java.util.Optional.of(n.longValue());
+    return changes;
   }
 
   /** {@code DELETE /v1/users/{id}} (admin): refused while the user has jobs under way. */

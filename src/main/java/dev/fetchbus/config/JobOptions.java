@@ -11,15 +11,15 @@ import java.util.Set;
  * options are refused with a message that names the bound, rather than silently clamped.
  */
 public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract, String store) {
+    boolean extract, String store, int priority) {
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store");
+      "extract", "store", "priority");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true, STORE_BODY);
+        true, true, STORE_BODY, 1);
   }
 
   /** Whether the job keeps the bodies it fetches (the default), or records only. */
@@ -44,7 +44,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         bounded(o, "maxBodyBytes", d.maxBodyBytes(), 1, limits.maxBodyBytes()),
         flag(o, "robots", d.robots()),
         flag(o, "extract", d.extract()),
-        store(o, d.store()));
+        store(o, d.store()),
+        bounded(o, "priority", d.priority(), 1, limits.maxPriority()));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -55,13 +56,13 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
         o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
         // jobs stored before the content store existed kept no bodies
-        o.getString("store", STORE_NONE));
+        o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
         .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract)
-        .put("store", store);
+        .put("store", store).put("priority", priority);
   }
 
   private static String store(JsonObject o, String fallback) {

@@ -72,7 +72,7 @@ public record Settings(
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
       int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
-      int retentionDays, int retentionSweepSeconds) {}
+      int retentionDays, int retentionSweepSeconds, int maxPriority) {}
 
   /** Claims and leases, and {@code seenLinks}: how many links (8 bytes each) the filter of links seen may hold. */
   public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {}
@@ -91,8 +91,12 @@ public record Settings(
    * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
    * to admin and metrics keys only.
    */
-  /** What one user may have under way at once, unless an admin set its own ({@code PATCH /v1/users/{id}}). */
-  public record Limits(int activeJobs, long activeUrls) {}
+  /**
+   * What one user may have under way at once, unless an admin set its own ({@code PATCH /v1/users/{id}}):
+   * jobs queued or running, the URLs they accepted, fetches running across the cluster, and API
+   * requests per second (admins are not rate-limited).
+   */
+  public record Limits(int activeJobs, long activeUrls, int concurrentFetches, int requestsPerSecond) {}
 
   /** Job callbacks: how often due ones are looked for, the retry backoff, and when to give up. */
   public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {}
@@ -166,7 +170,7 @@ public record Settings(
         c.getJsonObject("cpu").getInteger("threads"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
-            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds")),
+            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds"), j.getInteger("maxPriority")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions"), fr.getInteger("seenLinks")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
@@ -174,7 +178,8 @@ public record Settings(
         new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
         new Management(mg.getString("host"), mg.getInteger("port")),
         new Webhook(w.getInteger("pollMs"), w.getInteger("retryBaseMs"), w.getInteger("maxAttempts"), w.getInteger("timeoutMs")),
-        new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls")));
+        new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls"), l.getInteger("concurrentFetches"),
+            l.getInteger("requestsPerSecond")));
     settings.validate();
     return settings;
   }
@@ -215,6 +220,7 @@ public record Settings(
           + "' (env FETCHBUS_STORE_COMPRESSION)");
     }
     positive("job.retentionSweepSeconds", job.retentionSweepSeconds);
+    positive("job.maxPriority", job.maxPriority);
     if (job.retentionDays < 0) {
       throw new IllegalArgumentException("job.retentionDays must be 0 (keep forever) or more (env FETCHBUS_JOB_RETENTION_DAYS)");
     }
@@ -234,6 +240,8 @@ public record Settings(
     positive("store.batchBodyBytes", store.batchBodyBytes);
     positive("webhook.pollMs", webhook.pollMs);
     positive("limits.activeJobs", limits.activeJobs);
+    positive("limits.concurrentFetches", limits.concurrentFetches);
+    positive("limits.requestsPerSecond", limits.requestsPerSecond);
     if (limits.activeUrls < 1) {
       throw new IllegalArgumentException("limits.activeUrls must be positive (env FETCHBUS_LIMITS_ACTIVE_URLS)");
     }

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class FrontierVerticle extends VerticleBase {
   public static final String JOB_CREATED = "fetchbus.job.created";
   public static final String JOB_CANCELLED = "fetchbus.job.cancelled";
+  /** Published when an admin changes a user's limits: {@code {"userId": n, "concurrentFetches": n}}. */
+  public static final String USER_LIMITS = "fetchbus.user.limits";
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
   private static final long STOP_WAIT_MS = 10_000;
   /** Fetch, store and robots hand-offs never leave the node: each node has its own fetchers and store. */
@@ -63,6 +65,7 @@ public final class FrontierVerticle extends VerticleBase {
   /** Kept until the stop has drained: records in the store still report back on it. */
   private MessageConsumer<StoredBatch> storedConsumer;
   private Ownership ownership;
+  private UserShares shares;
   private int bufferTarget;
   private boolean claiming;
   private ClaimGate gate;
@@ -85,20 +88,26 @@ public final class FrontierVerticle extends VerticleBase {
     metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
     completion = new JobCompletion(vertx, jobs);
     retries = new RetryPolicy(settings.fetch().maxAttempts(), settings.fetch().retryBaseMs());
-    plans = new JobPlans(vertx, jobs, settings);
+    ownership = new Ownership(vertx, Members.of(vertx, pool, settings.cluster().memberTimeoutMs()), frontier,
+        settings.frontier().partitions(), this::partitionsMoved);
+    shares = new UserShares(ownership::liveNodes, ownership::rank);
+    scheduler.boundUsers(shares::localLimit);
+    plans = new JobPlans(vertx, jobs, settings, shares);
     links = new LinkFilter(new SeenLinks(settings.frontier().seenLinks()));
     metrics.links(links::filtered, links::size, Meters.registry());
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
-    Members members = Members.of(vertx, pool, settings.cluster().memberTimeoutMs());
     NodeStatus.frontierStarting(vertx);
-    ownership = new Ownership(vertx, members, frontier, settings.frontier().partitions(), this::partitionsMoved);
     bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
     LocalCodec.register(vertx, FetchTask.class, FetchOutcome.class, PageRecord.class, StoredBatch.class,
         dev.fetchbus.fetch.Robots.class);
     storedConsumer = vertx.eventBus().localConsumer(StoreVerticle.STORED, m -> stored(m.body()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(USER_LIMITS, m -> {
+      shares.learn(m.body().getLong("userId"), m.body().getInteger("concurrentFetches"));
+      pump();
+    }));
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobCompletion.JOB_FINISHED,
         m -> links.forget(m.body().getLong("jobId"))));
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
@@ -183,7 +192,8 @@ public final class FrontierVerticle extends VerticleBase {
     claiming = true;
     int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
     gate.beforeClaim()
-        .compose(v -> frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId))
+        .compose(v -> frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId,
+            leased.crowdedJobs(shares::localLimit)))
         .compose(plans::leases)
         .onComplete(claimed -> {
           claiming = false;

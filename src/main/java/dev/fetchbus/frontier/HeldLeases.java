@@ -29,6 +29,22 @@ final class HeldLeases {
   }
 
   /**
+   * The jobs whose users already hold twice their fetch share on this node: claiming more of their
+   * URLs would only fill the buffer with work that must wait, and hold back other users' work.
+   */
+  Long[] crowdedJobs(java.util.function.LongToIntFunction share) {
+    Map<Long, Integer> perUser = new HashMap<>();
+    byUrl.values().forEach(lease -> perUser.merge(lease.user(), 1, Integer::sum));
+    java.util.Set<Long> jobs = new java.util.HashSet<>();
+    for (Lease lease : byUrl.values()) {
+      if (lease.user() != 0 && perUser.get(lease.user()) >= 2L * share.applyAsInt(lease.user())) {
+        jobs.add(lease.url().jobId());
+      }
+    }
+    return jobs.toArray(Long[]::new);
+  }
+
+  /**
    * Takes the waiting leases {@code which} selects out of the scheduler and out of this set, and
    * answers their URL ids, for the caller to give back. Synchronous fetches among them (nothing to
    * give back) are failed with {@code why}.

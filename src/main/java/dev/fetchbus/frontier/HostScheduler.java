@@ -27,6 +27,11 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     int hostConcurrency();
 
     int hostDelayMs();
+
+    /** The user whose work this is, for the per-user bound; 0 for work no user's bound applies to. */
+    default long user() {
+      return 0;
+    }
   }
 
   private static final class Host<W> {
@@ -48,6 +53,9 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   private final double jitter;
   private final java.util.function.DoubleSupplier random;
   private final Map<String, Host<W>> hosts = new HashMap<>();
+  /** Started work per user, and how much each user may run on this node at once. */
+  private final Map<Long, Integer> activeByUser = new HashMap<>();
+  private java.util.function.LongToIntFunction userLimit = user -> Integer.MAX_VALUE;
   private final ArrayDeque<Host<W>> ring = new ArrayDeque<>();
   private int inFlight;
   private int waiting;
@@ -62,6 +70,15 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     this.clock = clockMs;
     this.jitter = jitter;
     this.random = random;
+  }
+
+  /**
+   * Bounds the work each user may have started at once on this node. A host whose waiting work all
+   * belongs to users at their bound waits (others' work behind it on the same host may start), and
+   * is looked at again when one of those users' work finishes.
+   */
+  public void boundUsers(java.util.function.LongToIntFunction limit) {
+    this.userLimit = limit;
   }
 
   /** Whether nothing is known of this host (it has no queue, no running work and no pending delay). */
@@ -118,15 +135,23 @@ public final class HostScheduler<W extends HostScheduler.Work> {
           nextWake = nextWake < 0 ? host.nextStartAt - now : Math.min(nextWake, host.nextStartAt - now);
           break;
         }
-        W work = host.queue.poll();
+        W work = takeStartable(host);
+        if (work == null) {
+          break;
+        }
         waiting--;
         host.active++;
         inFlight++;
+        if (work.user() != 0) {
+          activeByUser.merge(work.user(), 1, Integer::sum);
+        }
         host.nextStartAt = now + delay(Math.max(work.hostDelayMs(), host.minDelayMs));
         starter.accept(work);
       }
       if (!host.queue.isEmpty()) {
-        enterRing(host);
+        if (hasStartable(host)) {
+          enterRing(host);
+        }
       } else if (host.active == 0) {
         // an idle host is kept only while its delay still runs, so a later pump can forget it
         if (host.nextStartAt <= now) {
@@ -144,6 +169,15 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     Host<W> host = hosts.get(work.host());
     inFlight--;
     host.active--;
+    if (work.user() != 0 && activeByUser.merge(work.user(), -1, Integer::sum) + 1 >= userLimit.applyAsInt(work.user())) {
+      // the user was at its bound: hosts that waited only on it may start again
+      hosts.values().forEach(h -> {
+        if (!h.queue.isEmpty()) {
+          enterRing(h);
+        }
+      });
+    }
+    activeByUser.remove(work.user(), 0);
     if (host.queue.isEmpty() && host.active == 0 && host.nextStartAt <= clock.getAsLong()) {
       hosts.remove(work.host());
     } else if (!host.queue.isEmpty() || host.active == 0) {
@@ -178,6 +212,36 @@ public final class HostScheduler<W extends HostScheduler.Work> {
 
   public int hosts() {
     return hosts.size();
+  }
+
+  /** The first waiting work of this host whose user is under its bound, taken out of the queue; null if none. */
+  private W takeStartable(Host<W> host) {
+    for (Iterator<W> it = host.queue.iterator(); it.hasNext(); ) {
+      W work = it.next();
+      if (mayStart(work)) {
+        it.remove();
+        return work;
+      }
+    }
+    return null;
+  }
+
+  private boolean hasStartable(Host<W> host) {
+    for (W work : host.queue) {
+      if (mayStart(work)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean mayStart(W work) {
+    return work.user() == 0 || activeByUser.getOrDefault(work.user(), 0) < userLimit.applyAsInt(work.user());
+  }
+
+  /** Started work of this user on this node. */
+  public int activeOf(long user) {
+    return activeByUser.getOrDefault(user, 0);
   }
 
   private long delay(long baseMs) {

@@ -23,10 +23,12 @@ final class JobPlans {
   private final CpuPool cpu;
   private final JobTable jobs;
   private final Settings settings;
+  private final UserShares shares;
   private final Cache<Long, JobPlan> plans = Caffeine.newBuilder().maximumSize(10_000).build();
 
-  JobPlans(Vertx vertx, JobTable jobs, Settings settings) {
+  JobPlans(Vertx vertx, JobTable jobs, Settings settings, UserShares shares) {
     this.vertx = vertx;
+    this.shares = shares;
     this.cpu = CpuPool.of(vertx, settings.cpuThreads());
     this.jobs = jobs;
     this.settings = settings;
@@ -47,11 +49,12 @@ final class JobPlans {
   }
 
   private JobPlan plan(long jobId) {
-    return plans.get(jobId, id -> new JobPlan(JobOptions.defaults(settings), null, null, false, false));
+    return plans.get(jobId, id -> JobPlan.list(JobOptions.defaults(settings), 0));
   }
 
   private Future<JobPlan> load(long jobId) {
     return jobs.plan(jobId)
+        .onSuccess(stored -> shares.learn(stored.userId(), stored.limits().over(settings.limits()).concurrentFetches()))
         .compose(stored -> cpu.run(() -> compile(stored)))
         .onSuccess(plan -> plans.put(jobId, plan));
   }
@@ -60,12 +63,12 @@ final class JobPlans {
     JobOptions options = JobOptions.stored(stored.options(), settings);
     JsonObject crawl = stored.crawl();
     if (crawl == null) {
-      return new JobPlan(options, null, null, false, false);
+      return JobPlan.list(options, stored.userId());
     }
     List<String> seeds = crawl.getJsonArray("seeds").stream().map(String.class::cast).toList();
     Scope scope = Scope.parse(crawl.getJsonObject("scope"), seeds);
     JsonObject limits = crawl.getJsonObject("limits", new JsonObject());
     return new JobPlan(options, scope, limits.getInteger("maxDepth"), crawl.getBoolean("sitemaps", false),
-        crawl.getBoolean("requisites", false));
+        crawl.getBoolean("requisites", false), stored.userId());
   }
 }

@@ -39,6 +39,11 @@ record Lease(ClaimedUrl url, JobPlan plan, String origin, Promise<FetchOutcome> 
   }
 
   @Override
+  public long user() {
+    return plan.userId();
+  }
+
+  @Override
   public int hostDelayMs() {
     return plan.options().hostDelayMs();
   }

@@ -31,6 +31,7 @@ final class Ownership {
   /** Gained partitions where another live node may still be fetching: not claimed from yet. */
   private int[] handingOver = new int[0];
   private boolean known;
+  private List<String> liveNodes = List.of();
 
   Ownership(Vertx vertx, Members members, FrontierTable frontier, int partitions, BiConsumer<int[], int[]> onChange) {
     this.vertx = vertx;
@@ -86,7 +87,18 @@ final class Ownership {
     });
   }
 
+  /** How many fetch nodes are live, this one included. */
+  int liveNodes() {
+    return Math.max(1, liveNodes.size());
+  }
+
+  /** This node's place among the live fetch nodes, by id: the same order on every node. */
+  int rank() {
+    return Math.max(0, liveNodes.indexOf(members.self()));
+  }
+
   private void apply(List<String> nodes) {
+    liveNodes = nodes.stream().sorted().toList();
     int[] now = PartitionOwnership.owned(members.self(), nodes, partitions);
     boolean changed = !Arrays.equals(now, owned);
     int[] lost = IntStream.of(owned).filter(p -> Arrays.binarySearch(now, p) < 0).toArray();

@@ -104,7 +104,7 @@ final class SyncFetches {
     ClaimedUrl claimed = new ClaimedUrl(-1, -1, ok.url(), ok.host(), Partitions.of(ok.host(),
         settings.frontier().partitions()), 0, 1, FetchTask.PAGE, validators);
     Promise<FetchOutcome> answer = Promise.promise();
-    schedule.accept(Lease.synchronous(claimed, new JobPlan(JobOptions.defaults(settings), null, null, false, false), answer));
+    schedule.accept(Lease.synchronous(claimed, JobPlan.list(JobOptions.defaults(settings), 0), answer));
     return answer.future();
   }
 }

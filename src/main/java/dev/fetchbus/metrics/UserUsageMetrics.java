@@ -26,6 +26,10 @@ public final class UserUsageMetrics {
   private final MultiGauge activeUrls;
   private final MultiGauge jobsLimit;
   private final MultiGauge urlsLimit;
+  private final MultiGauge leasedUrls;
+  private final MultiGauge fetchesLimit;
+  private final MultiGauge requests;
+  private final MultiGauge requestsLimit;
   private volatile List<UserUsage> latest = List.of();
 
   private UserUsageMetrics(Settings.Limits defaults) {
@@ -38,6 +42,16 @@ public final class UserUsageMetrics {
         .description("Each shown user's limit on jobs under way (limits.activeJobs or its own)").register(Meters.registry());
     urlsLimit = MultiGauge.builder("fetchbus_user_limit_active_urls")
         .description("Each shown user's limit on URLs under way (limits.activeUrls or its own)").register(Meters.registry());
+    leasedUrls = MultiGauge.builder("fetchbus_user_leased_urls")
+        .description("URLs leased to a node now (fetching or about to), for the same users").register(Meters.registry());
+    fetchesLimit = MultiGauge.builder("fetchbus_user_limit_concurrent_fetches")
+        .description("Each shown user's limit on fetches at once (limits.concurrentFetches or its own)")
+        .register(Meters.registry());
+    requests = MultiGauge.builder("fetchbus_user_requests_this_second")
+        .description("API requests in the current second, for the same users").register(Meters.registry());
+    requestsLimit = MultiGauge.builder("fetchbus_user_limit_requests_per_second")
+        .description("Each shown user's limit on API requests per second (limits.requestsPerSecond or its own)")
+        .register(Meters.registry());
   }
 
   /** Starts the node's refresher once, however many API instances ask. */
@@ -57,7 +71,10 @@ public final class UserUsageMetrics {
       for (UserUsage u : metrics.latest) {
         users.add(new JsonObject().put("user", u.userId()).put("activeJobs", u.activeJobs())
             .put("activeJobsLimit", metrics.jobsLimitOf(u)).put("activeUrls", u.activeUrls())
-            .put("activeUrlsLimit", metrics.urlsLimitOf(u)));
+            .put("activeUrlsLimit", metrics.urlsLimitOf(u)).put("leasedUrls", u.leasedUrls())
+            .put("concurrentFetchesLimit", metrics.limits(u).concurrentFetches())
+            .put("requestsThisSecond", u.requestsThisSecond())
+            .put("requestsPerSecondLimit", metrics.limits(u).requestsPerSecond()));
       }
     }
     return users;
@@ -69,14 +86,22 @@ public final class UserUsageMetrics {
     activeUrls.register(rows(users, UserUsage::activeUrls), true);
     jobsLimit.register(rows(users, this::jobsLimitOf), true);
     urlsLimit.register(rows(users, this::urlsLimitOf), true);
+    leasedUrls.register(rows(users, UserUsage::leasedUrls), true);
+    fetchesLimit.register(rows(users, u -> limits(u).concurrentFetches()), true);
+    requests.register(rows(users, UserUsage::requestsThisSecond), true);
+    requestsLimit.register(rows(users, u -> limits(u).requestsPerSecond()), true);
+  }
+
+  private Settings.Limits limits(UserUsage u) {
+    return u.overrides().over(defaults);
   }
 
   private long jobsLimitOf(UserUsage u) {
-    return u.maxActiveJobs() != null ? u.maxActiveJobs() : defaults.activeJobs();
+    return limits(u).activeJobs();
   }
 
   private long urlsLimitOf(UserUsage u) {
-    return u.maxActiveUrls() != null ? u.maxActiveUrls() : defaults.activeUrls();
+    return limits(u).activeUrls();
   }
 
   private static List<MultiGauge.Row<?>> rows(List<UserUsage> users, ToLongFunction<UserUsage> value) {

@@ -18,6 +18,12 @@ public final class JobTable {
   private static final String COLUMNS = "id, user_id, kind, state, options, accepted, duplicates, rejected, "
       + "rejected_samples, created_at, started_at, finished_at, crawl, stop_reason";
 
+  /**
+   * A job's step on the fair clock (V11): a job of priority p moves p times slower, so it gets p
+   * times the claims of a priority-1 job. Read from the options ($3) it is created with.
+   */
+  private static final String STRIDE = "1000000 / greatest(coalesce(($3::jsonb ->> 'priority')::int, 1), 1)";
+
   private final Pool pool;
 
   public JobTable(Pool pool) {
@@ -29,7 +35,8 @@ public final class JobTable {
   }
 
   public Future<Long> create(long userId, String kind, JsonObject options) {
-    return pool.preparedQuery("insert into jobs (user_id, kind, options) values ($1, $2, $3) returning id")
+    return pool.preparedQuery("insert into jobs (user_id, kind, options, stride) values ($1, $2, $3, " + STRIDE + ") "
+            + "returning id")
         .execute(Tuple.of(userId, kind, options))
         .map(rows -> rows.iterator().next().getLong(0));
   }
@@ -37,19 +44,26 @@ public final class JobTable {
   /** A crawl job: its plan, and limits enforced by the database (max pages) and the sweep (duration). */
   public Future<Long> createCrawl(long userId, JsonObject options, JsonObject crawl, Long maxPages,
       Integer maxDurationSeconds) {
-    return pool.preparedQuery("insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds) "
-            + "values ($1, 'crawl', $2, $3, $4, $5) returning id")
+    return pool.preparedQuery("insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds, stride) "
+            + "values ($1, 'crawl', $2, $3, $4, $5, " + STRIDE.replace("$3", "$2") + ") returning id")
         .execute(Tuple.of(userId, options, crawl, maxPages, maxDurationSeconds))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** What the frontier needs to run a job's URLs: its options, and its crawl plan (null for a list job). */
-  public record StoredPlan(JsonObject options, JsonObject crawl) {}
+  public record StoredPlan(JsonObject options, JsonObject crawl, long userId, LimitOverrides limits) {}
 
   public Future<StoredPlan> plan(long id) {
-    return pool.preparedQuery("select options, crawl from jobs where id = $1").execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? new StoredPlan(new JsonObject(), null)
-            : new StoredPlan(rows.iterator().next().getJsonObject(0), rows.iterator().next().getJsonObject(1)));
+    return pool.preparedQuery("select j.options, j.crawl, j.user_id, " + LimitOverrides.COLUMNS
+            + " from jobs j join users u on u.id = j.user_id where j.id = $1").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new StoredPlan(new JsonObject(), null, 0, LimitOverrides.NONE);
+          }
+          Row row = rows.iterator().next();
+          return new StoredPlan(row.getJsonObject("options"), row.getJsonObject("crawl"), row.getLong("user_id"),
+              LimitOverrides.of(row));
+        });
   }
 
   /** Stops running jobs past their maxDurationSeconds: unfinished URLs are cancelled, the job is done. */
@@ -199,11 +213,11 @@ public final class JobTable {
   /** Queued and leased URLs are in {@code queue}; done and failed ones have a record, with or without an error. */
   private Future<Map<String, Long>> urlStates(long id) {
     return pool.preparedQuery("""
-            select (select count(*) from queue where job_id = $1 and leased_by is null),
-                   (select count(*) from queue where job_id = $1 and leased_by is not null),
+            select (select count(*) from queue where job_id = $1 and %s),
+                   (select count(*) from queue where job_id = $1 and not %s),
                    (select count(*) from pages where job_id = $1 and error_code is null),
                    (select count(*) from pages where job_id = $1 and error_code is not null),
-                   (select cancelled_urls from jobs where id = $1)""")
+                   (select cancelled_urls from jobs where id = $1)""".formatted(FrontierTable.WAITING, FrontierTable.WAITING))
         .execute(Tuple.of(id))
         .map(rows -> {
           Row row = rows.iterator().next();
@@ -243,21 +257,34 @@ public final class JobTable {
         .map(rows -> new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
   }
 
-  /** One user's work under way and its own limits (null: the configured default). */
-  public record UserUsage(long userId, long activeJobs, long activeUrls, Integer maxActiveJobs, Long maxActiveUrls) {}
+  /**
+   * One user's work under way and its own limits: jobs queued or running, the URLs they accepted,
+   * their URLs leased to a node now (fetching, or waiting for a host slot or the store: at least
+   * the fetches running), and the user's API requests in the current second.
+   */
+  public record UserUsage(long userId, long activeJobs, long activeUrls, long leasedUrls, long requestsThisSecond,
+      LimitOverrides overrides) {}
 
-  /** The {@code limit} users with the most URLs in jobs under way: what the dashboard and /metrics show. */
+  /**
+   * The {@code limit} users with the most URLs under way: what the dashboard and /metrics show. The
+   * leased counts come from {@code queue_leases} (leased and parked rows only), never from a whole job.
+   */
   public Future<List<UserUsage>> busiestUsers(int limit) {
     return pool.preparedQuery("""
+            with leased as (select job_id, count(*) as n from queue
+                            where leased_by is not null and leased_by <> '' group by job_id)
             select u.id, count(j.id) as active, coalesce(sum(j.accepted), 0)::bigint as urls,
-                   u.max_active_jobs, u.max_active_urls
+                   coalesce(sum(l.n), 0)::bigint as leased, coalesce(max(rc.n), 0)::bigint as requests, %s
             from jobs j join users u on u.id = j.user_id
+            left join leased l on l.job_id = j.id
+            left join request_counts rc on rc.user_id = u.id
+                 and rc.second = floor(extract(epoch from clock_timestamp()))::bigint
             where j.state in ('queued', 'running')
-            group by u.id order by urls desc, u.id limit $1""")
+            group by u.id order by urls desc, u.id limit $1""".formatted(LimitOverrides.COLUMNS))
         .execute(Tuple.of(limit)).map(rows -> {
           List<UserUsage> users = new java.util.ArrayList<>();
           rows.forEach(r -> users.add(new UserUsage(r.getLong("id"), r.getLong("active"), r.getLong("urls"),
-              r.getInteger("max_active_jobs"), r.getLong("max_active_urls"))));
+              r.getLong("leased"), r.getLong("requests"), LimitOverrides.of(r))));
           return users;
         });
   }

@@ -27,7 +27,7 @@ public final class UserTable {
 
   /** A user; {@code keyHash} is that of the key it was found by, if any. */
   public record User(long id, String name, String role, boolean disabled, OffsetDateTime createdAt, byte[] keyHash,
-      Integer maxActiveJobs, Long maxActiveUrls) {
+      LimitOverrides overrides) {
     public boolean isAdmin() {
       return "admin".equals(role);
     }
@@ -52,8 +52,10 @@ public final class UserTable {
     }
   }
 
-  private static final String COLUMNS = "u.id, u.name, u.role, u.disabled, u.created_at, u.max_active_jobs, "
-      + "u.max_active_urls";
+  private static final String COLUMNS = "u.id, u.name, u.role, u.disabled, u.created_at, " + LimitOverrides.COLUMNS;
+
+  /** A user found by its key, and how many requests it has made in the current second (this one included). */
+  public record Caller(User user, int requestsThisSecond) {}
   private final Pool pool;
 
   public UserTable(Pool pool) {
@@ -92,6 +94,33 @@ public final class UserTable {
         .map(rows -> rows.size() == 0 ? Optional.<User>empty()
             : Optional.of(toUser(rows.iterator().next(), rows.iterator().next().getBuffer("key_hash").getBytes())))
         .map(found -> found.filter(user -> MessageDigest.isEqual(presented, user.keyHash())));
+  }
+
+  /**
+   * {@link #findByKey}, counting the request against the user's requests per second in the same
+   * statement (a fixed one-second window in {@code request_counts}, shared by every node).
+   */
+  public Future<Optional<Caller>> admit(String key) {
+    byte[] presented = keyHash(key);
+    return pool.preparedQuery("""
+            with u as (select %s, k.key_hash from api_keys k join users u on u.id = k.user_id
+                       where k.key_hash = $1 and u.deleted_at is null),
+            tick as (insert into request_counts as c (user_id, second, n)
+                     select id, floor(extract(epoch from clock_timestamp()))::bigint, 1 from u
+                     on conflict (user_id) do update
+                     set n = case when c.second = excluded.second then c.n + 1 else 1 end, second = excluded.second
+                     returning n)
+            select u.*, (select n from tick) as requests from u""".formatted(COLUMNS))
+        .execute(Tuple.of(Buffer.buffer(presented)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<Caller>empty();
+          }
+          Row row = rows.iterator().next();
+          User user = toUser(row, row.getBuffer("key_hash").getBytes());
+          return MessageDigest.isEqual(presented, user.keyHash())
+              ? Optional.of(new Caller(user, row.getInteger("requests"))) : Optional.<Caller>empty();
+        });
   }
 
   public Future<Optional<User>> find(long id) {
@@ -139,10 +168,12 @@ public final class UserTable {
   }
 
   /** Sets a user's own limits; a null is the configuration's default. */
-  public Future<Optional<User>> setLimits(long userId, Integer activeJobs, Long activeUrls) {
-    return pool.preparedQuery("update users u set max_active_jobs = $2, max_active_urls = $3 "
+  public Future<Optional<User>> setLimits(long userId, LimitOverrides limits) {
+    return pool.preparedQuery("update users u set max_active_jobs = $2, max_active_urls = $3, "
+            + "max_concurrent_fetches = $4, max_requests_per_second = $5 "
             + "where id = $1 and deleted_at is null returning " + COLUMNS)
-        .execute(Tuple.of(userId, activeJobs, activeUrls))
+        .execute(Tuple.of(userId, limits.activeJobs(), limits.activeUrls(), limits.concurrentFetches(),
+            limits.requestsPerSecond()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toUser(rows.iterator().next(), null)));
   }
 
@@ -208,7 +239,6 @@ public final class UserTable {
 
   private static User toUser(Row row, byte[] keyHash) {
     return new User(row.getLong("id"), row.getString("name"), row.getString("role"), row.getBoolean("disabled"),
-        row.getOffsetDateTime("created_at"), keyHash, row.getInteger("max_active_jobs"),
-        row.getLong("max_active_urls"));
+        row.getOffsetDateTime("created_at"), keyHash, LimitOverrides.of(row));
   }
 }

@@ -54,7 +54,9 @@ class SyncFetchTest {
       originVertx.setTimer(300, id -> req.response().putHeader("Content-Type", "text/html").putHeader("ETag", etag)
           .end("<html><head><title>" + req.path() + "</title></head></html>"));
     }).listen(0, "127.0.0.1"));
-    node = TestNode.start();
+    // the single-flight test sends 1,000 asks at once, past the default limits.requestsPerSecond
+    node = TestNode.start(new io.vertx.core.json.JsonObject().put("limits",
+        new io.vertx.core.json.JsonObject().put("requestsPerSecond", 100_000)));
     key = node.admin().postJson("/v1/users", new JsonObject().put("name", "syncer")).json().getString("key");
     user = node.withKey(key);
   }

@@ -19,7 +19,7 @@ class JobOptionsTest {
   @DisplayName("none given: the node's defaults")
   void defaults() {
     JobOptions options = JobOptions.parse(null, SETTINGS);
-    assertThat(options).isEqualTo(new JobOptions(4, 0, 30_000, 2_097_152, true, true, "body"));
+    assertThat(options).isEqualTo(new JobOptions(4, 0, 30_000, 2_097_152, true, true, "body", 1));
     assertThat(JobOptions.parse(new JsonObject(), SETTINGS)).isEqualTo(options);
   }
 
@@ -27,7 +27,7 @@ class JobOptionsTest {
   @DisplayName("given ones override the defaults, the rest keep them")
   void overrides() {
     JobOptions options = JobOptions.parse(new JsonObject().put("hostConcurrency", 8).put("timeoutMs", 1000), SETTINGS);
-    assertThat(options).isEqualTo(new JobOptions(8, 0, 1000, 2_097_152, true, true, "body"));
+    assertThat(options).isEqualTo(new JobOptions(8, 0, 1000, 2_097_152, true, true, "body", 1));
   }
 
   @Test
@@ -35,10 +35,10 @@ class JobOptionsTest {
   void atBounds() {
     JobOptions low = JobOptions.parse(new JsonObject().put("hostConcurrency", 1).put("hostDelayMs", 0)
         .put("timeoutMs", 100).put("maxBodyBytes", 1), SETTINGS);
-    assertThat(low).isEqualTo(new JobOptions(1, 0, 100, 1, true, true, "body"));
+    assertThat(low).isEqualTo(new JobOptions(1, 0, 100, 1, true, true, "body", 1));
     JobOptions high = JobOptions.parse(new JsonObject().put("hostConcurrency", 64).put("hostDelayMs", 3_600_000)
         .put("timeoutMs", 120_000).put("maxBodyBytes", 8_388_608), SETTINGS);
-    assertThat(high).isEqualTo(new JobOptions(64, 3_600_000, 120_000, 8_388_608, true, true, "body"));
+    assertThat(high).isEqualTo(new JobOptions(64, 3_600_000, 120_000, 8_388_608, true, true, "body", 1));
   }
 
   @ParameterizedTest(name = "{0} = {1} is refused, naming the bound {2}")
@@ -117,9 +117,9 @@ class JobOptionsTest {
   @Test
   @DisplayName("stored options round-trip through JSON, and missing keys take the defaults")
   void stored() {
-    JobOptions options = new JobOptions(3, 250, 5000, 1024, true, true, "none");
+    JobOptions options = new JobOptions(3, 250, 5000, 1024, true, true, "none", 1);
     assertThat(JobOptions.stored(options.toJson(), SETTINGS)).isEqualTo(options);
     assertThat(JobOptions.stored(new JsonObject().put("timeoutMs", 7000), SETTINGS))
-        .isEqualTo(new JobOptions(4, 0, 7000, 2_097_152, true, true, "none"));
+        .isEqualTo(new JobOptions(4, 0, 7000, 2_097_152, true, true, "none", 1));
   }
 }

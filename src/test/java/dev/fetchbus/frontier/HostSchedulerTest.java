@@ -233,4 +233,44 @@ class HostSchedulerTest {
     }
     assertThat(later).containsExactly("b-job2-1", "b-job2-3");
   }
+
+  private record UserWork(String host, long user, String name) implements HostScheduler.Work {
+    @Override
+    public int hostConcurrency() {
+      return 10;
+    }
+
+    @Override
+    public int hostDelayMs() {
+      return 0;
+    }
+  }
+
+  @Test
+  @DisplayName("a user at its bound waits, others' work behind it on the same host starts, and its next work starts when one of its own ends")
+  void perUserBound() {
+    HostScheduler<UserWork> scheduler = new HostScheduler<>(100, () -> now);
+    scheduler.boundUsers(user -> user == 1 ? 2 : Integer.MAX_VALUE);
+    scheduler.add(new UserWork("a", 1, "u1-a1"));
+    scheduler.add(new UserWork("a", 1, "u1-a2"));
+    scheduler.add(new UserWork("b", 1, "u1-b1"));
+    scheduler.add(new UserWork("a", 1, "u1-a3"));
+    scheduler.add(new UserWork("a", 2, "u2-a1"));
+    scheduler.add(new UserWork("b", 0, "nobody-b1"));
+
+    List<UserWork> first = new ArrayList<>();
+    scheduler.pump(first::add);
+    assertThat(first.stream().map(UserWork::name)).containsExactlyInAnyOrder("u1-a1", "u1-a2", "u2-a1", "nobody-b1");
+    assertThat(scheduler.activeOf(1)).isEqualTo(2);
+    List<UserWork> none = new ArrayList<>();
+    scheduler.pump(none::add);
+    assertThat(none).as("user 1 is at its bound of 2").isEmpty();
+
+    scheduler.finished(first.get(0));
+    List<UserWork> next = new ArrayList<>();
+    scheduler.pump(next::add);
+    assertThat(next).hasSize(1).allSatisfy(w -> assertThat(w.user()).isEqualTo(1));
+    assertThat(scheduler.activeOf(1)).isEqualTo(2);
+    assertThat(scheduler.waiting()).isEqualTo(1);
+  }
 }

@@ -36,7 +36,10 @@ class FrontierTableTest {
       st.execute("insert into jobs (user_id, state) select id, 'running' from users");
       st.execute("insert into frontier (job_id, url, host, partition) "
           + "select 1, 'http://h/' || i, 'h', i % 64 from generate_series(1, 50000) i");
-      st.execute("insert into queue (url_id, job_id, partition) select id, job_id, partition from frontier");
+      st.execute("insert into queue (url_id, job_id, partition, vt) select id, job_id, partition, id from frontier");
+      // a tenth of the queue is leased or parked for a retry: the rows the fair branch must not walk
+      st.execute("update queue set leased_by = case when url_id % 20 = 0 then 'node' else '' end, "
+          + "due_at = now() + interval '1 minute' where url_id % 10 = 0");
       st.execute("insert into validators (url_hash, etag) select url_hash, 'e' from frontier");
       st.execute("insert into bodies (hash, codec, size, stored, data) "
           + "select sha256(i::text::bytea), 'none', 1, 1, '\\x00' from generate_series(1, 50000) i");
@@ -52,10 +55,22 @@ class FrontierTableTest {
   @Test
   @DisplayName("the claim uses only indexes")
   void claimPlan() throws Exception {
-    String plan = genericPlan("prepare claim(int[], int, int, text) as " + FrontierTable.CLAIM,
-        "execute claim('{0,1,2,3,4,5,6,7}', 512, 60, 'node')");
-    assertThat(plan).contains("queue_claimable").contains("frontier_pkey").contains("validators_pkey")
-        .doesNotContain("Seq Scan");
+    String plan = genericPlan("prepare claim(int[], int, int, text, bigint[]) as " + FrontierTable.CLAIM,
+        "execute claim('{0,1,2,3,4,5,6,7}', 512, 60, 'node', '{7}')");
+    assertThat(plan).contains("queue_leases").contains("queue_fair").contains("frontier_pkey")
+        .contains("validators_pkey").doesNotContain("Seq Scan");
+  }
+
+  @Test
+  @DisplayName("adding a job's URLs finds the fair clock's head by index")
+  void enqueuePlans() throws Exception {
+    String plain = genericPlan("prepare add(bigint, int, text[], text[], int[]) as " + FrontierTable.ENQUEUE,
+        "execute add(1, 0, '{http://h/x}', '{h}', '{1}')");
+    assertThat(plain).contains("queue_fair").doesNotContain("Seq Scan on queue").doesNotContain("Seq Scan on frontier");
+    String capped = genericPlan("prepare addCapped(bigint, text[], text[], int[], int[], text[], bigint[], bigint) as "
+            + FrontierTable.ENQUEUE_CAPPED,
+        "execute addCapped(1, '{http://h/x}', '{h}', '{1}', '{1}', '{page}', '{NULL}', 1)");
+    assertThat(capped).contains("queue_fair").doesNotContain("Seq Scan on queue").doesNotContain("Seq Scan on frontier");
   }
 
   @Test

@@ -61,7 +61,8 @@ class MigrationsTest {
           queue.put(rows.getString(1), rows.getString(2));
         }
       }
-      assertThat(queue).containsOnly(Map.entry("http://h/queued", "-/0/7/true"),
+      // the queued URL was due in a minute: V11 parks it (leased_by '') until then
+      assertThat(queue).containsOnly(Map.entry("http://h/queued", "/0/7/true"),
           Map.entry("http://h/leased", "node-a/2/7/true"));
       try (ResultSet rows = st.executeQuery("select cancelled_urls from jobs order by id")) {
         rows.next();

@@ -22,6 +22,8 @@ public final class MultiHostOrigin implements AutoCloseable {
   private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> maxActive = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
+  private final AtomicInteger activeAll = new AtomicInteger();
+  private final AtomicInteger maxActiveAll = new AtomicInteger();
   private final int hosts;
   private final long delayMs;
   private final int port;
@@ -56,6 +58,11 @@ public final class MultiHostOrigin implements AutoCloseable {
     return requests.sum();
   }
 
+  /** The most page requests (robots.txt aside) it served at once, over all hosts. */
+  public int maxConcurrent() {
+    return maxActiveAll.get();
+  }
+
   /** The most concurrent requests any one host saw. */
   public int maxConcurrentPerHost() {
     return maxActive.values().stream().mapToInt(AtomicInteger::get).max().orElse(0);
@@ -71,8 +78,13 @@ public final class MultiHostOrigin implements AutoCloseable {
     String host = req.localAddress().host();
     int now = active.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
     maxActive.computeIfAbsent(host, h -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+    boolean page = !req.path().equals("/robots.txt");
+    if (page) {
+      maxActiveAll.accumulateAndGet(activeAll.incrementAndGet(), Math::max);
+    }
     Runnable answer = () -> {
       active.get(host).decrementAndGet();
+      activeAll.decrementAndGet();
       req.response().putHeader("Content-Type", "text/html")
           .end("<html><head><title>" + req.path() + "</title></head><body>ok</body></html>");
     };

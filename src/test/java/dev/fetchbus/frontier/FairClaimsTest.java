@@ -1,0 +1,109 @@
+package dev.fetchbus.frontier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fetchbus.support.ApiClient;
+import dev.fetchbus.support.MultiHostOrigin;
+import dev.fetchbus.support.TestDatabase;
+import dev.fetchbus.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fair claims (issue #12): a small job is not stuck behind a big one, and priorities share the
+ * fetches in their ratio. Before V11 the claim took the URLs due longest first, so the small job's
+ * URLs waited behind every URL of the big one and the first test failed.
+ */
+@DisplayName("Fair claims across jobs and users")
+class FairClaimsTest {
+  private static final int HOSTS = 20;
+  private static final int BIG = Integer.getInteger("fetchbus.test.fairBigJob", 200_000);
+  private static final int SMALL = 50;
+  private static MultiHostOrigin origin;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    origin = new MultiHostOrigin(HOSTS, 0);
+    node = TestNode.start(new JsonObject().put("fetch", new JsonObject().put("allowNetworks", "127.0.0.0/8")));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+    origin.close();
+  }
+
+  private static List<String> urls(int from, int count) {
+    return IntStream.range(from, from + count).mapToObj(origin::url).toList();
+  }
+
+  private static long done(ApiClient user, long jobId) {
+    return user.get("/v1/jobs/" + jobId).json().getJsonObject("urls").getLong("done");
+  }
+
+  @Test
+  @DisplayName("user B's 50 URLs, sent after user A's 200,000 on the same hosts, finish long before A's; A still gets each URL once")
+  void smallJobOvertakes() throws Exception {
+    ApiClient a = node.newUser("fair-a");
+    ApiClient b = node.newUser("fair-b");
+    long big = a.submit(urls(0, BIG), "extract=false&store=none").getLong("id");
+    awaitDone(a, big, 1_000);
+
+    long small = b.submit(urls(BIG, SMALL), "extract=false&store=none").getLong("id");
+    JsonObject smallJob = b.awaitState(small, "done", Duration.ofMinutes(2));
+    long bigDoneThen = done(a, big);
+
+    assertThat(smallJob.getJsonObject("urls").getLong("done")).isEqualTo(SMALL);
+    assertThat(bigDoneThen).as("A's URLs done when B's job ended (of %d)", BIG).isLessThan(BIG / 2);
+
+    JsonObject bigJob = a.awaitState(big, "done", Duration.ofMinutes(10));
+    assertThat(bigJob.getJsonObject("urls").getLong("done")).isEqualTo(BIG);
+    try (Connection conn = TestDatabase.connect(node.databaseUrl()); Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select count(*), count(distinct url_id) from pages where job_id = " + big)) {
+      rows.next();
+      assertThat(rows.getLong(1)).as("records of A's job").isEqualTo(BIG);
+      assertThat(rows.getLong(2)).as("distinct URLs among them").isEqualTo(BIG);
+    }
+  }
+
+  @Test
+  @DisplayName("two users' jobs of priority 1 and 3, running side by side, progress about 1:3")
+  void prioritiesShareInRatio() {
+    ApiClient low = node.newUser("fair-low");
+    ApiClient high = node.newUser("fair-high");
+    int size = 30_000;
+    long lowJob = low.submit(urls(1_000_000, size), "extract=false&store=none&priority=1").getLong("id");
+    long highJob = high.submit(urls(2_000_000, size), "extract=false&store=none&priority=3").getLong("id");
+    // measured between two points where both jobs run, so the head start of the first upload cancels out
+    awaitDone(high, highJob, 3_000);
+    long low1 = done(low, lowJob);
+    long high1 = done(high, highJob);
+    awaitDone(high, highJob, 15_000);
+    long low2 = done(low, lowJob);
+    long high2 = done(high, highJob);
+
+    double ratio = (double) (high2 - high1) / Math.max(1, low2 - low1);
+    assertThat(ratio).as("high-priority progress per low-priority URL (%d vs %d)", high2 - high1, low2 - low1)
+        .isBetween(3 * 0.8, 3 * 1.2);
+    assertThat(low.delete("/v1/jobs/" + lowJob).status()).isEqualTo(200);
+    assertThat(high.delete("/v1/jobs/" + highJob).status()).isEqualTo(200);
+  }
+
+  private static void awaitDone(ApiClient user, long jobId, long atLeast) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (done(user, jobId) < atLeast) {
+      assertThat(System.nanoTime()).as("job %d reaching %d URLs done", jobId, atLeast).isLessThan(deadline);
+      ApiClient.sleep(50);
+    }
+  }
+}
