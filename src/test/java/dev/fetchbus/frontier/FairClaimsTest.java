@@ -63,6 +63,9 @@ class FairClaimsTest {
     JsonObject smallJob = b.awaitState(small, "done", Duration.ofMinutes(2));
     long bigDoneThen = done(a, big);
 
+    System.out.printf("FairClaimsTest: B's %d URLs took %s (created to finished); A had %d of %d done then%n", SMALL,
+        java.time.Duration.between(java.time.Instant.parse(smallJob.getString("createdAt")),
+            java.time.Instant.parse(smallJob.getString("finishedAt"))), bigDoneThen, BIG);
     assertThat(smallJob.getJsonObject("urls").getLong("done")).isEqualTo(SMALL);
     assertThat(bigDoneThen).as("A's URLs done when B's job ended (of %d)", BIG).isLessThan(BIG / 2);
 
@@ -93,6 +96,8 @@ class FairClaimsTest {
     long high2 = done(high, highJob);
 
     double ratio = (double) (high2 - high1) / Math.max(1, low2 - low1);
+    System.out.printf("FairClaimsTest: priority 3 did %d URLs while priority 1 did %d (ratio %.2f)%n", high2 - high1,
+        low2 - low1, ratio);
     assertThat(ratio).as("high-priority progress per low-priority URL (%d vs %d)", high2 - high1, low2 - low1)
         .isBetween(3 * 0.8, 3 * 1.2);
     assertThat(low.delete("/v1/jobs/" + lowJob).status()).isEqualTo(200);
