@@ -91,6 +91,7 @@ public final class FrontierVerticle extends VerticleBase {
     ownership = new Ownership(vertx, Members.of(vertx, pool, settings.cluster().memberTimeoutMs()), frontier,
         settings.frontier().partitions(), this::partitionsMoved);
     shares = new UserShares(ownership::liveNodes, ownership::rank);
+    metrics.ownership(() -> ownership.owned().length, settings.fetch().maxInFlight(), Meters.registry());
     scheduler.boundUsers(shares::localLimit);
     plans = new JobPlans(vertx, jobs, settings, shares);
     links = new LinkFilter(new SeenLinks(settings.frontier().seenLinks()));

@@ -30,6 +30,15 @@ public final class FrontierMetrics {
         .description("Records dropped because this node no longer held the URL's lease").register(registry);
   }
 
+  /** This node's share of the work: host partitions it owns, and the most fetches it may run at once. */
+  public void ownership(IntSupplier ownedPartitions, int maxInFlight, MeterRegistry registry) {
+    Gauge.builder("fetchbus_frontier_owned_partitions", ownedPartitions::getAsInt)
+        .description("Host partitions this node's frontier owns (all of frontier.partitions when alone)")
+        .register(registry);
+    Gauge.builder("fetchbus_fetch_in_flight_limit", () -> maxInFlight)
+        .description("The most fetches this node runs at once (fetch.maxInFlight)").register(registry);
+  }
+
   public void queued(long count) {
     queued.set(count);
   }

@@ -10,6 +10,6 @@ public final class Meters {
 
   public static MeterRegistry registry() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
-    return registry != null ? registry : Metrics.globalRegistry;
+    return registry != null ? PromtoolClean.apply(registry) : Metrics.globalRegistry;
   }
 }

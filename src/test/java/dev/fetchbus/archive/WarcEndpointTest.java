@@ -1,5 +1,6 @@
 package dev.fetchbus.archive;
 
+import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -86,7 +87,7 @@ class WarcEndpointTest {
   void validatesWithJwarc() throws Exception {
     for (long job : new long[] {firstCrawl, recrawl, sameBodies}) {
       Path file = download(job);
-      ExternalTools.Result result = ExternalTools.run(dir, List.of(ExternalTools.java(), "-jar",
+      Tools.Result result = ExternalTools.run(dir, List.of(ExternalTools.java(), "-jar",
           ExternalTools.jwarcJar().toString(), "validate", "-v", file.toString()));
       assertThat(result.exit()).as("job %d: %s %s", job, result.out(), result.err()).isZero();
       assertThat(result.out() + result.err()).doesNotContainIgnoringCase("fail").contains("payload digest pass");
@@ -100,7 +101,7 @@ class WarcEndpointTest {
     assumeTrue(warcio.isPresent(), "warcio.js not found on PATH (npm install -g warcio): skipping");
     for (long job : new long[] {firstCrawl, recrawl, sameBodies}) {
       Path file = download(job);
-      ExternalTools.Result result = ExternalTools.run(dir, List.of(warcio.get().toString(), "cdx-index",
+      Tools.Result result = ExternalTools.run(dir, List.of(warcio.get().toString(), "cdx-index",
           file.getFileName().toString()));
       assertThat(result.exit()).as(result.err()).isZero();
       List<String> theirs = new ArrayList<>(Arrays.asList(result.out().split("\n")));
@@ -110,7 +111,7 @@ class WarcEndpointTest {
       ours.removeIf(String::isEmpty);
       assertThat(ours).as("job %d", job).isNotEmpty().containsExactlyElementsOf(theirs);
     }
-    ExternalTools.Result index = ExternalTools.run(dir, List.of(warcio.get().toString(), "index",
+    Tools.Result index = ExternalTools.run(dir, List.of(warcio.get().toString(), "index",
         download(firstCrawl).getFileName().toString()));
     assertThat(index.exit()).as(index.err()).isZero();
     assertThat(index.out().lines().filter(l -> l.contains("\"response\""))).as("warcio index: response records")

@@ -1,5 +1,6 @@
 package dev.fetchbus.archive;
 
+import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ class WarcValidityTest {
 
   @Test
   void jwarcValidatorAcceptsTheFileAndChecksEveryDigest() throws Exception {
-    ExternalTools.Result result = validate(warc);
+    Tools.Result result = validate(warc);
     assertThat(result.err()).as("validator stderr").isBlank();
     assertThat(result.out()).as("validator output").doesNotContain("ERROR").doesNotContain("failed");
     assertThat(result.exit()).as("validator exit\n" + result.out()).isZero();
@@ -67,7 +68,7 @@ class WarcValidityTest {
       writer.write(new WarcResponse.Builder("https://bad.example/").body(http)
           .payloadDigest(CaptureRecords.sha1("other".getBytes())).build());
     }
-    ExternalTools.Result result = validate(bad);
+    Tools.Result result = validate(bad);
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.out() + result.err()).contains("payload digest failed");
   }
@@ -180,7 +181,7 @@ class WarcValidityTest {
     assertThat(notModified.headers().first("WARC-Refers-To")).isEmpty();
   }
 
-  private ExternalTools.Result validate(Path file) throws Exception {
+  private Tools.Result validate(Path file) throws Exception {
     return ExternalTools.run(dir, List.of(ExternalTools.java(), "-jar", ExternalTools.jwarcJar().toString(),
         "validate", "-v", file.toString()));
   }

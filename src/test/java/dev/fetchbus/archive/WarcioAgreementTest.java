@@ -1,5 +1,6 @@
 package dev.fetchbus.archive;
 
+import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,7 +27,7 @@ class WarcioAgreementTest {
     Path file = WarcStreamTest.writeFixtureWarc(dir, stream);
 
     // run in the file's directory with its bare name: warcio's filename field is the name as given
-    ExternalTools.Result result = ExternalTools.run(dir, List.of(warcio.get().toString(), "cdx-index",
+    Tools.Result result = ExternalTools.run(dir, List.of(warcio.get().toString(), "cdx-index",
         file.getFileName().toString()));
     assertThat(result.exit()).as("warcio stderr: %s", result.err()).isZero();
     assertThat(result.err()).as("warcio warnings").isBlank();
@@ -53,7 +54,7 @@ class WarcioAgreementTest {
     List<String> command = new ArrayList<>(List.of("node", "-e", script.toString(), library.get().toString()));
     List<String> ascii = urls.stream().map(TargetUri::toAscii).toList();
     command.addAll(ascii);
-    ExternalTools.Result result = ExternalTools.run(dir, command);
+    Tools.Result result = ExternalTools.run(dir, command);
     assertThat(result.exit()).as("node stderr: %s", result.err()).isZero();
 
     List<String> ours = ascii.stream().map(Surt::key).toList();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -147,5 +148,25 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_METRICS_LOOP_PROBE_MS", "0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("FETCHBUS_METRICS_LOOP_PROBE_MS");
+  }
+
+  @Test
+  @DisplayName("every overlay in conf/ (such as conf/api.json, which the docs use) names only known keys and loads")
+  void shippedOverlaysLoad() throws Exception {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("conf"))) {
+      List<java.nio.file.Path> overlays = files.filter(f -> f.toString().endsWith(".json"))
+          .filter(f -> !f.getFileName().toString().equals("fetchbus.json")).toList();
+      assertThat(overlays).extracting(f -> f.getFileName().toString()).contains("api.json");
+      for (java.nio.file.Path overlay : overlays) {
+        JsonObject json = new JsonObject(java.nio.file.Files.readString(overlay));
+        assertThat(onlyKnownKeys(json, ConfigLoader.defaults())).as("keys of %s", overlay).isTrue();
+        Settings.load(json, Map.of());
+      }
+    }
+  }
+
+  private static boolean onlyKnownKeys(JsonObject overlay, JsonObject defaults) {
+    return overlay.fieldNames().stream().allMatch(key -> defaults.containsKey(key)
+        && (!(overlay.getValue(key) instanceof JsonObject sub) || onlyKnownKeys(sub, defaults.getJsonObject(key))));
   }
 }
