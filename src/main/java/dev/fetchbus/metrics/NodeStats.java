@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class NodeStats {
   private static final int JOBS_SHOWN = 20;
   private static final long JOBS_REFRESH_MS = 2000;
+  /** Ended jobs stay on the dashboard this long, so it shows them reach their end. */
+  private static final int ENDED_SHOWN_SECONDS = 60;
   private final Vertx vertx;
   private final JobTable jobs;
   private Future<JsonArray> runningJobs;
@@ -32,8 +34,15 @@ final class NodeStats {
   }
 
   Future<JsonObject> stats(RoutingContext ctx) {
+    return stats();
+  }
+
+  /** This node's snapshot, named by its node id, as published to every dashboard of the cluster. */
+  Future<JsonObject> stats() {
     MeterRegistry registry = Meters.registry();
     return runningJobs().map(running -> new JsonObject()
+        .put("node", dev.fetchbus.cluster.NodeIdentity.of(vertx))
+        .put("ownedPartitions", dev.fetchbus.cluster.NodeStatus.ownedPartitions(vertx))
         .put("time", System.currentTimeMillis())
         .put("pages", pages(registry))
         .put("fetch", fetch(registry))
@@ -50,7 +59,8 @@ final class NodeStats {
     long now = System.currentTimeMillis();
     if (runningJobs == null || now - jobsReadAt > JOBS_REFRESH_MS) {
       jobsReadAt = now;
-      runningJobs = jobs.running(JOBS_SHOWN).map(NodeStats::jobsJson).otherwise(err -> new JsonArray());
+      runningJobs = jobs.running(JOBS_SHOWN, ENDED_SHOWN_SECONDS).map(NodeStats::jobsJson)
+          .otherwise(err -> new JsonArray());
     }
     return runningJobs;
   }
@@ -58,9 +68,10 @@ final class NodeStats {
   private static JsonArray jobsJson(java.util.List<JobTable.Progress> running) {
     JsonArray array = new JsonArray();
     for (JobTable.Progress job : running) {
-      long finished = Math.max(0, job.accepted() - job.unfinished());
-      array.add(new JsonObject().put("id", job.id()).put("kind", job.kind()).put("accepted", job.accepted())
-          .put("finished", finished).put("progress", job.accepted() == 0 ? 0.0 : (double) finished / job.accepted())
+      long finished = job.finished();
+      array.add(new JsonObject().put("id", job.id()).put("kind", job.kind()).put("state", job.state())
+          .put("accepted", job.accepted()).put("finished", finished)
+          .put("progress", job.accepted() == 0 ? 0.0 : (double) finished / job.accepted())
           .put("startedAt", job.startedAt() == null ? null : job.startedAt().toInstant().toString()));
     }
     return array;
@@ -80,6 +91,7 @@ final class NodeStats {
   private static JsonObject fetch(MeterRegistry registry) {
     return new JsonObject()
         .put("inFlight", gauge(registry, "fetchbus_fetch_in_flight"))
+        .put("inFlightLimit", gauge(registry, "fetchbus_fetch_in_flight_limit"))
         .put("waiting", gauge(registry, "fetchbus_frontier_waiting"))
         .put("queued", gauge(registry, "fetchbus_frontier_queued_urls"))
         .put("retries", (long) registry.find("fetchbus_fetch_retries").counters().stream()

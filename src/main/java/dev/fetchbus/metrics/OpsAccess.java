@@ -53,6 +53,22 @@ public final class OpsAccess implements Handler<RoutingContext> {
     });
   }
 
+  /**
+   * Whether a request with this {@code Authorization} value may read the figures: always on the
+   * management server, else with an enabled admin or metrics key. For the event-bus bridge, whose
+   * browsers send the header with their registration instead of on a request.
+   */
+  public io.vertx.core.Future<Boolean> allows(String authorization) {
+    if (users == null) {
+      return io.vertx.core.Future.succeededFuture(true);
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
+      return io.vertx.core.Future.succeededFuture(false);
+    }
+    return users.findByKey(authorization.substring(7).strip())
+        .map(found -> found.isPresent() && found.get().readsMetrics() && !found.get().disabled());
+  }
+
   private static void refuse(RoutingContext ctx, int status, String code, String message) {
     var response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
     if (status == 401) {

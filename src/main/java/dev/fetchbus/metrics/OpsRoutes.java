@@ -14,9 +14,10 @@ import io.vertx.sqlclient.Pool;
 /**
  * The operator's routes, served by every node whatever its roles: {@code /health} (liveness) and
  * {@code /ready} (database, deployment, host partitions) for anyone; {@code /metrics} (Prometheus)
- * and {@code /ops/stats} (the JSON the live {@code /dashboard} polls) behind {@link OpsAccess}. The
- * dashboard page itself holds no figures, so it is served to anyone and asks for a key when
- * {@code /ops/stats} wants one.
+ * and {@code /ops/stats} (this node's figures as JSON) behind {@link OpsAccess}, and so is the
+ * event-bus bridge {@code /ops/eventbus} that feeds the live {@code /dashboard} every node's figures
+ * ({@link StatsBus}). The dashboard page itself holds no figures, so it is served to anyone and
+ * asks for a key when the bridge wants one.
  */
 public final class OpsRoutes {
   private static final String DASHBOARD = "dashboard/index.html";
@@ -35,14 +36,21 @@ public final class OpsRoutes {
     router.get("/metrics").handler(access).handler(PrometheusScrapingHandler.create());
     router.get("/ops/stats").handler(access).respond(new NodeStats(vertx, new JobTable(pool))::stats);
     router.get("/dashboard").handler(OpsRoutes::dashboard);
+    StatsBus.publish(vertx, pool);
+    router.route("/ops/eventbus/*").subRouter(StatsBus.bridge(vertx, access));
+    // the dashboard's one library, from its webjar on the classpath (no CDN, no npm at run time)
+    router.get("/ops/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars"));
   }
 
-  /** One self-contained page (inline script and style, nothing fetched from elsewhere), from the classpath. */
+  /**
+   * One page from the classpath: its own inline script and style, SockJS's client from this node's
+   * webjar route, and its feed from this node's bridge; nothing from elsewhere.
+   */
   private static void dashboard(RoutingContext ctx) {
     ctx.response()
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Content-Security-Policy",
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
         .putHeader("Cache-Control", "no-cache")
         .sendFile(DASHBOARD)
         .onFailure(ctx::fail);

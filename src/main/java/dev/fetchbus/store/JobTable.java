@@ -152,18 +152,30 @@ public final class JobTable {
   }
 
   /** A running job's progress, for the operator's dashboard: URLs accepted so far, and those not yet finished. */
-  public record Progress(long id, String kind, long accepted, long unfinished, OffsetDateTime startedAt) {}
+  /** A job on the dashboard: its URLs accepted, still queued, and cancelled before they were fetched. */
+  public record Progress(long id, String kind, String state, long accepted, long unfinished, long cancelled,
+      OffsetDateTime startedAt) {
+    public long finished() {
+      return Math.max(0, accepted - unfinished - cancelled);
+    }
+  }
 
-  /** The oldest {@code limit} running jobs with their unfinished URL counts (a count of their queue rows). */
-  public Future<List<Progress>> running(int limit) {
-    return pool.preparedQuery("select j.id, j.kind, j.accepted, j.started_at, "
-            + "(select count(*) from queue q where q.job_id = j.id) "
-            + "from jobs j where j.state = 'running' order by j.id limit $1")
-        .execute(Tuple.of(limit))
+  /**
+   * The oldest {@code limit} running jobs, then those that ended in the last {@code endedSeconds}
+   * (so a dashboard sees a job reach its end), with their unfinished URLs (a count of their queue rows).
+   */
+  public Future<List<Progress>> running(int limit, int endedSeconds) {
+    return pool.preparedQuery("select j.id, j.kind, j.state, j.accepted, j.cancelled_urls, j.started_at, "
+            + "(select count(*) from queue q where q.job_id = j.id) as unfinished "
+            + "from jobs j where j.state = 'running' "
+            + "or (j.state <> 'queued' and j.finished_at > now() - make_interval(secs => $2)) "
+            + "order by j.state <> 'running', j.id limit $1")
+        .execute(Tuple.of(limit, endedSeconds))
         .map(rows -> {
           List<Progress> jobs = new java.util.ArrayList<>(rows.size());
-          rows.forEach(row -> jobs.add(new Progress(row.getLong(0), row.getString(1), row.getLong(2), row.getLong(4),
-              row.getOffsetDateTime(3))));
+          rows.forEach(row -> jobs.add(new Progress(row.getLong("id"), row.getString("kind"), row.getString("state"),
+              row.getLong("accepted"), row.getLong("unfinished"), row.getLong("cancelled_urls"),
+              row.getOffsetDateTime("started_at"))));
           return jobs;
         });
   }

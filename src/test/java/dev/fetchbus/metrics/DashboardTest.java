@@ -32,14 +32,16 @@ class DashboardTest {
   }
 
   @Test
-  @DisplayName("/dashboard is one self-contained HTML page, without a key, that polls /ops/stats")
+  @DisplayName("/dashboard is one HTML page, without a key, fed by this node's event-bus bridge, loading nothing from elsewhere")
   void dashboardPage() {
     ApiClient.Response r = node.anonymous().get("/dashboard");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("text/html");
-    assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'");
-    assertThat(r.body()).contains("<html").contains("/ops/stats")
+    assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'").contains("connect-src 'self'");
+    assertThat(r.body()).contains("<html").contains("new SockJS(\"/ops/eventbus\")").contains("fetchbus.ops.stats")
         .doesNotContainPattern("(src|href)\\s*=\\s*[\"']?(https?:)?//");
+    ApiClient.Response client = node.anonymous().get("/ops/webjars/sockjs-client/1.6.1/dist/sockjs.min.js");
+    assertThat(client.status()).as("SockJS's client, from its webjar").isEqualTo(200);
   }
 
   @Test
