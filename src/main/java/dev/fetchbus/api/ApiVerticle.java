@@ -79,6 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));
     UserUsageMetrics.start(vertx, jobTable, settings.limits());
+    ApiDocs.mount(router);
 
     router.route("/v1/*").handler(auth::authenticate);
     router.post("/v1/jobs").handler(jobs::create);

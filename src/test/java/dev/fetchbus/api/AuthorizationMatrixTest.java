@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Who may call what: every route the API port serves (ApiVerticle.router() and OpsRoutes) against
+ * Who may call what: every route the API port serves (ApiVerticle.router(), OpsRoutes, ApiDocs) against
  * seven callers (a revoked key among them), each cell asserting one exact status (the admin's profile may also find one
  * running: 200 or 409). Refusals must be the API's JSON error, must change nothing, and on a job
  * route must look exactly like the answer for a job that does not exist, so they leak nothing.
@@ -105,7 +105,9 @@ class AuthorizationMatrixTest {
     DASHBOARD("GET", "/dashboard", "/dashboard", JobUse.NONE),
     WEBJARS("GET", "/ops/webjars/", "/ops/webjars/sockjs-client/1.6.1/dist/sockjs.min.js", JobUse.NONE),
     HEALTH("GET", "/health", "/health", JobUse.NONE),
-    READY("GET", "/ready", "/ready", JobUse.NONE);
+    READY("GET", "/ready", "/ready", JobUse.NONE),
+    OPENAPI("GET", "/openapi.json", "/openapi.json", JobUse.NONE),
+    API_DOCS("GET", "/docs/api", "/docs/api", JobUse.NONE);
 
     final String method;
     final String routerPath;
@@ -169,7 +171,9 @@ class AuthorizationMatrixTest {
       row(Route.DASHBOARD,      200,  200,  200,  200,  200,  200,               200),
       row(Route.WEBJARS,        200,  200,  200,  200,  200,  200,               200),
       row(Route.HEALTH,         200,  200,  200,  200,  200,  200,               200),
-      row(Route.READY,          200,  200,  200,  200,  200,  200,               200));
+      row(Route.READY,          200,  200,  200,  200,  200,  200,               200),
+      row(Route.OPENAPI,        200,  200,  200,  200,  200,  200,               200),
+      row(Route.API_DOCS,       200,  200,  200,  200,  200,  200,               200));
   // @formatter:on
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -258,7 +262,8 @@ class AuthorizationMatrixTest {
       Router router = api.router(settings);
       Set<String> served = new TreeSet<>();
       router.getRoutes().stream()
-          // routes for any method (no methods() of their own) are the guards: authentication, admin checks
+          // routes for any method (no methods() of their own) are the guards (authentication, admin
+          // checks) and the docs page's static files (ApiDocs); OpenApiTest names each of them
           .filter(r -> r.getPath() != null && r.methods() != null && !r.methods().isEmpty())
           .forEach(r -> r.methods().forEach(m -> served.add(m.name() + " " + r.getPath())));
       Set<String> tabled = MATRIX.stream().map(row -> row.route().method + " " + row.route().routerPath)
@@ -435,6 +440,8 @@ class AuthorizationMatrixTest {
       case WEBJARS -> assertThat(r.body()).contains("SockJS");
       case HEALTH -> assertThat(r.json().getString("status")).isEqualTo("up");
       case READY -> assertThat(r.json().getString("status")).isEqualTo("ready");
+      case OPENAPI -> assertThat(r.json().getString("openapi")).startsWith("3.1.");
+      case API_DOCS -> assertThat(r.header("Content-Type")).startsWith("text/html");
     }
   }
 
