@@ -39,7 +39,7 @@ public final class OpsRoutes {
     StatsBus.publish(vertx, pool);
     router.route("/ops/eventbus/*").subRouter(StatsBus.bridge(vertx, access));
     // the dashboard's one library, from its webjar on the classpath (no CDN, no npm at run time)
-    router.get("/ops/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/ops/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars"));
   }
 
   /**

@@ -103,7 +103,6 @@ class AuthorizationMatrixTest {
     METRICS("GET", "/metrics", "/metrics", JobUse.NONE),
     OPS_STATS("GET", "/ops/stats", "/ops/stats", JobUse.NONE),
     DASHBOARD("GET", "/dashboard", "/dashboard", JobUse.NONE),
-    WEBJARS("GET", "/ops/webjars/", "/ops/webjars/sockjs-client/1.6.1/dist/sockjs.min.js", JobUse.NONE),
     HEALTH("GET", "/health", "/health", JobUse.NONE),
     READY("GET", "/ready", "/ready", JobUse.NONE),
     OPENAPI("GET", "/openapi.json", "/openapi.json", JobUse.NONE),
@@ -169,7 +168,6 @@ class AuthorizationMatrixTest {
       row(Route.METRICS,        401,  401,  401,  403,  403,  200,               200),
       row(Route.OPS_STATS,      401,  401,  401,  403,  403,  200,               200),
       row(Route.DASHBOARD,      200,  200,  200,  200,  200,  200,               200),
-      row(Route.WEBJARS,        200,  200,  200,  200,  200,  200,               200),
       row(Route.HEALTH,         200,  200,  200,  200,  200,  200,               200),
       row(Route.READY,          200,  200,  200,  200,  200,  200,               200),
       row(Route.OPENAPI,        200,  200,  200,  200,  200,  200,               200),
@@ -437,7 +435,6 @@ class AuthorizationMatrixTest {
       case METRICS -> assertThat(r.body()).contains("fetchbus_");
       case OPS_STATS -> assertThat(r.header("Content-Type")).startsWith("application/json");
       case DASHBOARD -> assertThat(r.header("Content-Type")).startsWith("text/html");
-      case WEBJARS -> assertThat(r.body()).contains("SockJS");
       case HEALTH -> assertThat(r.json().getString("status")).isEqualTo("up");
       case READY -> assertThat(r.json().getString("status")).isEqualTo("ready");
       case OPENAPI -> assertThat(r.json().getString("openapi")).startsWith("3.1.");

@@ -64,6 +64,8 @@ class OpenApiTest {
       "* /v1/admin/",            // Auth.adminOnly in front of every /v1/admin route
       "* /docs/api/swagger-ui/", // StaticHandler: Swagger UI's files from the webjar (ApiDocs)
       "* /docs/api/assets/",     // StaticHandler: the docs page's own script (ApiDocs)
+      "* /ops/webjars/",         // StaticHandler: SockJS's client for the dashboard, from its webjar (OpsRoutes)
+      "* /ops/eventbus/",        // the SockJS event-bus bridge that feeds the dashboard (StatsBus; docs/operations.md)
       "* (no path)");            // ErrorResponses::handle, the failure handler of every route
 
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",

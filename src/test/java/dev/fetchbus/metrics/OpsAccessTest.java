@@ -70,7 +70,8 @@ class OpsAccessTest {
     assertThat(node.anonymous().get("/ready").status()).isEqualTo(200);
     ApiClient.Response dashboard = node.anonymous().get("/dashboard");
     assertThat(dashboard.status()).isEqualTo(200);
-    assertThat(dashboard.body()).as("the page asks for a key when /ops/stats wants one").contains("Authorization");
+    assertThat(dashboard.body()).as("the page sends a key with its registration, and asks for one when the bridge refuses")
+        .contains("authorization: \"Bearer \" + key").contains("window.prompt");
   }
 
   @Test
