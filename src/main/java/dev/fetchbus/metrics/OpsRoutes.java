@@ -35,6 +35,7 @@ public final class OpsRoutes {
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(access).handler(PrometheusScrapingHandler.create());
     router.get("/ops/stats").handler(access).respond(new NodeStats(vertx, new JobTable(pool))::stats);
+    router.get("/ops/jobs/:id").handler(access).respond(ops::job);
     router.get("/dashboard").handler(OpsRoutes::dashboard);
     StatsBus.publish(vertx, pool);
     router.route("/ops/eventbus/*").subRouter(StatsBus.bridge(vertx, access));
@@ -54,6 +55,26 @@ public final class OpsRoutes {
         .putHeader("Cache-Control", "no-cache")
         .sendFile(DASHBOARD)
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /ops/jobs/{id}}: the dashboard's view of one job, its records by outcome and its 5
+   * slowest hosts among its latest 20,000 records. Counts and host names only; no URLs.
+   */
+  private Future<JsonObject> job(RoutingContext ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new io.vertx.ext.web.handler.HttpException(404, "No job " + ctx.pathParam("id")));
+    }
+    return new dev.fetchbus.store.PageTable(pool).breakdown(id, 5, 20_000).map(breakdown -> {
+      io.vertx.core.json.JsonArray hosts = new io.vertx.core.json.JsonArray();
+      breakdown.slowestHosts().forEach(h -> hosts.add(new JsonObject().put("host", h.host()).put("pages", h.pages())
+          .put("meanMs", Math.round(h.meanMs() * 10) / 10.0)));
+      return new JsonObject().put("job", id).put("outcomes", new JsonObject(new java.util.LinkedHashMap<>(breakdown.outcomes())))
+          .put("slowestHosts", hosts);
+    });
   }
 
   /** Ready: the database answers, every verticle is deployed, and a fetch node knows its partitions. */

@@ -3,7 +3,6 @@ package dev.fetchbus.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.config.MeterFilter;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Collections;
@@ -14,8 +13,9 @@ import java.util.Set;
  * Keeps /metrics clean for {@code promtool check metrics}. Micrometer's JVM binders, which Vert.x
  * registers, name three series against Prometheus's conventions: units abbreviated in
  * {@code jvm_compilation_time_ms_total} and {@code process_cpu_time_ns_total}, and a gauge ending in
- * {@code _count}, {@code system_cpu_count}. They are taken out (and kept out) of the registry, and
- * the same figures come back as {@code jvm_compilation_seconds_total},
+ * {@code _count}, {@code system_cpu_count}. They are taken out of the registry once the binders have
+ * run (a deny filter would do it earlier, but Micrometer warns at every start about a filter added
+ * after the first meters), and the same figures come back as {@code jvm_compilation_seconds_total},
  * {@code process_cpu_seconds_total} and {@code system_cpus}.
  */
 final class PromtoolClean {
@@ -27,7 +27,6 @@ final class PromtoolClean {
 
   static MeterRegistry apply(MeterRegistry registry) {
     if (DONE.add(registry)) {
-      registry.config().meterFilter(MeterFilter.deny(id -> RENAMED.contains(id.getName())));
       registry.getMeters().stream().filter(m -> RENAMED.contains(m.getId().getName())).toList()
           .forEach(registry::remove);
       replacements(registry);

@@ -230,4 +230,38 @@ public final class PageTable {
     }
     return values;
   }
+
+  /** A host's share of a job's latest records, and their mean fetch time. */
+  public record HostTime(String host, long pages, double meanMs) {}
+
+  /** A job's records for the dashboard: by outcome ({@code ok} or the error code), and its slowest hosts. */
+  public record Breakdown(java.util.Map<String, Long> outcomes, List<HostTime> slowestHosts) {}
+
+  /**
+   * How a job's records came out, all of them, and which {@code hosts} hosts were slowest among its
+   * {@code recent} latest records (by URL id, walking the primary key backwards), so the query stays
+   * bounded however big the job is.
+   */
+  public Future<Breakdown> breakdown(long jobId, int hosts, int recent) {
+    Future<java.util.Map<String, Long>> outcomes = pool.preparedQuery(
+            "select coalesce(error_code, 'ok') as outcome, count(*) as n from pages where job_id = $1 group by 1")
+        .execute(Tuple.of(jobId))
+        .map(rows -> {
+          java.util.Map<String, Long> byOutcome = new java.util.TreeMap<>();
+          rows.forEach(row -> byOutcome.put(row.getString("outcome"), row.getLong("n")));
+          return byOutcome;
+        });
+    Future<List<HostTime>> slowest = pool.preparedQuery("""
+            with latest as (select url_id, elapsed_ms from pages where job_id = $1 order by url_id desc limit $3)
+            select f.host, count(*) as pages, avg(l.elapsed_ms)::float8 as mean_ms
+            from latest l join frontier f on f.id = l.url_id
+            group by f.host order by mean_ms desc, f.host limit $2""")
+        .execute(Tuple.of(jobId, hosts, recent))
+        .map(rows -> {
+          List<HostTime> list = new java.util.ArrayList<>();
+          rows.forEach(row -> list.add(new HostTime(row.getString("host"), row.getLong("pages"), row.getDouble("mean_ms"))));
+          return list;
+        });
+    return Future.all(outcomes, slowest).map(both -> new Breakdown(outcomes.result(), slowest.result()));
+  }
 }

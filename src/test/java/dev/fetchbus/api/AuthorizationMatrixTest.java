@@ -102,6 +102,7 @@ class AuthorizationMatrixTest {
     PROFILE("POST", "/v1/admin/profile", "/v1/admin/profile?seconds=1", JobUse.NONE),
     METRICS("GET", "/metrics", "/metrics", JobUse.NONE),
     OPS_STATS("GET", "/ops/stats", "/ops/stats", JobUse.NONE),
+    OPS_JOB("GET", "/ops/jobs/:id", "/ops/jobs/{job}", JobUse.SHARED),
     DASHBOARD("GET", "/dashboard", "/dashboard", JobUse.NONE),
     HEALTH("GET", "/health", "/health", JobUse.NONE),
     READY("GET", "/ready", "/ready", JobUse.NONE),
@@ -167,6 +168,7 @@ class AuthorizationMatrixTest {
       row(Route.PROFILE,        401,  401,  401,  403,  403,  either(200, 409),  403),
       row(Route.METRICS,        401,  401,  401,  403,  403,  200,               200),
       row(Route.OPS_STATS,      401,  401,  401,  403,  403,  200,               200),
+      row(Route.OPS_JOB,        401,  401,  401,  403,  403,  200,               200),
       row(Route.DASHBOARD,      200,  200,  200,  200,  200,  200,               200),
       row(Route.HEALTH,         200,  200,  200,  200,  200,  200,               200),
       row(Route.READY,          200,  200,  200,  200,  200,  200,               200),
@@ -434,6 +436,7 @@ class AuthorizationMatrixTest {
       case PROFILE -> assertThat(r.json().getInteger("seconds")).isEqualTo(1);
       case METRICS -> assertThat(r.body()).contains("fetchbus_");
       case OPS_STATS -> assertThat(r.header("Content-Type")).startsWith("application/json");
+      case OPS_JOB -> assertThat(r.json().getJsonObject("outcomes").getLong("ok")).isPositive();
       case DASHBOARD -> assertThat(r.header("Content-Type")).startsWith("text/html");
       case HEALTH -> assertThat(r.json().getString("status")).isEqualTo("up");
       case READY -> assertThat(r.json().getString("status")).isEqualTo("ready");

@@ -148,7 +148,7 @@ class FetchAndRequestLimitsTest {
     assertThat(limits.getInteger("requestsPerSecond")).isEqualTo(7);
     assertThat(limits.getInteger("concurrentFetches")).isEqualTo(9);
     patchLimits(user, new JsonObject().putNull("requestsPerSecond"));
-    assertThat(user.get("/v1/me").json().getJsonObject("limits").getInteger("requestsPerSecond")).isEqualTo(1000);
+    assertThat(user.get("/v1/me").json().getJsonObject("limits").getInteger("requestsPerSecond")).isEqualTo(10_000);
     long id = user.get("/v1/me").json().getLong("id");
     assertError(node.admin().patchJson("/v1/users/" + id,
         new JsonObject().put("limits", new JsonObject().put("fetchesPerDay", 5))), 422, "invalid");

@@ -54,9 +54,7 @@ class SyncFetchTest {
       originVertx.setTimer(300, id -> req.response().putHeader("Content-Type", "text/html").putHeader("ETag", etag)
           .end("<html><head><title>" + req.path() + "</title></head></html>"));
     }).listen(0, "127.0.0.1"));
-    // the single-flight test sends 1,000 asks at once, past the default limits.requestsPerSecond
-    node = TestNode.start(new io.vertx.core.json.JsonObject().put("limits",
-        new io.vertx.core.json.JsonObject().put("requestsPerSecond", 100_000)));
+    node = TestNode.start();
     key = node.admin().postJson("/v1/users", new JsonObject().put("name", "syncer")).json().getString("key");
     user = node.withKey(key);
   }

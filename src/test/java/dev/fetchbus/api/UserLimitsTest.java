@@ -119,7 +119,7 @@ class UserLimitsTest {
         .contains("fetchbus_user_limit_active_jobs{user=\"" + id + "\"} 2.0")
         .contains("fetchbus_user_limit_active_urls{user=\"" + id + "\"} 100.0")
         .contains("fetchbus_user_limit_concurrent_fetches{user=\"" + id + "\"} 256.0")
-        .contains("fetchbus_user_limit_requests_per_second{user=\"" + id + "\"} 1000.0");
+        .contains("fetchbus_user_limit_requests_per_second{user=\"" + id + "\"} 10000.0");
     String leased = "fetchbus_user_leased_urls{user=\"" + id + "\"} 2.0";
     await().atMost(Duration.ofSeconds(20)).until(() -> node.admin().get("/metrics").body().contains(leased));
     JsonObject shown = node.admin().get("/ops/stats").json().getJsonArray("users").stream().map(u -> (JsonObject) u)

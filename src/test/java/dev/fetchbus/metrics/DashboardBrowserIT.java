@@ -104,7 +104,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @DisplayName("lists both nodes, shows figures that change, and the job's progress reaches 100 %")
+  @DisplayName("lists both nodes, shows figures that change, the job's progress reaches 100 %, and its page shows outcomes and slowest hosts")
   void showsTheCluster() throws Exception {
     ApiClient api = ApiClient.of(nodes.get(0).httpPort(), KEY);
     long job = api.submit(IntStream.range(0, 6000).mapToObj(origin::url).toList(), "store=none&hostConcurrency=1")
@@ -130,6 +130,12 @@ class DashboardBrowserIT {
     until(b -> texts(jobRow + " .percent", "textContent").contains("100.0 %"));
     assertThat(api.awaitState(job, "done", Duration.ofMinutes(1)).getJsonObject("urls").getLong("done")).isEqualTo(6000);
     until(b -> texts(jobRow + " .state", "textContent").contains("done"));
+
+    // the job's own page: its records by outcome, and its slowest hosts
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.querySelector(arguments[0]).click()", jobRow);
+    until(b -> texts("#jobOutcomes td", "textContent").contains("6,000"));
+    assertThat(texts("#jobOutcomes td", "textContent")).startsWith("ok", "6,000");
+    assertThat(texts("#slowHosts tr", "textContent")).as("header and the 5 slowest hosts").hasSize(6);
 
     screenshot(1280);
     browser.manage().window().setSize(new Dimension(1024, 1400));
