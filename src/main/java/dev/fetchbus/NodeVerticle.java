@@ -75,6 +75,9 @@ public final class NodeVerticle extends VerticleBase {
     if (settings.hasRole("api")) {
       chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective))
           .compose(v -> deploy(WebhookVerticle.class.getName(), 1, effective));
+      if (settings.bridge().port() > 0) {
+        chain = chain.compose(v -> deploy(dev.fetchbus.bridge.BridgeVerticle.class.getName(), 1, effective));
+      }
     } else {
       chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, effective));
     }

@@ -54,7 +54,10 @@ public final class ApiVerticle extends VerticleBase {
     return Database.prepare(vertx, settings)
         .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
         .compose(v -> server.listen())
-        .onSuccess(s -> log.debug("API instance listening on port {}", s.actualPort()));
+        .onSuccess(s -> {
+          dev.fetchbus.cluster.NodeStatus.apiPort(vertx, s.actualPort());
+          log.debug("API instance listening on port {}", s.actualPort());
+        });
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class NodeStatus {
   private static final String DEPLOYED = "deployed";
   private static final String FRONTIER = "frontier";
   private static final String OWNED = "owned";
+  private static final String API_PORT = "apiPort";
 
   private NodeStatus() {}
 
@@ -42,6 +43,16 @@ public final class NodeStatus {
   public static Integer ownedPartitions(Vertx vertx) {
     LocalMap<String, Integer> map = map(vertx);
     return !map.containsKey(FRONTIER) ? null : map.getOrDefault(OWNED, -1);
+  }
+
+  /** The port this node's API really listens on (http.port, or the one chosen for port 0). */
+  public static void apiPort(Vertx vertx, int port) {
+    map(vertx).put(API_PORT, port);
+  }
+
+  /** Null until this node's API listens. */
+  public static Integer apiPort(Vertx vertx) {
+    return map(vertx).get(API_PORT);
   }
 
   private static LocalMap<String, Integer> map(Vertx vertx) {

@@ -31,7 +31,8 @@ public record Settings(
     Metrics metrics,
     Management management,
     Webhook webhook,
-    Limits limits) {
+    Limits limits,
+    Bridge bridge) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -100,6 +101,9 @@ public record Settings(
 
   /** Job callbacks: how often due ones are looked for, the retry backoff, and when to give up. */
   public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {}
+
+  /** The TCP event-bus bridge: off while {@code port} is 0; how often it sends each job's progress. */
+  public record Bridge(String host, int port, int progressMs) {}
 
   public record Management(String host, int port) {
     public boolean enabled() {
@@ -179,7 +183,9 @@ public record Settings(
         new Management(mg.getString("host"), mg.getInteger("port")),
         new Webhook(w.getInteger("pollMs"), w.getInteger("retryBaseMs"), w.getInteger("maxAttempts"), w.getInteger("timeoutMs")),
         new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls"), l.getInteger("concurrentFetches"),
-            l.getInteger("requestsPerSecond")));
+            l.getInteger("requestsPerSecond")),
+        new Bridge(c.getJsonObject("bridge").getString("host"), c.getJsonObject("bridge").getInteger("port"),
+            c.getJsonObject("bridge").getInteger("progressMs")));
     settings.validate();
     return settings;
   }
@@ -241,6 +247,7 @@ public record Settings(
     positive("webhook.pollMs", webhook.pollMs);
     positive("limits.activeJobs", limits.activeJobs);
     positive("limits.concurrentFetches", limits.concurrentFetches);
+    positive("bridge.progressMs", bridge.progressMs);
     positive("limits.requestsPerSecond", limits.requestsPerSecond);
     if (limits.activeUrls < 1) {
       throw new IllegalArgumentException("limits.activeUrls must be positive (env FETCHBUS_LIMITS_ACTIVE_URLS)");
