@@ -20,7 +20,8 @@ final class ClaimGate {
   private final FrontierTable frontier;
   private final int leaseSeconds;
   private final String nodeId;
-  private boolean paused;
+  /** The database outages this gate has renewed the held leases after. */
+  private int renewedAfter;
 
   ClaimGate(DatabaseHealth health, HeldLeases leased, FrontierTable frontier, int leaseSeconds, String nodeId) {
     this.health = health;
@@ -32,19 +33,20 @@ final class ClaimGate {
 
   /** False while claims must wait for the database; the caller tries again after its poll interval. */
   boolean open() {
-    if (health.claimsAllowed()) {
-      return true;
-    }
-    paused = true;
-    return false;
+    return health.claimsAllowed();
   }
 
-  /** Completes when a claim may run: at once, or after the renewal that follows an outage. */
+  /**
+   * Completes when a claim may run: at once, or after the renewal that follows an outage. Outages
+   * are counted by {@link DatabaseHealth}, not seen here: a frontier with a full buffer does not try
+   * to claim while the database is away, and its leases run out all the same.
+   */
   Future<Void> beforeClaim() {
-    if (!paused) {
+    int outages = health.outages();
+    if (outages == renewedAfter) {
       return Future.succeededFuture();
     }
-    paused = false;
+    renewedAfter = outages;
     return renew().<Void>mapEmpty().recover(err -> Future.succeededFuture());
   }
 

@@ -205,7 +205,7 @@ public final class FrontierVerticle extends VerticleBase {
           } else if (claimed.result().isEmpty()) {
             claimLater();
           } else {
-            claimed.result().forEach(this::accept);
+            acceptAll(claimed.result());
             pump();
           }
         });
@@ -217,6 +217,21 @@ public final class FrontierVerticle extends VerticleBase {
         claimTimer = -1;
         claim();
       });
+    }
+  }
+
+  /**
+   * A claim can hand back a URL this node is still working on, when its lease ran out unnoticed
+   * (an outage longer than the lease): that URL keeps its one fetch here, and the claim's attempt
+   * is taken back.
+   */
+  private void acceptAll(List<Lease> claimed) {
+    java.util.Set<Long> held = claimed.stream().map(lease -> lease.url().id()).filter(leased::holds)
+        .collect(Collectors.toSet());
+    claimed.stream().filter(lease -> !held.contains(lease.url().id())).forEach(this::accept);
+    if (!held.isEmpty()) {
+      log.info("A claim returned {} URLs this node still holds; each keeps its one fetch", held.size());
+      frontier.uncount(List.copyOf(held), nodeId).onFailure(err -> log.debug("Could not take back {} attempts", held.size(), err));
     }
   }
 

@@ -20,6 +20,10 @@ final class HeldLeases {
     byUrl.put(lease.url().id(), lease);
   }
 
+  boolean holds(long urlId) {
+    return byUrl.containsKey(urlId);
+  }
+
   Lease remove(long urlId) {
     return byUrl.remove(urlId);
   }

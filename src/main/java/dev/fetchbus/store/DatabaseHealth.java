@@ -34,6 +34,7 @@ public final class DatabaseHealth {
   private final AtomicBoolean reachable = new AtomicBoolean(true);
   private final AtomicBoolean probing = new AtomicBoolean();
   private final AtomicInteger heldRecords = new AtomicInteger();
+  private final AtomicInteger outages = new AtomicInteger();
 
   private DatabaseHealth(Vertx vertx, Pool pool) {
     this.vertx = vertx;
@@ -66,6 +67,11 @@ public final class DatabaseHealth {
     return reachable.get();
   }
 
+  /** How many times the database has gone away since the node started: a change means leases may have run out. */
+  public int outages() {
+    return outages.get();
+  }
+
   /** Claim new work only when the database answers and nothing fetched is waiting to be written. */
   public boolean claimsAllowed() {
     return reachable.get() && heldRecords.get() == 0;
@@ -86,6 +92,7 @@ public final class DatabaseHealth {
       return;
     }
     if (reachable.getAndSet(false)) {
+      outages.incrementAndGet();
       log.error("The database does not answer ({}); claiming paused, fetched records kept until it is back",
           err.getMessage());
     }

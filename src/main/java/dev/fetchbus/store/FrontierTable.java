@@ -172,6 +172,13 @@ public final class FrontierTable {
     });
   }
 
+  /** Takes back the attempt a claim counted for URLs this node was already working on. */
+  public Future<Integer> uncount(List<Long> ids, String nodeId) {
+    return pool.preparedQuery("update queue set attempts = greatest(attempts - 1, 0) where url_id = any($1) and leased_by = $2")
+        .execute(Tuple.of(ids.toArray(Long[]::new), nodeId))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Extends the leases this node still holds, so URLs waiting for a polite slot are not taken over. */
   public Future<Integer> renew(List<Long> ids, int leaseSeconds, String nodeId) {
     return pool.preparedQuery("update queue set due_at = now() + make_interval(secs => $2) "
