@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
 
 /**
  * Each job's progress, published on {@code fetchbus.bridge.progress.<job>} every
- * {@code bridge.progressMs} while someone follows it, read from the job's own HTTP view with the
- * key of the client that first registered. A client may register only for a job its key may read
- * (the owner's or an admin's): the registration is checked by that same read. The last event of a
- * job has its final state, and the feed stops there.
+ * {@code bridge.progressMs} from the first registration until the job ends, read from the job's own
+ * HTTP view with a key of the clients that registered (the first that still works: when one is
+ * revoked, the next is used). A client may register only for a job its key may read (the owner's
+ * or an admin's): the registration is checked by that same read. The last event of a job has its
+ * final state, and the feed stops there. A feed is not stopped when its followers leave: it ends
+ * with its job, at one read per period.
  */
 final class ProgressFeeds {
   static final String PREFIX = "fetchbus.bridge.progress.";
@@ -25,8 +27,11 @@ final class ProgressFeeds {
   private final Vertx vertx;
   private final ApiCalls api;
   private final long periodMs;
+  /** One job's feed: its timer, and the keys that may read the job, first used first. */
+  private record Feed(long timer, java.util.LinkedHashSet<String> keys) {}
+
   /** Running feeds by job id; only touched on the bridge verticle's event loop. */
-  private final Map<Long, Long> timers = new HashMap<>();
+  private final Map<Long, Feed> feeds = new HashMap<>();
 
   ProgressFeeds(Vertx vertx, ApiCalls api, long periodMs) {
     this.vertx = vertx;
@@ -43,15 +48,22 @@ final class ProgressFeeds {
   /** Whether this key may follow the job; if so its feed runs (one per job, however many follow it). */
   Future<Boolean> admit(long job, String authorization) {
     return read(job, authorization).map(view -> {
-      timers.computeIfAbsent(job, id -> vertx.setPeriodic(periodMs, t -> tick(job, authorization)));
+      feeds.computeIfAbsent(job, id -> new Feed(vertx.setPeriodic(periodMs, t -> tick(job)),
+          new java.util.LinkedHashSet<>())).keys().add(authorization);
       return true;
     }).otherwise(false);
   }
 
-  private void tick(long job, String authorization) {
+  private void tick(long job) {
+    Feed feed = feeds.get(job);
+    if (feed == null || feed.keys().isEmpty()) {
+      stop(job);
+      return;
+    }
+    String authorization = feed.keys().iterator().next();
     read(job, authorization).onComplete(read -> {
       if (read.failed()) {
-        stop(job); // the job is gone, or the key no longer reads it
+        feed.keys().remove(authorization); // the job is gone, or this key no longer reads it: try the next
         return;
       }
       JsonObject event = event(read.result());
@@ -67,15 +79,15 @@ final class ProgressFeeds {
   }
 
   private void stop(long job) {
-    Long timer = timers.remove(job);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
+    Feed feed = feeds.remove(job);
+    if (feed != null) {
+      vertx.cancelTimer(feed.timer());
     }
   }
 
   void stopAll() {
-    timers.values().forEach(vertx::cancelTimer);
-    timers.clear();
+    feeds.values().forEach(feed -> vertx.cancelTimer(feed.timer()));
+    feeds.clear();
   }
 
   static JsonObject event(JsonObject job) {

@@ -183,4 +183,31 @@ class BridgeTest {
       assertThat(loggedRefusal("fetchbus.ops.stats", "not a job's progress address")).isTrue();
     }
   }
+
+  @Test
+  @DisplayName("the key a feed reads with is revoked: the feed goes on with another follower's key, to the job's end")
+  void feedOutlivesARevokedKey() throws Exception {
+    ApiClient owner = node.newUser("bridge-rotor");
+    long ownerId = owner.get("/v1/me").json().getLong("id");
+    ApiClient.Response added = owner.post("/v1/users/" + ownerId + "/keys", "application/json", "");
+    String spareKey = added.json().getString("key");
+    long spareKeyId = added.json().getLong("id");
+    long job = owner.submit(List.of(origin.url("/slow/20000?rotor")), null).getLong("id");
+    String progress = ProgressFeeds.PREFIX + job;
+    try (Client first = new Client(); Client admin = new Client()) {
+      first.write(new JsonObject().put("type", "register").put("address", progress).put("headers", headers(spareKey)));
+      assertThat(first.read().getString("type")).isEqualTo("message");
+      admin.write(new JsonObject().put("type", "register").put("address", progress)
+          .put("headers", headers(TestNode.ADMIN_KEY)));
+      assertThat(admin.read().getString("type")).isEqualTo("message");
+
+      assertThat(owner.delete("/v1/users/" + ownerId + "/keys/" + spareKeyId).status()).isEqualTo(200);
+      assertThat(owner.delete("/v1/jobs/" + job).status()).isEqualTo(200);
+      JsonObject last = null;
+      for (int i = 0; i < 100 && (last == null || !"cancelled".equals(last.getString("state"))); i++) {
+        last = admin.read().getJsonObject("body");
+      }
+      assertThat(last.getString("state")).as("the admin saw the job's end").isEqualTo("cancelled");
+    }
+  }
 }
