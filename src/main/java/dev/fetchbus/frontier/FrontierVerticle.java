@@ -66,12 +66,9 @@ public final class FrontierVerticle extends VerticleBase {
   private MessageConsumer<StoredBatch> storedConsumer;
   private Ownership ownership;
   private UserShares shares;
-  private int bufferTarget;
-  private boolean claiming;
+  private ClaimLoop claims;
   private ClaimGate gate;
   private BodyBudget budget;
-  private boolean stopping;
-  private long claimTimer = -1;
   private long wakeTimer = -1;
 
   @Override
@@ -99,11 +96,12 @@ public final class FrontierVerticle extends VerticleBase {
     politeness = new Politeness(vertx, scheduler, frontier, settings.robots().maxCrawlDelayMs(),
         settings.frontier().partitions(), this::pump);
     NodeStatus.frontierStarting(vertx);
-    bufferTarget = Math.max(2 * settings.fetch().maxInFlight(), settings.frontier().claimBatch());
+    claims = new ClaimLoop(vertx, settings, frontier, nodeId, leased, gate, ownership, plans, shares, this::accept,
+        this::pump);
     LocalCodec.register(vertx, FetchTask.class, FetchOutcome.class, PageRecord.class, StoredBatch.class,
         dev.fetchbus.fetch.Robots.class);
     storedConsumer = vertx.eventBus().localConsumer(StoreVerticle.STORED, m -> stored(m.body()));
-    consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claimNow()));
+    consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claims.now()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(USER_LIMITS, m -> {
       shares.learn(m.body().getLong("userId"), m.body().getInteger("concurrentFetches"));
@@ -119,7 +117,7 @@ public final class FrontierVerticle extends VerticleBase {
         .compose(v -> storedConsumer.completion())
         .onSuccess(ready -> {
           startTimers();
-          claim();
+          claims.maybe();
         });
   }
 
@@ -145,13 +143,13 @@ public final class FrontierVerticle extends VerticleBase {
     if (!ids.isEmpty()) {
       frontier.release(ids, nodeId).onFailure(err -> log.warn("Could not give back {} leases", ids.size(), err));
     }
-    claimNow();
+    claims.now();
   }
 
   /** Gives back the leases of work not started, and lets running fetches be stored (for a few seconds). */
   @Override
   public Future<?> stop() {
-    stopping = true;
+    claims.stop();
     List<Long> unstarted = leased.takeWaiting(scheduler, lease -> true, "the node is stopping");
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
@@ -168,71 +166,6 @@ public final class FrontierVerticle extends VerticleBase {
     vertx.setPeriodic(settings.cluster().membershipMs(), id -> ownership.refresh());
     vertx.setPeriodic(600_000, id -> ownership.forgetLongGone());
     completion.start();
-  }
-
-  private void claimNow() {
-    if (claimTimer >= 0) {
-      vertx.cancelTimer(claimTimer);
-      claimTimer = -1;
-    }
-    claim();
-  }
-
-  private void claim() {
-    // every lease this node holds counts, records still waiting for the store included: a slow
-    // database thus slows claiming instead of letting the leased set grow
-    int buffered = leased.size();
-    int[] claimable = ownership.claimable();
-    if (claiming || stopping || claimTimer >= 0 || buffered > bufferTarget / 2 || claimable.length == 0) {
-      return;
-    }
-    if (!gate.open()) {
-      claimLater();
-      return;
-    }
-    claiming = true;
-    int limit = Math.min(settings.frontier().claimBatch(), bufferTarget - buffered);
-    gate.beforeClaim()
-        .compose(v -> frontier.claim(claimable, limit, settings.frontier().leaseSeconds(), nodeId,
-            leased.crowdedJobs(shares::localLimit)))
-        .compose(plans::leases)
-        .onComplete(claimed -> {
-          claiming = false;
-          if (claimed.failed()) {
-            gate.claimFailed(claimed.cause());
-            log.warn("Claiming URLs failed; trying again in {} ms", settings.frontier().pollMs(), claimed.cause());
-            claimLater();
-          } else if (claimed.result().isEmpty()) {
-            claimLater();
-          } else {
-            acceptAll(claimed.result());
-            pump();
-          }
-        });
-  }
-
-  private void claimLater() {
-    if (claimTimer < 0 && !stopping) {
-      claimTimer = vertx.setTimer(settings.frontier().pollMs(), id -> {
-        claimTimer = -1;
-        claim();
-      });
-    }
-  }
-
-  /**
-   * A claim can hand back a URL this node is still working on, when its lease ran out unnoticed
-   * (an outage longer than the lease): that URL keeps its one fetch here, and the claim's attempt
-   * is taken back.
-   */
-  private void acceptAll(List<Lease> claimed) {
-    java.util.Set<Long> held = claimed.stream().map(lease -> lease.url().id()).filter(leased::holds)
-        .collect(Collectors.toSet());
-    claimed.stream().filter(lease -> !held.contains(lease.url().id())).forEach(this::accept);
-    if (!held.isEmpty()) {
-      log.info("A claim returned {} URLs this node still holds; each keeps its one fetch", held.size());
-      frontier.uncount(List.copyOf(held), nodeId).onFailure(err -> log.debug("Could not take back {} attempts", held.size(), err));
-    }
   }
 
   private void accept(Lease lease) {
@@ -253,7 +186,7 @@ public final class FrontierVerticle extends VerticleBase {
         pump();
       });
     }
-    claim();
+    claims.maybe();
   }
 
   private void fetch(Lease lease) {
@@ -322,9 +255,9 @@ public final class FrontierVerticle extends VerticleBase {
     // stored records free leases: room to claim more; their links may be new work, claimable now
     // rather than after the poll interval of an earlier empty claim (a crawl's pace between depths)
     if (newLinks) {
-      claimNow();
+      claims.now();
     } else {
-      claim();
+      claims.maybe();
     }
   }
 
