@@ -2,7 +2,7 @@ package dev.fetchbus;
 
 import dev.fetchbus.api.ApiVerticle;
 import dev.fetchbus.cluster.ClusterSetup;
-import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.config.MemoryFit;
 import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;

@@ -55,7 +55,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
         .compose(v -> server.listen())
         .onSuccess(s -> {
-          dev.fetchbus.cluster.NodeStatus.apiPort(vertx, s.actualPort());
+          dev.fetchbus.node.NodeStatus.apiPort(vertx, s.actualPort());
           log.debug("API instance listening on port {}", s.actualPort());
         });
   }

@@ -1,6 +1,6 @@
 package dev.fetchbus.bridge;
 
-import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,10 +1,9 @@
 package dev.fetchbus.cluster;
 
+import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.store.NodeTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.List;
  * was frozen and woke up. It costs one tiny statement per node per interval and no event-bus traffic.
  */
 public final class Members {
-  private static final String LOCAL = "fetchbus.cluster";
   private final Vertx vertx;
   private final String self;
   private final NodeTable nodes;
@@ -37,17 +35,12 @@ public final class Members {
 
   /** Remembers the cluster manager a node was built with (the public Vert.x API does not expose it). */
   public static void remember(Vertx vertx, ClusterManager manager) {
-    LocalMap<String, Holder> map = vertx.sharedData().getLocalMap(LOCAL);
-    map.put("manager", new Holder(manager));
+    NodeIdentity.remember(vertx, manager);
   }
 
   static ClusterManager manager(Vertx vertx) {
-    LocalMap<String, Holder> map = vertx.sharedData().getLocalMap(LOCAL);
-    Holder holder = map.get("manager");
-    return holder == null || !vertx.isClustered() ? null : holder.manager();
+    return NodeIdentity.manager(vertx);
   }
-
-  private record Holder(ClusterManager manager) implements Shareable {}
 
   /** How many nodes the cluster manager sees (1 without a cluster): for readiness. */
   public static int clusterSize(Vertx vertx) {

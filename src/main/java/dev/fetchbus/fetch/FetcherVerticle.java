@@ -2,7 +2,7 @@ package dev.fetchbus.fetch;
 
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.cache.NodeShared;
-import dev.fetchbus.cluster.LocalCodec;
+import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;

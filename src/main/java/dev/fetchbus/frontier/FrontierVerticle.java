@@ -1,9 +1,9 @@
 package dev.fetchbus.frontier;
 
-import dev.fetchbus.cluster.LocalCodec;
+import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.cluster.Members;
-import dev.fetchbus.cluster.NodeStatus;
-import dev.fetchbus.cluster.NodeIdentity;
+import dev.fetchbus.node.NodeStatus;
+import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.fetch.FetchOutcome;

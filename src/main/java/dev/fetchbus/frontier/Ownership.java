@@ -1,7 +1,7 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.Members;
-import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.cluster.PartitionOwnership;
 import dev.fetchbus.store.FrontierTable;
 import io.vertx.core.Future;

@@ -41,8 +41,8 @@ final class NodeStats {
   Future<JsonObject> stats() {
     MeterRegistry registry = Meters.registry();
     return runningJobs().map(running -> new JsonObject()
-        .put("node", dev.fetchbus.cluster.NodeIdentity.of(vertx))
-        .put("ownedPartitions", dev.fetchbus.cluster.NodeStatus.ownedPartitions(vertx))
+        .put("node", dev.fetchbus.node.NodeIdentity.of(vertx))
+        .put("ownedPartitions", dev.fetchbus.node.NodeStatus.ownedPartitions(vertx))
         .put("time", System.currentTimeMillis())
         .put("pages", pages(registry))
         .put("fetch", fetch(registry))

@@ -1,7 +1,7 @@
 package dev.fetchbus.metrics;
 
 import dev.fetchbus.cluster.Members;
-import dev.fetchbus.cluster.NodeStatus;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.JobTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

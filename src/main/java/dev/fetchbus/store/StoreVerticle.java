@@ -1,7 +1,7 @@
 package dev.fetchbus.store;
 
-import dev.fetchbus.cluster.LocalCodec;
-import dev.fetchbus.cluster.NodeIdentity;
+import dev.fetchbus.node.LocalCodec;
+import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;

@@ -1,4 +1,4 @@
-package dev.fetchbus.cluster;
+package dev.fetchbus.node;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
