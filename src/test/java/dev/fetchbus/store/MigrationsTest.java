@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,62 @@ class MigrationsTest {
       assertThat(rows.getBoolean(3)).isTrue();
       assertThat(rows.next()).isFalse();
     }
+  }
+
+  @Test
+  @DisplayName("an applied migration edited since is refused at start, naming it; so is a schema newer than the build")
+  void checksumsAndNewerSchemas() throws Exception {
+    Pool pool = Database.privatePool(vertx, url, 1);
+    int newest = TestNode.await(Migrations.migrate(vertx, pool));
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      try (ResultSet rows = st.executeQuery("select count(*), count(checksum) from schema_version")) {
+        rows.next();
+        assertThat(rows.getInt(2)).as("every applied migration has its checksum").isEqualTo(rows.getInt(1));
+      }
+      st.execute("update schema_version set checksum = 'edited' where version = 3");
+    }
+    assertThat(failure(pool)).contains("V3").contains("was edited after it was applied");
+
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      st.execute("update schema_version set checksum = null where version = 3"); // as before checksums were kept
+    }
+    assertThat(TestNode.await(Migrations.migrate(vertx, pool))).isEqualTo(newest);
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement()) {
+      try (ResultSet rows = st.executeQuery("select checksum from schema_version where version = 3")) {
+        rows.next();
+        assertThat(rows.getString(1)).as("a missing checksum is filled in").hasSize(64);
+      }
+      st.execute("insert into schema_version (version, name) values (" + (newest + 1) + ", 'from_a_newer_build')");
+    }
+    assertThat(failure(pool)).contains("V" + (newest + 1)).contains("newer than this build knows");
+  }
+
+  @Test
+  @DisplayName("nodes starting together on an empty database take turns: each migration is applied once")
+  void concurrentStarts() throws Exception {
+    List<io.vertx.core.Future<Integer>> starts = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      starts.add(Migrations.migrate(vertx, Database.privatePool(vertx, url, 1)));
+    }
+    TestNode.await(io.vertx.core.Future.all(starts));
+    int newest = Migrations.list().get(Migrations.list().size() - 1).version();
+    assertThat(starts).allSatisfy(start -> assertThat(start.result()).isEqualTo(newest));
+    try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select count(*), count(distinct version) from schema_version")) {
+      rows.next();
+      assertThat(rows.getInt(1)).isEqualTo(Migrations.list().size()).isEqualTo(rows.getInt(2));
+    }
+  }
+
+  private String failure(Pool pool) {
+    io.vertx.core.Future<Integer> refused = Migrations.migrate(vertx, pool);
+    try {
+      TestNode.await(refused);
+    } catch (RuntimeException expected) {
+      // the node would not start: the message says why
+    }
+    assertThat(refused.failed()).as("the migration is refused").isTrue();
+    return refused.cause().getMessage();
   }
 
   private static void applyUpTo(Statement st, int version) throws Exception {
