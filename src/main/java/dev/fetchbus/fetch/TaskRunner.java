@@ -198,7 +198,7 @@ final class TaskRunner {
     return found;
   }
 
-  private static FetchOutcome outcome(FetchTask task, Download d, String hash, PageFacts facts, List<Discovered> found,
+  private FetchOutcome outcome(FetchTask task, Download d, String hash, PageFacts facts, List<Discovered> found,
       StoredBody body) {
     long now = System.currentTimeMillis();
     FetchOutcome.Builder outcome = FetchOutcome.builder(d.url())
@@ -208,15 +208,18 @@ final class TaskRunner {
         .validators(d.header(HttpHeaders.ETAG), d.header(HttpHeaders.LAST_MODIFIED))
         .fetchedAt(now)
         .elapsedMs((int) (now - d.startedMs()))
-        .retryAfterMs(RetryAfter.millis(d.header("Retry-After"), now))
+        // only a 429 or a 503 asks us to wait (RFC 9110): a Retry-After on any other answer pauses nothing
+        .retryAfterMs(d.status() == 429 || d.status() == 503 ? RetryAfter.millis(d.header("Retry-After"), now) : 0)
         .discovered(found)
         .exchange(d.exchange())
         .stored(body);
     if (!d.ok()) {
       outcome.error(FetchError.HTTP_STATUS, d.status() + " " + d.statusMessage());
     } else if (d.truncated()) {
-      outcome.error(FetchError.TOO_LARGE,
-          "body exceeded " + task.maxBodyBytes() + " bytes; the first " + d.body().length + " were kept");
+      // a sitemap is read up to sitemap.maxBytes, a page up to its job's maxBodyBytes
+      String cap = FetchTask.SITEMAP.equals(task.kind()) ? "sitemap.maxBytes (" + sitemapMaxBytes + ")"
+          : "maxBodyBytes (" + task.maxBodyBytes() + ")";
+      outcome.error(FetchError.TOO_LARGE, "body exceeded " + cap + " bytes; the first " + d.body().length + " were read");
     }
     return outcome.build();
   }

@@ -51,6 +51,18 @@ class PolitenessTest {
   }
 
   @Test
+  @DisplayName("a Retry-After on a 200 pauses nothing: only a 429 or a 503 asks the host to be left alone")
+  void retryAfterOnSuccessIgnored() {
+    try (dev.fetchbus.support.OriginServer origin = dev.fetchbus.support.OriginServer.start()) {
+      List<String> urls = List.of(origin.url("/calm-down"), origin.url("/page/calm1"), origin.url("/page/calm2"));
+      long id = user.submit(urls, "hostConcurrency=1&robots=false").getLong("id");
+      // the 200 says Retry-After: 120; were it obeyed, the next two pages would wait two minutes
+      JsonObject done = user.awaitState(id, "done", Duration.ofSeconds(60));
+      assertThat(done.getJsonObject("urls").getLong("done")).isEqualTo(3);
+    }
+  }
+
+  @Test
   @DisplayName("500 URLs of a new host cause exactly one robots.txt request")
   void robotsSingleFlight() {
     try (RecordingOrigin origin = new RecordingOrigin()) {

@@ -31,6 +31,7 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code /gzip-bomb}: 64 MiB of zeros, gzip-encoded (about 64 KiB on the wire)
  *   <li>{@code /drop}: closes the connection without answering
  *   <li>{@code /too-many}: 429 with Retry-After: 1
+ *   <li>{@code /calm-down}: 200 with Retry-After: 120 (which asks nothing of a client: RFC 9110 gives it meaning on 503 and 3xx)
  * </ul>
  */
 public final class OriginServer implements AutoCloseable {
@@ -116,6 +117,8 @@ public final class OriginServer implements AutoCloseable {
         req.connection().close();
       }
       case "too-many" -> req.response().setStatusCode(429).putHeader("Retry-After", "1").end("slow down");
+      case "calm-down" -> req.response().putHeader("Content-Type", "text/html").putHeader("Retry-After", "120")
+          .end("<html><title>fine</title></html>");
       default -> html(req, 404, "Not found", "");
     }
   }
