@@ -112,7 +112,11 @@ public final class NodeVerticle extends VerticleBase {
     for (int i = ids.size() - 1; i >= 0; i--) {
       String id = ids.remove(String.valueOf(i));
       if (id != null) {
-        chain = chain.compose(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
+        // one verticle that fails to stop must not keep the others running: log it and go on
+        chain = chain.compose(v -> vertx.undeploy(id).recover(err -> {
+          log.warn("Undeploying {} failed; stopping the rest", id, err);
+          return Future.succeededFuture();
+        }));
       }
     }
     return chain;

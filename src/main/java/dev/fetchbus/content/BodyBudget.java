@@ -133,8 +133,4 @@ public final class BodyBudget {
   public synchronized long highWater() {
     return highWater;
   }
-
-  public long limit() {
-    return limit;
-  }
 }

@@ -152,7 +152,11 @@ public final class FrontierVerticle extends VerticleBase {
     claims.stop();
     List<Long> unstarted = leased.takeWaiting(scheduler, lease -> true, "the node is stopping");
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .compose(v -> ownership.leave().recover(err -> Future.succeededFuture()))
+        .compose(v -> ownership.leave().recover(err -> {
+          // the others then take this node's partitions when its heartbeat ages out, not at once
+          log.warn("Could not leave the fetch nodes; its partitions move when its heartbeat ages out", err);
+          return Future.succeededFuture();
+        }))
         .compose(v -> unstarted.isEmpty() ? Future.succeededFuture(0) : frontier.release(unstarted, nodeId))
         .onSuccess(n -> log.info("Frontier stopping; gave back {} unstarted leases", n))
         .compose(v -> leased.drained(vertx, System.currentTimeMillis() + STOP_WAIT_MS))
