@@ -15,11 +15,18 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Starts one fetchbus node with every verticle, and keeps it running until the JVM is stopped. */
+/**
+ * Starts one fetchbus node with every verticle, and keeps it running until the JVM is stopped. It
+ * is the command with no subcommand, so a bare {@code java -jar fetchbus.jar} runs a node; the
+ * subcommands are the end user's command line (fetch, crawl, jobs, results, users) and {@code db}.
+ */
 @Command(name = "fetchbus", mixinStandardHelpOptions = true, version = "fetchbus 0.1",
-    subcommands = DatabaseCommand.class,
+    subcommands = {FetchCommand.class, CrawlCommand.class, JobsCommand.class, ResultsCommand.class,
+        UsersCommand.class, DatabaseCommand.class},
     description = "Runs a fetchbus node: HTTP API, frontier, fetchers and store writer.%n"
-        + "Every configuration key can be overridden by a FETCHBUS_* environment variable.")
+        + "Every configuration key can be overridden by a FETCHBUS_* environment variable.%n"
+        + "With a command, fetches a URL list or crawls a site from the command line instead "
+        + "(an embedded node for the run, or a service with --server): fetchbus COMMAND --help.")
 public final class NodeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(NodeCommand.class);
 

@@ -22,8 +22,30 @@ public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
   private static final String DEFAULTS = "conf/fetchbus.json";
   public static final String ENV_PREFIX = "FETCHBUS_";
+  private static volatile Map<String, String> pinned = Map.of();
 
   private ConfigLoader() {}
+
+  /**
+   * Variables that win over the process environment for the rest of this JVM's life. Only the
+   * command line's embedded node (cli.EmbeddedNode) uses it: its port, data directory and admin
+   * key are its own, whatever a shell exported for a service, and every verticle re-reads the
+   * environment when it starts, so passing them in the verticles' config would not be enough.
+   */
+  public static void pin(Map<String, String> values) {
+    pinned = Map.copyOf(values);
+  }
+
+  /** The process environment with the {@link #pin pinned} variables over it. */
+  public static Map<String, String> environment() {
+    Map<String, String> current = pinned;
+    if (current.isEmpty()) {
+      return System.getenv();
+    }
+    Map<String, String> merged = new java.util.HashMap<>(System.getenv());
+    merged.putAll(current);
+    return merged;
+  }
 
   public static JsonObject defaults() {
     try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS)) {

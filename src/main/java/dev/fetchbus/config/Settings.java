@@ -111,9 +111,9 @@ public record Settings(
     }
   }
 
-  /** Defaults, then {@code overlay}, then the process environment. */
+  /** Defaults, then {@code overlay}, then the process environment (and any {@link ConfigLoader#pin pinned} variables). */
   public static Settings load(JsonObject overlay) {
-    return from(ConfigLoader.load(overlay, System.getenv()));
+    return from(ConfigLoader.load(overlay, ConfigLoader.environment()));
   }
 
   public static Settings load(JsonObject overlay, Map<String, String> env) {

@@ -165,6 +165,24 @@ class ConfigLoaderTest {
     }
   }
 
+  @Test
+  @DisplayName("pinned variables win over the environment and the overlay, for every later Settings.load")
+  void pinnedVariablesWin() {
+    String before = Settings.load(new JsonObject()).dataDir();
+    try {
+      ConfigLoader.pin(Map.of("FETCHBUS_HTTP_PORT", "18123", "FETCHBUS_DATA_DIR", "/tmp/pinned"));
+      Settings pinned = Settings.load(new JsonObject().put("http", new JsonObject().put("port", 9999)));
+      assertThat(pinned.http().port()).isEqualTo(18123);
+      assertThat(pinned.dataDir()).isEqualTo("/tmp/pinned");
+      assertThat(ConfigLoader.environment()).containsAllEntriesOf(System.getenv().entrySet().stream()
+          .filter(e -> !e.getKey().equals("FETCHBUS_HTTP_PORT") && !e.getKey().equals("FETCHBUS_DATA_DIR"))
+          .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    } finally {
+      ConfigLoader.pin(Map.of());
+    }
+    assertThat(Settings.load(new JsonObject()).dataDir()).isEqualTo(before);
+  }
+
   private static boolean onlyKnownKeys(JsonObject overlay, JsonObject defaults) {
     return overlay.fieldNames().stream().allMatch(key -> defaults.containsKey(key)
         && (!(overlay.getValue(key) instanceof JsonObject sub) || onlyKnownKeys(sub, defaults.getJsonObject(key))));
