@@ -96,8 +96,8 @@ final class JobRun {
       copy(session.client(), download.path(jobId), download.target(), interruption);
     }
     CliState.delete(session.stateDir());
-    progress.say(String.format("job %d done: %d URLs, %d fetched, %d with errors%s", jobId, end.finished(), end.done(),
-        end.failed(), written(downloads)));
+    progress.say(String.format("job %d done: %d URLs, %d fetched, %d with errors%s%s", jobId, end.finished(),
+        end.done(), end.failed(), took(session.client().get("v1/jobs/" + jobId)), written(downloads)));
     return end.failed() > 0 ? CliException.SOME_FAILED : 0;
   }
 
@@ -154,6 +154,18 @@ final class JobRun {
           + "write its output, " + again);
     }
     System.err.flush();
+  }
+
+  /** The job's own time, first claim to end (as the API reports it), without this run's start and stop. */
+  private static String took(JsonObject job) {
+    String started = job.getString("startedAt");
+    String finished = job.getString("finishedAt");
+    if (started == null || finished == null) {
+      return "";
+    }
+    double seconds = java.time.Duration.between(java.time.Instant.parse(started), java.time.Instant.parse(finished))
+        .toMillis() / 1000.0;
+    return String.format(", in %.1f s (%.0f pages/s)", seconds, job.getDouble("pagesPerSecond", 0.0));
   }
 
   private static String written(List<Download> downloads) {
