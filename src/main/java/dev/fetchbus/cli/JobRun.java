@@ -65,17 +65,25 @@ final class JobRun {
       status = CliException.INTERRUPTED;
       return status;
     } finally {
-      if (session != null) {
-        session.close();
-      }
-      if (status == CliException.INTERRUPTED) {
-        explainInterruption(session, embeddedDir);
-      } else if (session != null && status != CliException.ERROR) {
-        session.deleteTemporaryData();
-      } else if (embeddedDir != null && run.data == null) {
-        System.err.println("fetchbus: the run's data and log are kept in " + embeddedDir);
-      }
+      finish(session, embeddedDir, status);
       interruption.finished();
+    }
+  }
+
+  /**
+   * Stops an embedded node whatever happened; then a temporary data directory is deleted after a
+   * normal end, and kept (and named) after an interruption, for --resume, or an error, for its log.
+   */
+  private void finish(Session session, Path embeddedDir, int status) {
+    if (session != null) {
+      session.close();
+    }
+    if (status == CliException.INTERRUPTED) {
+      explainInterruption(session, embeddedDir);
+    } else if (session != null && status != CliException.ERROR) {
+      session.deleteTemporaryData();
+    } else if (embeddedDir != null && run.data == null) {
+      System.err.println("fetchbus: the run's data and log are kept in " + embeddedDir);
     }
   }
 
