@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  * job ended with error records, 0 when every URL was fetched fine. The runs share one --data
  * directory, so only the first pays for initdb. The last run leaves the network guard as it is and
  * finds every loopback URL refused ({@code blocked}): the command line never opens it by itself.
+ * And a crawl, with its WARC, ends with 0.
  */
-@DisplayName("fetchbus fetch exit statuses: 1 bad arguments, 2 some URLs failed, 0 all fine")
+@DisplayName("fetchbus fetch and crawl exit statuses: 1 bad arguments, 2 some URLs failed, 0 all fine")
 class CliExitCodesIT {
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
 
@@ -74,6 +75,24 @@ class CliExitCodesIT {
 
       assertThat(run(dir, "guarded", Map.of(), "fine.txt")).isEqualTo(2);
       assertThat(errorsByUrl(dir.resolve("guarded.ndjson"))).hasSize(2).containsValues("blocked").doesNotContainValue("none");
+    }
+  }
+
+  @Test
+  @DisplayName("crawl --max-pages 5 --warc: exit 0, 5 records linked from the seed, a WARC with their 5 responses")
+  void crawlWritesRecordsAndWarc() throws Exception {
+    Path dir = CliProgressIT.workDir("crawl");
+    try (OriginServer origin = OriginServer.start();
+        CliProcess cli = CliProcess.start(dir, "crawl", CliProgressIT.env(), "crawl", origin.url("/page/1"),
+            "--max-pages", "5", "-o", "site.ndjson", "--warc", "site.warc.gz", "--progress", "none")) {
+      assertThat(cli.awaitExit(RUN_TIMEOUT)).as("stderr:\n%s", cli.stderr()).isZero();
+      List<JsonObject> records = CliProcess.ndjson(dir.resolve("site.ndjson"));
+      assertThat(records).hasSize(5).allSatisfy(r -> assertThat(r.getInteger("status")).isEqualTo(200));
+      assertThat(records).extracting(r -> r.getString("url")).contains(origin.url("/page/1"), origin.url("/page/11"));
+      try (var warc = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("site.warc.gz")))) {
+        String text = new String(warc.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text.split("WARC-Type: response", -1)).hasSize(6);
+      }
     }
   }
 
