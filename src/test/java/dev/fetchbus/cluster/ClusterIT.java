@@ -163,6 +163,7 @@ class ClusterIT {
   @DisplayName("GET /v1/fetch reaches the node owning the host from any API node: the second ask is a cache hit")
   void synchronousFetchIsRoutedToTheOwner() {
     awaitEveryNodeSees(nodes.size() + extras.size()); // the frozen node merged back: every API node routes alike
+    awaitRoutingHealed();
     for (int n = 400_000; n < 400_010; n++) {
       String path = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(n), java.nio.charset.StandardCharsets.UTF_8);
       JsonObject first = ApiClient.of(httpPorts[3], KEY).get(path).json();
@@ -171,6 +172,24 @@ class ClusterIT {
       assertThat(second.getString("cache")).as("second ask, through another node").isEqualTo("hit");
       assertThat(second.getString("contentHash")).isEqualTo(first.getString("contentHash"));
     }
+  }
+
+  /**
+   * Right after the frozen node's split-brain merge, the members agree on their count before the
+   * event bus has caught up: a fetch routed then can be lost and wait out its reply timeout (seen
+   * once in CI, a second after "Resetting local member UUID"). The product answers it with an error;
+   * this test is about routing once the cluster is whole, so it waits until one probe gets through.
+   */
+  private static void awaitRoutingHealed() {
+    String probe = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(399_999), java.nio.charset.StandardCharsets.UTF_8);
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      ApiClient.Response answer = ApiClient.of(httpPorts[3], KEY).get(probe);
+      if (answer.status() == 200) {
+        return;
+      }
+      System.out.printf("ClusterIT: routed fetch %d after the merge answered %d; trying again%n", attempt, answer.status());
+    }
+    throw new AssertionError("routed fetches still fail after the merge");
   }
 
   private static NodeProcess startNode(int i, String roles) {
