@@ -40,7 +40,9 @@ public final class NodeLives implements AutoCloseable {
 
   /** Starts life {@code life} on the shared data dir and waits until it is ready. */
   public NodeProcess start(int life, int port, Map<String, String> extraEnv) {
-    return start(life, port, extraEnv, List.of("-Xmx512m"));
+    // the GC-locker wait of scripts/prereqs: zstd-jni's critical regions otherwise fail large allocations
+    return start(life, port, extraEnv, List.of("-Xmx512m", "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:GCLockerRetryAllocationCount=100"));
   }
 
   /** The same, with the JVM flags {@code jvm} (e.g. {@link NodeProcess#SHIPPED_FLAGS}). */
