@@ -1,7 +1,6 @@
 package dev.fetchbus.cli;
 
 import dev.fetchbus.cluster.ClusterSetup;
-import dev.fetchbus.cluster.Members;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.LoopProbeVerticle;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class Launcher implements VertxApplicationHooks {
   @Override
   public void afterVertxStarted(HookContext context) {
     if (context.vertx().isClustered()) {
-      Members.remember(context.vertx(), manager);
+      dev.fetchbus.node.NodeIdentity.remember(context.vertx(), manager);
     }
     // Before the main verticle, so the probes take every event loop; the launcher's options are
     // the real ones (-options may change the loop count). This is the launcher thread, so it may wait.

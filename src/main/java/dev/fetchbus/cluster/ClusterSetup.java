@@ -49,7 +49,7 @@ public final class ClusterSetup {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }
     HazelcastClusterManager manager = clusterManager(settings);
-    return builder(options, settings, manager).buildClustered().onSuccess(vertx -> Members.remember(vertx, manager));
+    return builder(options, settings, manager).buildClustered().onSuccess(vertx -> dev.fetchbus.node.NodeIdentity.remember(vertx, manager));
   }
 
   public static HazelcastClusterManager clusterManager(Settings settings) {

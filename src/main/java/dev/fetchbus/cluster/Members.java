@@ -33,18 +33,9 @@ public final class Members {
     return new Members(vertx, pool, timeoutMs);
   }
 
-  /** Remembers the cluster manager a node was built with (the public Vert.x API does not expose it). */
-  public static void remember(Vertx vertx, ClusterManager manager) {
-    NodeIdentity.remember(vertx, manager);
-  }
-
-  static ClusterManager manager(Vertx vertx) {
-    return NodeIdentity.manager(vertx);
-  }
-
   /** How many nodes the cluster manager sees (1 without a cluster): for readiness. */
   public static int clusterSize(Vertx vertx) {
-    ClusterManager manager = manager(vertx);
+    ClusterManager manager = NodeIdentity.manager(vertx);
     return manager == null ? 1 : manager.getNodes().size();
   }
 
@@ -72,7 +63,7 @@ public final class Members {
 
   /** Those of {@code nodes} this node's event bus can reach now (all of them without a cluster). */
   public List<String> reachable(List<String> nodes) {
-    ClusterManager manager = manager(vertx);
+    ClusterManager manager = NodeIdentity.manager(vertx);
     if (manager == null) {
       return nodes;
     }

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
@@ -31,10 +30,6 @@ final class NodeStats {
   NodeStats(Vertx vertx, JobTable jobs) {
     this.vertx = vertx;
     this.jobs = jobs;
-  }
-
-  Future<JsonObject> stats(RoutingContext ctx) {
-    return stats();
   }
 
   /** This node's snapshot, named by its node id, as published to every dashboard of the cluster. */

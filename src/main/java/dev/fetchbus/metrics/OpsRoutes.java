@@ -23,10 +23,12 @@ public final class OpsRoutes {
   private static final String DASHBOARD = "dashboard/index.html";
   private final Vertx vertx;
   private final Pool pool;
+  private final dev.fetchbus.store.PageTable pages;
 
   private OpsRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.pages = new dev.fetchbus.store.PageTable(pool);
   }
 
   public static void mount(Router router, Vertx vertx, Pool pool, OpsAccess access) {
@@ -34,7 +36,8 @@ public final class OpsRoutes {
     router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "up")));
     router.get("/ready").handler(ops::ready);
     router.get("/metrics").handler(access).handler(PrometheusScrapingHandler.create());
-    router.get("/ops/stats").handler(access).respond(new NodeStats(vertx, new JobTable(pool))::stats);
+    NodeStats stats = StatsBus.stats(vertx, pool);
+    router.get("/ops/stats").handler(access).respond(ctx -> stats.stats());
     router.get("/ops/jobs/:id").handler(access).respond(ops::job);
     router.get("/dashboard").handler(OpsRoutes::dashboard);
     StatsBus.publish(vertx, pool);
@@ -68,7 +71,7 @@ public final class OpsRoutes {
     } catch (NumberFormatException e) {
       return Future.failedFuture(new io.vertx.ext.web.handler.HttpException(404, "No job " + ctx.pathParam("id")));
     }
-    return new dev.fetchbus.store.PageTable(pool).breakdown(id, 5, 20_000).map(breakdown -> {
+    return pages.breakdown(id, 5, 20_000).map(breakdown -> {
       io.vertx.core.json.JsonArray hosts = new io.vertx.core.json.JsonArray();
       breakdown.slowestHosts().forEach(h -> hosts.add(new JsonObject().put("host", h.host()).put("pages", h.pages())
           .put("meanMs", Math.round(h.meanMs() * 10) / 10.0)));

@@ -26,13 +26,19 @@ final class StatsBus {
 
   private StatsBus() {}
 
+  /**
+   * This node's one snapshot source, shared by the publisher and {@code GET /ops/stats}, so the
+   * running jobs are read once per refresh for both.
+   */
+  static NodeStats stats(Vertx vertx, Pool pool) {
+    return NodeShared.get(vertx, "nodeStats", () -> new NodeStats(vertx, new JobTable(pool)));
+  }
+
   /** Starts this node's publisher, once however many servers mount the ops routes. */
   static void publish(Vertx vertx, Pool pool) {
-    NodeShared.get(vertx, "statsBus", () -> {
-      NodeStats stats = new NodeStats(vertx, new JobTable(pool));
-      return vertx.setPeriodic(PERIOD_MS, id -> stats.stats()
-          .onSuccess(snapshot -> vertx.eventBus().publish(ADDRESS, snapshot)));
-    });
+    NodeStats stats = stats(vertx, pool);
+    NodeShared.get(vertx, "statsBus", () -> vertx.setPeriodic(PERIOD_MS, id -> stats.stats()
+        .onSuccess(snapshot -> vertx.eventBus().publish(ADDRESS, snapshot))));
   }
 
   /** The bridge's routes: out, only {@link #ADDRESS}; in, nothing. */
