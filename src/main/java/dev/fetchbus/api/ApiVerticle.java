@@ -55,6 +55,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
         .compose(v -> server.listen())
         .onSuccess(s -> {
+          UserUsageMetrics.start(vertx, new JobTable(pool), settings.limits());
           dev.fetchbus.node.NodeStatus.apiPort(vertx, s.actualPort());
           log.debug("API instance listening on port {}", s.actualPort());
         });
@@ -81,7 +82,6 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, OpsAccess.keyed(userTable));
-    UserUsageMetrics.start(vertx, jobTable, settings.limits());
     ApiDocs.mount(router);
 
     router.route("/v1/*").handler(auth::authenticate);

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Streams a job's records as NDJSON or CSV, a keyset page at a time: each page is one short query
- * (no transaction or cursor held while the client reads), and the next is read only once the
- * client's socket has room, so a million records cost the memory of one page.
+ * (no transaction or cursor held while the client reads), and a page is written only once the
+ * client's socket has taken the one before it, so a million records cost the memory of two pages.
  * {@code ?after=<cursor>} resumes after the record whose {@code cursor} field had that value;
  * {@code ?fields=} adds html, text, markdown, outlinks or headers (NDJSON only), made on workers.
  */
@@ -76,7 +76,7 @@ final class ResultExport {
         });
   }
 
-  /** One client's export: pages of rows, rendered, written, and the next page once the socket drains. */
+  /** One client's export: pages of rows, rendered on workers when they need it, and written by KeysetPages. */
   private final class Export {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -101,14 +101,8 @@ final class ResultExport {
 
     Future<Void> from(long jobId, long after, Runnable release) {
       return new KeysetPages(pages, columns, pageRows, request, release, slots.vertx(), slots.stallMs())
-          .each(jobId, after, rows -> render(rows).map(this::write))
+          .each(jobId, after, this::render)
           .compose(v -> response.end());
-    }
-
-    /** Queues the bytes without waiting for them to be flushed: the pages wait for the socket to drain instead. */
-    private Void write(Buffer bytes) {
-      response.write(bytes);
-      return null;
     }
 
     private Future<Buffer> render(RowSet<Row> rows) {

@@ -50,10 +50,7 @@ final class WarcExport {
           .putHeader("Content-Disposition", "attachment; filename=\"" + warc.filename() + "\"");
       response.write(Buffer.buffer(warc.warcinfo()));
       return new KeysetPages(pages, COLUMNS, PAGE_ROWS, ctx.request(), release, slots.vertx(), slots.stallMs())
-          .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).map(bytes -> {
-            response.write(bytes);
-            return null;
-          }))
+          .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)))
           .compose(v -> response.end());
     }).onFailure(err -> failed(ctx, err));
   }
@@ -65,7 +62,10 @@ final class WarcExport {
       WarcStream warc = stream(job);
       warc.warcinfo();
       return new KeysetPages(pages, COLUMNS, PAGE_ROWS, ctx.request(), release, slots.vertx(), slots.stallMs())
-          .each(job.id(), 0, rows -> cpu.runOrdered(() -> append(warc, rows)).mapEmpty())
+          .each(job.id(), 0, rows -> cpu.runOrdered(() -> {
+            append(warc, rows); // the index keeps only the offsets: nothing is sent until the end
+            return Buffer.buffer();
+          }))
           .compose(v -> response.putHeader("Content-Type", "text/plain; charset=utf-8")
               .end(String.join("\n", warc.cdxLines()) + (warc.cdxLines().isEmpty() ? "" : "\n")));
     }).onFailure(err -> failed(ctx, err));
