@@ -63,7 +63,7 @@ public final class NodeVerticle extends VerticleBase {
     MemoryFit.check(settings, Runtime.getRuntime().maxMemory());
     // Probes first, while nothing else deploys, so they land on every event loop. NodeCommand and
     // the tests build Vert.x from ClusterSetup's options; the launcher deploys them itself, earlier.
-    Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(), settings)
+    Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(settings), settings)
         .compose(v -> Database.prepare(vertx, settings));
     if (settings.hasRole("fetch")) {
       // fetchers before the frontier, so they stop after it: a stopping frontier stops claiming and

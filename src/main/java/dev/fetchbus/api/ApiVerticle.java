@@ -74,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     BodyTable bodies = new BodyTable(pool);
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
     PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
-    CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads());
+    CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);

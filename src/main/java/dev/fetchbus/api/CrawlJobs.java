@@ -38,7 +38,7 @@ final class CrawlJobs {
 
   CrawlJobs(Vertx vertx, Settings settings, JobTable jobs, FrontierTable frontier) {
     this.vertx = vertx;
-    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     this.settings = settings;
     this.jobs = jobs;
     this.frontier = frontier;

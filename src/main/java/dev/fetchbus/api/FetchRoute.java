@@ -33,7 +33,7 @@ final class FetchRoute {
 
   FetchRoute(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     this.settings = settings;
     this.members = Members.of(vertx, dev.fetchbus.store.Database.sharedPool(vertx, settings),
         settings.cluster().memberTimeoutMs());

@@ -13,6 +13,7 @@ import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable.User;
 import dev.fetchbus.store.WebhookTable;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -148,7 +149,8 @@ final class JobRoutes {
         options.put(param.getKey(), param.getValue());
       }
     });
-    return newJob(ctx, "list", options).compose(ingest -> streamLines(ctx.request(), ingest)
+    return newJob(ctx, "list", options).compose(ingest -> (settings.tuning().wholeBodyIngest()
+            ? wholeLines(ctx.request(), ingest) : streamLines(ctx.request(), ingest))
         .recover(err -> abandon(ingest, err))
         .compose(v -> ingest.finish())
         .map(ingest));
@@ -189,8 +191,9 @@ final class JobRoutes {
     }
     User user = Auth.user(ctx);
     return jobs.create(user.id(), kind, options.toJson())
-        .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads()), frontier, jobs, id, settings.frontier().partitions(),
-            settings.job().rejectedSamples()).admittedBy(n -> limits.admitUrls(user, n)));
+        .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop()),
+            frontier, jobs, id, settings.frontier().partitions(), settings.job().rejectedSamples())
+            .admittedBy(n -> limits.admitUrls(user, n)));
   }
 
   private Future<Void> addInBatches(UrlIngest ingest, List<String> lines, int from) {
@@ -231,6 +234,27 @@ final class JobRoutes {
     parser.endHandler(end -> batch.drainInto(ingest).onSuccess(v -> done.tryComplete()).onFailure(done::tryFail));
     parser.resume();
     return done.future();
+  }
+
+  /**
+   * {@code tuning.ingest=whole}: the experiments' baseline. The whole upload is read into memory,
+   * decoded and split, and only then queued: memory grows with the upload instead of one batch.
+   */
+  private Future<Void> wholeLines(HttpServerRequest request, UrlIngest ingest) {
+    UploadBatch batch = new UploadBatch(settings.http().maxUploadLines(), settings.http().maxUploadBytes());
+    Future<Buffer> body = request.body();
+    request.resume(); // paused while the job was created
+    return body.compose(bytes -> offerLines(batch, bytes.toString(StandardCharsets.UTF_8).split("\n"), 0, ingest));
+  }
+
+  private Future<Void> offerLines(UploadBatch batch, String[] lines, int from, UrlIngest ingest) {
+    int next = from;
+    while (next < lines.length && !batch.full()) {
+      batch.offer(Buffer.buffer(lines[next++]));
+    }
+    int rest = next;
+    return batch.drainInto(ingest).compose(v -> rest < lines.length ? offerLines(batch, lines, rest, ingest)
+        : Future.succeededFuture());
   }
 
   /** An upload that broke part way must not leave a half job running: cancel it, then report. */

@@ -23,6 +23,7 @@ import java.util.function.Function;
  */
 public final class SingleFlightCache<K, V> implements Shareable {
   private final AsyncCache<K, V> cache;
+  private volatile Mode mode = Mode.SINGLE_FLIGHT;
   private final Counter hits;
   private final Counter misses;
   private final Counter coalesced;
@@ -62,6 +63,26 @@ public final class SingleFlightCache<K, V> implements Shareable {
   /** How a lookup was served. */
   public enum Result { HIT, MISS, COALESCED }
 
+  /**
+   * What the cache does ({@code tuning.cacheMode}): share loads in flight (the default), keep only
+   * finished values, so that concurrent misses each load (what caching a result after an await
+   * does), or nothing at all. The last two are the experiments' baselines, not for production.
+   */
+  public enum Mode {
+    SINGLE_FLIGHT, PLAIN, NONE;
+
+    /** {@code single-flight}, {@code plain} or {@code none}. */
+    public static Mode of(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+  }
+
+  /** Switches the mode; returns this. */
+  public SingleFlightCache<K, V> mode(Mode mode) {
+    this.mode = mode;
+    return this;
+  }
+
   /** A value and how it was found. */
   public record Lookup<V>(V value, Result result) {}
 
@@ -72,6 +93,9 @@ public final class SingleFlightCache<K, V> implements Shareable {
 
   /** Like {@link #get}, saying whether the value was cached, loaded by this call, or waited for. */
   public Future<Lookup<V>> lookup(K key, Function<K, Future<V>> loader) {
+    if (mode != Mode.SINGLE_FLIGHT) {
+      return unshared(key, loader);
+    }
     Context caller = Vertx.currentContext();
     boolean[] loadedHere = {false};
     CompletableFuture<V> value = cache.get(key, (k, executor) -> {
@@ -82,6 +106,22 @@ public final class SingleFlightCache<K, V> implements Shareable {
     (result == Result.MISS ? misses : result == Result.HIT ? hits : coalesced).increment();
     Future<V> bridged = caller == null ? Future.fromCompletionStage(value) : Future.fromCompletionStage(value, caller);
     return bridged.map(v -> new Lookup<>(v, result));
+  }
+
+  /** The baselines: a finished value is a hit; otherwise this caller loads (and, when plain, keeps it). */
+  private Future<Lookup<V>> unshared(K key, Function<K, Future<V>> loader) {
+    CompletableFuture<V> cached = mode == Mode.PLAIN ? cache.getIfPresent(key) : null;
+    if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+      hits.increment();
+      return Future.succeededFuture(new Lookup<>(cached.join(), Result.HIT));
+    }
+    misses.increment();
+    return loader.apply(key).map(value -> {
+      if (mode == Mode.PLAIN) {
+        cache.put(key, CompletableFuture.completedFuture(value));
+      }
+      return new Lookup<>(value, Result.MISS);
+    });
   }
 
   public void invalidate(K key) {

@@ -35,6 +35,12 @@ public final class ClusterSetup {
     return new VertxOptions().setMetricsOptions(metricsOptions());
   }
 
+  /** Like {@link #vertxOptions()}, with {@code tuning.eventLoops} event loops when it is set. */
+  public static VertxOptions vertxOptions(Settings settings) {
+    VertxOptions options = vertxOptions();
+    return settings.tuning().eventLoops() > 0 ? options.setEventLoopPoolSize(settings.tuning().eventLoops()) : options;
+  }
+
   public static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
@@ -44,7 +50,7 @@ public final class ClusterSetup {
 
   /** Starts this node's Vert.x, joining the cluster when asked to. */
   public static Future<Vertx> start(Settings settings, boolean clustered) {
-    VertxOptions options = vertxOptions();
+    VertxOptions options = vertxOptions(settings);
     if (!clustered) {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }

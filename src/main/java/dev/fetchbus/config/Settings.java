@@ -32,7 +32,8 @@ public record Settings(
     Management management,
     Webhook webhook,
     Limits limits,
-    Bridge bridge) {
+    Bridge bridge,
+    Tuning tuning) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -104,6 +105,25 @@ public record Settings(
 
   /** The TCP event-bus bridge: off while {@code port} is 0; how often it sends each job's progress. */
   public record Bridge(String host, int port, int progressMs) {}
+
+  /**
+   * The experiments' switches (docs/experiments.md): each turns one of the async-tuning techniques
+   * off, so its effect can be measured. The defaults are the techniques on; the others are for
+   * measuring, not for production.
+   */
+  public record Tuning(String cacheMode, String pgPool, String ingest, boolean cpuOnEventLoop, int eventLoops) {
+    public static final Set<String> CACHE_MODES = Set.of("single-flight", "plain", "none");
+
+    /** One pool per verticle instance instead of one per node. */
+    public boolean pgPoolPerVerticle() {
+      return "verticle".equals(pgPool);
+    }
+
+    /** Uploads read whole into memory before parsing, instead of streamed line by line. */
+    public boolean wholeBodyIngest() {
+      return "whole".equals(ingest);
+    }
+  }
 
   public record Management(String host, int port) {
     public boolean enabled() {
@@ -185,9 +205,15 @@ public record Settings(
         new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls"), l.getInteger("concurrentFetches"),
             l.getInteger("requestsPerSecond")),
         new Bridge(c.getJsonObject("bridge").getString("host"), c.getJsonObject("bridge").getInteger("port"),
-            c.getJsonObject("bridge").getInteger("progressMs")));
+            c.getJsonObject("bridge").getInteger("progressMs")),
+        tuning(c.getJsonObject("tuning")));
     settings.validate();
     return settings;
+  }
+
+  private static Tuning tuning(JsonObject t) {
+    return new Tuning(t.getString("cacheMode"), t.getString("pgPool"), t.getString("ingest"),
+        t.getBoolean("cpuOnEventLoop"), t.getInteger("eventLoops"));
   }
 
   public boolean hasRole(String role) {
@@ -248,6 +274,7 @@ public record Settings(
     positive("limits.activeJobs", limits.activeJobs);
     positive("limits.concurrentFetches", limits.concurrentFetches);
     positive("bridge.progressMs", bridge.progressMs);
+    validateTuning();
     positive("limits.requestsPerSecond", limits.requestsPerSecond);
     if (limits.activeUrls < 1) {
       throw new IllegalArgumentException("limits.activeUrls must be positive (env FETCHBUS_LIMITS_ACTIVE_URLS)");
@@ -291,5 +318,22 @@ public record Settings(
       return List.of();
     }
     return List.of(value.trim().split("\\s*,\\s*"));
+  }
+
+  private void validateTuning() {
+    oneOf("tuning.cacheMode", tuning.cacheMode, Tuning.CACHE_MODES);
+    oneOf("tuning.pgPool", tuning.pgPool, Set.of("node", "verticle"));
+    oneOf("tuning.ingest", tuning.ingest, Set.of("stream", "whole"));
+    if (tuning.eventLoops < 0) {
+      throw new IllegalArgumentException("tuning.eventLoops must be 0 (Vert.x's default, 2 per core) or more "
+          + "(env FETCHBUS_TUNING_EVENT_LOOPS)");
+    }
+  }
+
+  private static void oneOf(String key, String value, Set<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new IllegalArgumentException(key + " must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + value
+          + "' (env " + ConfigLoader.envName(key) + ")");
+    }
   }
 }

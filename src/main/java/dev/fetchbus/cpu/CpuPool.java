@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 public final class CpuPool {
   public static final String NAME = "fetchbus-cpu";
 
+  /** Null when the work runs on the caller's event loop ({@code tuning.cpuOnEventLoop}). */
   private final WorkerExecutor executor;
 
   private CpuPool(WorkerExecutor executor) {
@@ -23,17 +24,36 @@ public final class CpuPool {
 
   /** The node's pool; {@code threads} 0 or less means one per core. */
   public static CpuPool of(Vertx vertx, int threads) {
+    return of(vertx, threads, false);
+  }
+
+  /**
+   * Like {@link #of(Vertx, int)}; with {@code onEventLoop} the work runs right where it is asked
+   * for, on the event loop: the experiment that shows what the pool is for (never for production).
+   */
+  public static CpuPool of(Vertx vertx, int threads, boolean onEventLoop) {
+    if (onEventLoop) {
+      return new CpuPool(null);
+    }
     int size = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     return new CpuPool(vertx.createSharedWorkerExecutor(NAME, size));
   }
 
   /** Runs {@code work} on the pool; its future completes on the caller's context. */
   public <T> Future<T> run(Callable<T> work) {
-    return executor.executeBlocking(work, false);
+    return executor == null ? inline(work) : executor.executeBlocking(work, false);
   }
 
   /** Like {@link #run}, but in submission order with the other ordered work of this handle. */
   public <T> Future<T> runOrdered(Callable<T> work) {
-    return executor.executeBlocking(work, true);
+    return executor == null ? inline(work) : executor.executeBlocking(work, true);
+  }
+
+  private static <T> Future<T> inline(Callable<T> work) {
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 }

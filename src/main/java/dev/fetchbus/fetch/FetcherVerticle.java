@@ -2,6 +2,7 @@ package dev.fetchbus.fetch;
 
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.cache.NodeShared;
+import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.CpuPerPage;
@@ -35,12 +36,14 @@ public final class FetcherVerticle extends VerticleBase {
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, Robots.class);
+    SingleFlightCache.Mode cacheMode = SingleFlightCache.Mode.of(settings.tuning().cacheMode());
     HttpFetcher fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
-        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()), settings.fetch(),
-        bodyBudget(vertx, settings.fetch()));
+        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode),
+        settings.fetch(), bodyBudget(vertx, settings.fetch()));
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
-    runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()), settings, pages::previous);
+    runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
+        pages::previous);
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {
       CpuPerPage cpu = new CpuPerPage(Meters.registry());

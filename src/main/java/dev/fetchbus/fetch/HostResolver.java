@@ -40,6 +40,12 @@ public final class HostResolver {
     this(vertx, Duration.ofSeconds(60), 10_000);
   }
 
+  /** Switches the node's DNS cache's mode ({@code tuning.cacheMode}); returns this. */
+  public HostResolver cacheMode(SingleFlightCache.Mode mode) {
+    cache.mode(mode);
+    return this;
+  }
+
   public Future<List<InetAddress>> resolve(String host) {
     if (isLiteral(host)) {
       // an IP literal is parsed, never looked up: no worker thread needed

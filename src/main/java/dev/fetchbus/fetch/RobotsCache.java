@@ -39,6 +39,12 @@ public final class RobotsCache {
     return NodeShared.get(vertx, "robots", () -> new RobotsCache(vertx, config));
   }
 
+  /** Switches the cache's mode ({@code tuning.cacheMode}); returns this. */
+  public RobotsCache mode(SingleFlightCache.Mode mode) {
+    cache.mode(mode);
+    return this;
+  }
+
   /** The rules for the origin of {@code url}, loading them through {@code fetcher} on a miss. */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {
     return cache.get(UrlNormalizer.origin(url), origin -> load(origin, fetcher));

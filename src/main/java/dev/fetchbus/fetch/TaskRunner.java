@@ -47,7 +47,7 @@ final class TaskRunner {
     this.fetcher = fetcher;
     this.robots = robots;
     this.sitemapMaxBytes = settings.sitemapMaxBytes();
-    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     this.codec = BodyCodec.of(settings.store().compression());
     this.compressionLevel = settings.store().compressionLevel();
     this.previous = previous;

@@ -29,7 +29,7 @@ final class JobPlans {
   JobPlans(Vertx vertx, JobTable jobs, Settings settings, UserShares shares) {
     this.vertx = vertx;
     this.shares = shares;
-    this.cpu = CpuPool.of(vertx, settings.cpuThreads());
+    this.cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     this.jobs = jobs;
     this.settings = settings;
   }

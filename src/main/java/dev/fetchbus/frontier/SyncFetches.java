@@ -39,8 +39,9 @@ final class SyncFetches {
     this.schedule = schedule;
     Duration ttl = Duration.ofSeconds(settings.fetchCache().ttlSeconds());
     // bounded by bytes, not entries: an answer holds its (compressed) body for ?body=true
-    this.cache = new SingleFlightCache<>("fetch", settings.fetchCache().maxBytes(), SyncFetches::weight,
-        cached -> cached.outcome().failed() ? Duration.ofSeconds(Math.min(5, ttl.toSeconds())) : ttl, Meters.registry());
+    this.cache = new SingleFlightCache<String, Cached>("fetch", settings.fetchCache().maxBytes(), SyncFetches::weight,
+        cached -> cached.outcome().failed() ? Duration.ofSeconds(Math.min(5, ttl.toSeconds())) : ttl, Meters.registry())
+        .mode(SingleFlightCache.Mode.of(settings.tuning().cacheMode()));
     this.revalidations = Counter.builder("fetchbus_cache_requests").tag("cache", "fetch").tag("result", "revalidated")
         .description("Cache lookups by result").register(Meters.registry());
   }

@@ -39,14 +39,18 @@ public final class Database {
     return Future.fromCompletionStage(shared.toCompletionStage(), vertx.getOrCreateContext());
   }
 
+  /**
+   * The node's one pool, whatever the verticle count ({@code tuning.pgPool} {@code verticle} gives
+   * each caller a pool of its own instead: an experiment's switch, for counting what sharing saves).
+   */
   public static Pool sharedPool(Vertx vertx, Settings settings) {
-    return pool(vertx, settings.pg().url(), settings.pg().poolSize(), POOL_NAME);
+    return pool(vertx, settings.pg().url(), settings.pg().poolSize(),
+        settings.tuning().pgPoolPerVerticle() ? null : POOL_NAME);
   }
 
   /**
-   * The pool result exports read from. An export holds its connection (a cursor in a transaction)
-   * for as long as its client reads, so exports get their own small shared pool: slow readers queue
-   * behind each other instead of starving the writes of the main pool.
+   * The pool result exports read from: exports read many large pages, so they get their own small
+   * shared pool, and busy exporters queue behind each other instead of starving the main pool's writes.
    */
   public static Pool exportPool(Vertx vertx, Settings settings) {
     return pool(vertx, settings.pg().url(), settings.pg().exportPoolSize(), EXPORT_POOL_NAME);

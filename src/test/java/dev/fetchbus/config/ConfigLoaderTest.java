@@ -79,6 +79,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("the experiments' switches default to the techniques on, and a bad one names its variable")
+  void tuningSwitches() {
+    Settings defaults = Settings.load(new JsonObject(), Map.of());
+    assertThat(defaults.tuning()).isEqualTo(new Settings.Tuning("single-flight", "node", "stream", false, 0));
+    Settings switched = Settings.load(new JsonObject(), Map.of("FETCHBUS_TUNING_CACHE_MODE", "plain",
+        "FETCHBUS_TUNING_PG_POOL", "verticle", "FETCHBUS_TUNING_INGEST", "whole",
+        "FETCHBUS_TUNING_CPU_ON_EVENT_LOOP", "true", "FETCHBUS_TUNING_EVENT_LOOPS", "1"));
+    assertThat(switched.tuning().pgPoolPerVerticle()).isTrue();
+    assertThat(switched.tuning().wholeBodyIngest()).isTrue();
+    assertThat(switched.tuning().cpuOnEventLoop()).isTrue();
+    assertThat(dev.fetchbus.cluster.ClusterSetup.vertxOptions(switched).getEventLoopPoolSize()).isEqualTo(1);
+    assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_TUNING_CACHE_MODE", "lru")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FETCHBUS_TUNING_CACHE_MODE")
+        .hasMessageContaining("single-flight");
+  }
+
+  @Test
   @DisplayName("a value of the wrong type fails at load, naming the variable and the value")
   void coercionErrorNamesVariable() {
     assertThatThrownBy(() -> ConfigLoader.load(new JsonObject(), Map.of("FETCHBUS_FETCH_MAX_IN_FLIGHT", "lots")))
