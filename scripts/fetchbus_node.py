@@ -55,13 +55,14 @@ def _postgres_pids(data_dir):
 
 
 class Node:
-    def __init__(self, root, workdir, port):
+    def __init__(self, root, workdir, port, env=None):
+        """env: more variables for the node (FETCHBUS_* settings, FETCHBUS_JAVA_OPTS)."""
         self.root, self.port = root, port
         self.data = os.path.join(workdir, "node-data")
         self.log = open(os.path.join(workdir, "node.log"), "w")
         env = dict(os.environ, FETCHBUS_DATA_DIR=self.data, FETCHBUS_HTTP_PORT=str(port),
                    FETCHBUS_HTTP_HOST="127.0.0.1", FETCHBUS_ADMIN_KEY=ADMIN_KEY,
-                   FETCHBUS_FETCH_ALLOW_NETWORKS="127.0.0.0/8")
+                   FETCHBUS_FETCH_ALLOW_NETWORKS="127.0.0.0/8", **(env or {}))
         self.proc = subprocess.Popen([os.path.join(root, "scripts", "fetchbus")], cwd=root, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self._await(lambda: self._get("/ready", raw=True) == 200, 180, "node ready")
