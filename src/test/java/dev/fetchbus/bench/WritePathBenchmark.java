@@ -11,6 +11,11 @@ import dev.fetchbus.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedQuery;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -25,7 +30,10 @@ import org.postgresql.PGConnection;
 /**
  * The write-path benchmark behind docs/benchmarks.md: the store's batched page write (one statement
  * per batch: insert pages, delete their queue rows, remember validators) against PostgreSQL's COPY of the
- * same rows into the same table with the same indexes. Prints rows/s and the ratio; asserts nothing
+ * same rows into the same table with the same indexes, and against one INSERT per record, awaited one
+ * by one (the naive loop) or sent without waiting and pipelined on one connection (issue #16,
+ * experiment 4). The per-record ways write only the first {@code bench.perRecordRows} rows (default
+ * 10,000): they are slow, and rows/s is what they report. Prints rows/s and the ratios; asserts nothing
  * about time (tag "bench", excluded from the suite; scripts/bench-write runs it).
  */
 @Tag("bench")
@@ -36,6 +44,8 @@ class WritePathBenchmark {
   private static final int RUNS = Integer.getInteger("bench.runs", 3);
   /** Batches in flight at once: 1 is what one node's store verticle does. */
   private static final int PARALLEL = Integer.getInteger("bench.parallel", 1);
+  /** Rows for the per-record ways: a few thousand round trips already give a steady rate. */
+  private static final int PER_RECORD_ROWS = Math.min(ROWS, Integer.getInteger("bench.perRecordRows", 10_000));
   private static final String NODE = "bench-node";
 
   @Test
@@ -51,6 +61,9 @@ class WritePathBenchmark {
       double[] write = new double[RUNS];
       double[] insert = new double[RUNS];
       double[] copy = new double[RUNS];
+      double[] perRecord = new double[RUNS];
+      double[] pipelined = new double[RUNS];
+      List<PageRecord> few = records.subList(0, PER_RECORD_ROWS);
       for (int run = 0; run < RUNS; run++) {
         reset(url);
         write[run] = ROWS / timed(() -> writeAll(pool, records));
@@ -58,13 +71,22 @@ class WritePathBenchmark {
         insert[run] = ROWS / timed(() -> insertAll(pool, records));
         reset(url);
         copy[run] = ROWS / timed(() -> copyAll(url, records));
+        reset(url);
+        perRecord[run] = PER_RECORD_ROWS / timed(() -> insertEach(pool, few, false));
+        reset(url);
+        pipelined[run] = PER_RECORD_ROWS / timed(() -> insertEach(pool, few, true));
         System.out.printf("BENCH write run=%d rows=%d batch=%d parallel=%d storeWriteRowsPerSecond=%.0f "
-            + "pagesInsertRowsPerSecond=%.0f copyRowsPerSecond=%.0f%n", run + 1, ROWS, BATCH, PARALLEL, write[run],
-            insert[run], copy[run]);
+            + "pagesInsertRowsPerSecond=%.0f copyRowsPerSecond=%.0f perRecordRows=%d perRecordRowsPerSecond=%.0f "
+            + "perRecordPipelinedRowsPerSecond=%.0f%n", run + 1, ROWS, BATCH, PARALLEL, write[run], insert[run],
+            copy[run], PER_RECORD_ROWS, perRecord[run], pipelined[run]);
       }
       System.out.printf("BENCH write median storeWriteRowsPerSecond=%.0f pagesInsertRowsPerSecond=%.0f "
-          + "copyRowsPerSecond=%.0f storeWriteVsCopy=%.2f pagesInsertVsCopy=%.2f%n", median(write), median(insert),
-          median(copy), median(write) / median(copy), median(insert) / median(copy));
+          + "copyRowsPerSecond=%.0f storeWriteVsCopy=%.2f pagesInsertVsCopy=%.2f perRecordRows=%d "
+          + "perRecordRowsPerSecond=%.0f perRecordPipelinedRowsPerSecond=%.0f perRecordVsCopy=%.3f "
+          + "perRecordPipelinedVsCopy=%.3f pipelinedVsPerRecord=%.2f%n", median(write), median(insert), median(copy),
+          median(write) / median(copy), median(insert) / median(copy), PER_RECORD_ROWS, median(perRecord),
+          median(pipelined), median(perRecord) / median(copy), median(pipelined) / median(copy),
+          median(pipelined) / median(perRecord));
     } finally {
       TestNode.await(vertx.close());
       TestDatabase.drop(url);
@@ -162,6 +184,43 @@ class WritePathBenchmark {
       + "title, content_hash, links, etag, fetched_at, elapsed_ms) select j, u, f, s, c, b, t, h, l, e, now(), 5 from "
       + "unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::text[], $6::bigint[], $7::text[], $8::text[], "
       + "$9::int[], $10::text[]) as r(j, u, f, s, c, b, t, h, l, e)";
+
+  /**
+   * One INSERT per record, each its own statement and transaction, on one connection. Awaited: each
+   * waits for the one before, so every row pays a full round trip. Pipelined: all are sent at once
+   * and the PG client keeps up to pipeliningLimit (256, Database.connectOptions) in flight, which
+   * hides the round trips but not the per-row parse, plan and commit.
+   */
+  private static void insertEach(Pool pool, List<PageRecord> records, boolean pipelined) {
+    SqlConnection conn = TestNode.await(pool.getConnection());
+    try {
+      PreparedQuery<RowSet<Row>> insert = conn.preparedQuery(ONE_PAGE);
+      Future<?> last = Future.succeededFuture();
+      List<Future<?>> sent = new ArrayList<>(pipelined ? records.size() : 0);
+      for (PageRecord r : records) {
+        if (pipelined) {
+          sent.add(insert.execute(onePage(r)));
+        } else {
+          last = last.compose(v -> insert.execute(onePage(r)));
+        }
+      }
+      if (pipelined) {
+        last = Future.all(sent);
+      }
+      TestNode.await(last);
+    } finally {
+      TestNode.await(conn.close());
+    }
+  }
+
+  private static Tuple onePage(PageRecord r) {
+    return Tuple.from(new Object[] {r.jobId(), r.urlId(), r.finalUrl(), r.status(), r.contentType(), r.bytes(),
+        r.facts().title(), r.contentHash(), r.facts().links(), r.etag()});
+  }
+
+  private static final String ONE_PAGE = "insert into pages (job_id, url_id, final_url, status, content_type, bytes, "
+      + "title, content_hash, links, etag, fetched_at, elapsed_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+      + "now(), 5)";
 
   private static void copyAll(String url, List<PageRecord> records) throws Exception {
     StringBuilder csv = new StringBuilder(records.size() * 160);
