@@ -19,7 +19,8 @@ public final class JobViews {
         .put("id", job.id())
         .put("kind", job.kind())
         .put("state", job.state())
-        .put("options", job.options())
+        // the job's credentials stay in the database, for its fetches; nobody reads them back
+        .put("options", dev.fetchbus.config.Secrets.maskedJobOptions(job.options()))
         .put("accepted", job.accepted())
         .put("duplicates", job.duplicates())
         .put("rejected", job.rejected())

@@ -8,18 +8,25 @@ import java.util.Set;
  * HTML is parsed for title and links unless {@code extract} is false: the fetch-only mode; bodies
  * are kept in the content store unless {@code store} is {@code none}): the node's defaults,
  * overridden per job within the bounds the operator set in {@code job.*}. Out-of-bounds or unknown
- * options are refused with a message that names the bound, rather than silently clamped.
+ * options are refused with a message that names the bound, rather than silently clamped. What a
+ * job adds to its requests (user agent, headers, cookies, credentials) is its {@link JobRequests}.
  */
 public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract, String store, int priority) {
+    boolean extract, String store, int priority, JobRequests requests) {
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store", "priority");
+      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true, STORE_BODY, 1);
+        true, true, STORE_BODY, 1, JobRequests.NONE);
+  }
+
+  /** The same options without the job's request additions (for tests and synchronous fetches). */
+  public JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
+      boolean extract, String store, int priority) {
+    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE);
   }
 
   /** Whether the job keeps the bodies it fetches (the default), or records only. */
@@ -45,7 +52,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         flag(o, "robots", d.robots()),
         flag(o, "extract", d.extract()),
         store(o, d.store()),
-        bounded(o, "priority", d.priority(), 1, limits.maxPriority()));
+        bounded(o, "priority", d.priority(), 1, limits.maxPriority()),
+        JobRequestsParser.read(o, limits));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -56,13 +64,13 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
         o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
         // jobs stored before the content store existed kept no bodies
-        o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()));
+        o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()), JobRequests.stored(o));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
         .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract)
-        .put("store", store).put("priority", priority);
+        .put("store", store).put("priority", priority).mergeIn(requests.toJson());
   }
 
   private static String store(JsonObject o, String fallback) {

@@ -10,7 +10,61 @@ public final class Secrets {
   /** A password given as a query parameter, as the PostgreSQL URI format allows ({@code ?password=...}). */
   private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");
 
+  /** Request headers whose values are credentials: masked wherever a job's options or a record's request are shown. */
+  private static final Pattern SECRET_HEADER =
+      Pattern.compile("(?i)authorization|cookie|proxy-authorization|.*(token|key|secret).*");
+  public static final String MASK = "****";
+
   private Secrets() {}
+
+  public static boolean isSecretHeader(String name) {
+    return SECRET_HEADER.matcher(name).matches();
+  }
+
+  /**
+   * A job's options as shown to people (API views, logs): credentials in {@code auth}, cookie values,
+   * and the values of secret-like headers replaced by {@value #MASK}. The stored options keep them.
+   */
+  public static JsonObject maskedJobOptions(JsonObject options) {
+    if (options == null) {
+      return null;
+    }
+    JsonObject out = options.copy();
+    if (out.getValue("headers") instanceof JsonObject headers) {
+      maskHeaders(headers);
+    } else if (out.getValue("headers") instanceof io.vertx.core.json.JsonArray entries) {
+      entries.forEach(e -> {
+        if (e instanceof JsonObject entry && entry.getValue("headers") instanceof JsonObject headers) {
+          maskHeaders(headers);
+        }
+      });
+    }
+    maskFields(out.getValue("auth"), "password", "token");
+    maskFields(out.getValue("cookies"), "value");
+    return out;
+  }
+
+  private static void maskHeaders(JsonObject headers) {
+    for (String name : headers.fieldNames()) {
+      if (isSecretHeader(name)) {
+        headers.put(name, MASK);
+      }
+    }
+  }
+
+  private static void maskFields(Object list, String... fields) {
+    if (list instanceof io.vertx.core.json.JsonArray entries) {
+      entries.forEach(e -> {
+        if (e instanceof JsonObject entry) {
+          for (String field : fields) {
+            if (entry.containsKey(field)) {
+              entry.put(field, MASK);
+            }
+          }
+        }
+      });
+    }
+  }
 
   public static JsonObject masked(JsonObject config) {
     JsonObject out = new JsonObject();

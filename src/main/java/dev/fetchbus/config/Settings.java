@@ -74,7 +74,8 @@ public record Settings(
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
       int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
-      int retentionDays, int retentionSweepSeconds, int maxPriority) {}
+      int retentionDays, int retentionSweepSeconds, int maxPriority, int maxUserAgentLength, int maxHeaders,
+      int maxHeaderBytes, int maxCookies, int cookieCacheMs) {}
 
   /** Claims and leases, and {@code seenLinks}: how many links (8 bytes each) the filter of links seen may hold. */
   public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {}
@@ -194,7 +195,9 @@ public record Settings(
         c.getJsonObject("cpu").getInteger("threads"),
         new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
             j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
-            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds"), j.getInteger("maxPriority")),
+            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds"), j.getInteger("maxPriority"),
+            j.getInteger("maxUserAgentLength"), j.getInteger("maxHeaders"), j.getInteger("maxHeaderBytes"),
+            j.getInteger("maxCookies"), j.getInteger("cookieCacheMs")),
         new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
             fr.getInteger("partitions"), fr.getInteger("seenLinks")),
         new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
@@ -253,6 +256,13 @@ public record Settings(
     }
     positive("job.retentionSweepSeconds", job.retentionSweepSeconds);
     positive("job.maxPriority", job.maxPriority);
+    positive("job.maxUserAgentLength", job.maxUserAgentLength);
+    positive("job.maxHeaderBytes", job.maxHeaderBytes);
+    positive("job.cookieCacheMs", job.cookieCacheMs);
+    if (job.maxHeaders < 0 || job.maxCookies < 0 || !fetch.userAgent.matches("[\\x21-\\x7E][\\x20-\\x7E]*")) {
+      throw new IllegalArgumentException("job.maxHeaders and job.maxCookies must not be negative, and fetch.userAgent "
+          + "must be printable ASCII (env FETCHBUS_JOB_MAX_HEADERS, FETCHBUS_JOB_MAX_COOKIES, FETCHBUS_FETCH_USER_AGENT)");
+    }
     if (job.retentionDays < 0) {
       throw new IllegalArgumentException("job.retentionDays must be 0 (keep forever) or more (env FETCHBUS_JOB_RETENTION_DAYS)");
     }

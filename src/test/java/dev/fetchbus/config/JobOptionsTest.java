@@ -122,4 +122,39 @@ class JobOptionsTest {
     assertThat(JobOptions.stored(new JsonObject().put("timeoutMs", 7000), SETTINGS))
         .isEqualTo(new JobOptions(4, 0, 7000, 2_097_152, true, true, "none", 1));
   }
+
+  @Test
+  @DisplayName("request options: headers per host (never a subdomain), credentials, cookies; they round-trip stored")
+  void requests() {
+    JsonObject raw = new JsonObject().put("userAgent", "AcmeBot/1.0 (+https://example.com/bot)")
+        .put("headers", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("host", "API.Example.com").put("headers", new JsonObject().put("X-Key", "k"))))
+        .put("auth", new io.vertx.core.json.JsonArray().add(new JsonObject().put("host", "api.example.com")
+            .put("type", "bearer").put("token", "t")))
+        .put("cookies", true);
+    JobOptions options = JobOptions.parse(raw, SETTINGS);
+    JobRequests r = options.requests();
+    assertThat(JobRequests.agentToken(r.userAgent())).isEqualTo("acmebot");
+    assertThat(r.headersFor("api.example.com")).containsExactly(Map.entry("X-Key", "k"),
+        Map.entry("Authorization", "Bearer t"));
+    assertThat(r.headersFor("www.api.example.com")).isEmpty();
+    assertThat(r.headersFor("example.com")).isEmpty();
+    assertThat(r.cookies()).isTrue();
+    assertThat(JobOptions.stored(options.toJson(), SETTINGS)).isEqualTo(options);
+    assertThat(Secrets.maskedJobOptions(options.toJson()).encode()).doesNotContain("\"t\"", "\"k\"");
+  }
+
+  @Test
+  @DisplayName("request options are bounded by the operator")
+  void requestBounds() {
+    Settings tight = Settings.load(new JsonObject().put("job", new JsonObject().put("maxHeaders", 1)
+        .put("maxUserAgentLength", 10).put("maxCookies", 0)), Map.of());
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("headers", new JsonObject().put("A", "1")
+        .put("B", "2")), tight)).hasMessageContaining("job.maxHeaders");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("userAgent", "abcdefghijk/1"), tight))
+        .hasMessageContaining("job.maxUserAgentLength");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("cookies", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("name", "a").put("value", "b").put("domain", "x.example"))), tight))
+        .hasMessageContaining("job.maxCookies");
+  }
 }
