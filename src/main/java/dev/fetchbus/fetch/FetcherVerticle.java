@@ -8,6 +8,7 @@ import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;
 import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.store.CookieTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.PageTable;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 public final class FetcherVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.fetch";
   public static final String ROBOTS_ADDRESS = "fetchbus.robots";
+  /** A robots.txt question's header: the job's user agent, when it is not the node's. */
+  public static final String USER_AGENT = "userAgent";
 
   private TaskRunner runner;
   private FetchMetrics metrics;
@@ -42,8 +45,9 @@ public final class FetcherVerticle extends VerticleBase {
         java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode),
         settings.fetch(), bodyBudget(vertx, settings.fetch()));
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
+    CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
-        pages::previous);
+        pages::previous, cookies);
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {
       CpuPerPage cpu = new CpuPerPage(Meters.registry());
@@ -77,6 +81,6 @@ public final class FetcherVerticle extends VerticleBase {
   }
 
   private void robots(Message<String> message) {
-    runner.robotsFor(message.body()).onSuccess(message::reply);
+    runner.robotsFor(message.body(), message.headers().get(USER_AGENT)).onSuccess(message::reply);
   }
 }

@@ -1,6 +1,7 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.content.BodyBudget;
+import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.Header;
 import dev.fetchbus.extract.UrlNormalizer;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -46,6 +48,11 @@ public final class HttpFetcher {
     return budget;
   }
 
+  /** The node's User-Agent ({@code fetch.userAgent}), for requests of jobs that set none. */
+  String nodeUserAgent() {
+    return config.userAgent();
+  }
+
   public HttpFetcher(Vertx vertx, HttpClient client, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
       BodyBudget budget) {
     this.vertx = vertx;
@@ -67,8 +74,17 @@ public final class HttpFetcher {
   /** A conditional download: with validators, an unchanged page answers 304 and no body. */
   public <T> Future<T> download(String url, int timeoutMs, int maxBytes, Validators validators,
       Function<Download, Future<T>> use) {
-    Run run = new Run(url, timeoutMs, maxBytes, validators);
-    return run.start().compose(use).andThen(done -> run.giveBack());
+    return download(url, timeoutMs, maxBytes, validators, RequestProfile.plain(config.userAgent()), use);
+  }
+
+  /**
+   * A download with a job's user agent, headers and cookies. Cookies its responses set are stored
+   * before {@code use} sees the response, whether or not the download succeeded.
+   */
+  <T> Future<T> download(String url, int timeoutMs, int maxBytes, Validators validators, RequestProfile profile,
+      Function<Download, Future<T>> use) {
+    Run run = new Run(url, timeoutMs, maxBytes, validators, profile);
+    return run.start().eventually(profile::persist).compose(use).andThen(done -> run.giveBack());
   }
 
   private final class Run {
@@ -76,6 +92,7 @@ public final class HttpFetcher {
     private final int timeoutMs;
     private final int maxBytes;
     private final Validators validators;
+    private final RequestProfile profile;
     private final long startedMs = System.currentTimeMillis();
     private final Promise<Download> result = Promise.promise();
     private final Set<String> visited = new HashSet<>();
@@ -86,8 +103,9 @@ public final class HttpFetcher {
     private String hostHeader;
     private boolean givenBack;
 
-    Run(String url, int timeoutMs, int maxBytes, Validators validators) {
+    Run(String url, int timeoutMs, int maxBytes, Validators validators, RequestProfile profile) {
       this.url = url;
+      this.profile = profile;
       this.timeoutMs = timeoutMs;
       this.maxBytes = maxBytes;
       this.validators = validators;
@@ -118,8 +136,8 @@ public final class HttpFetcher {
       String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       hostHeader = port == (ssl ? 443 : 80) ? host : host + ":" + port;
       return resolver.resolve(bareHost)
-          .compose(addresses -> client.request(conditional(requestOptions(uri, host, port, ssl,
-              guard.choose(bareHost, addresses)))))
+          .compose(addresses -> profile.headers(uri).compose(headers -> client.request(conditional(
+              requestOptions(uri, host, port, ssl, guard.choose(bareHost, addresses), headers)))))
           .compose(request -> {
             if (result.future().isComplete()) {
               // the deadline passed while connecting: the deadline covers the whole fetch, so the
@@ -130,13 +148,17 @@ public final class HttpFetcher {
             current = request;
             return request.send();
           })
-          .compose(response -> isRedirect(response) ? follow(url, response) : read(url, response));
+          .compose(response -> {
+            profile.received(uri, response.headers().getAll(HttpHeaders.SET_COOKIE));
+            return isRedirect(response) ? follow(url, response) : read(url, response);
+          });
     }
 
-    private RequestOptions requestOptions(URI uri, String host, int port, boolean ssl, InetAddress address) {
+    private RequestOptions requestOptions(URI uri, String host, int port, boolean ssl, InetAddress address,
+        List<Map.Entry<String, String>> jobHeaders) {
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-      return new RequestOptions()
+      RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
           .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
           .setHost(host)
@@ -145,10 +167,13 @@ public final class HttpFetcher {
           .setURI(path + query)
           .setConnectTimeout(config.connectTimeoutMs())
           .setIdleTimeout(config.idleTimeoutMs())
-          .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
+          .putHeader(HttpHeaders.USER_AGENT, profile.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
           // named here, not left to the client, so the request headers kept with the record are the ones sent
           .putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate");
+      // the job's own (checked when the job was made: no framing, hop-by-hop or conditional headers)
+      jobHeaders.forEach(h -> options.putHeader(h.getKey(), h.getValue()));
+      return options;
     }
 
     /** Validators belong to the URL asked for: only its first hop is conditional. */
@@ -256,11 +281,17 @@ public final class HttpFetcher {
       };
     }
 
-    /** The request's headers in the order sent, Host first (the client sends it from the request's authority). */
+    /**
+     * The request's headers in the order sent, Host first (the client sends it from the request's
+     * authority). Credentials and cookies are kept masked: records and WARC exports are read by more
+     * people than the job's owner, and outlive the session a cookie belonged to.
+     */
     private List<Header> sentHeaders(HttpClientRequest request) {
       List<Header> sent = new ArrayList<>(request.headers().size() + 1);
       sent.add(new Header("host", hostHeader)); // as the client writes it: Vert.x sends header names in lower case
-      sent.addAll(Header.of(request.headers()));
+      for (Header header : Header.of(request.headers())) {
+        sent.add(Secrets.isSecretHeader(header.name()) ? new Header(header.name(), Secrets.MASK) : header);
+      }
       return sent;
     }
   }

@@ -3,6 +3,7 @@ package dev.fetchbus.fetch;
 import crawlercommons.robots.SimpleRobotRulesParser;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
+import dev.fetchbus.config.JobRequests;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
@@ -45,24 +46,38 @@ public final class RobotsCache {
     return this;
   }
 
-  /** The rules for the origin of {@code url}, loading them through {@code fetcher} on a miss. */
+  /** The rules for the origin of {@code url} as the node's agent reads them, loaded through {@code fetcher} on a miss. */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {
-    return cache.get(UrlNormalizer.origin(url), origin -> load(origin, fetcher));
+    return rulesFor(url, fetcher, null);
   }
 
-  private Future<Robots> load(String origin, HttpFetcher fetcher) {
+  /**
+   * The rules for the origin of {@code url} as a job with {@code userAgent} (null: the node's) reads
+   * them. Verdicts depend on the agent token, so it is part of the cache key: two jobs with different
+   * agents never share a verdict, and each origin's robots.txt is read once per agent token.
+   */
+  Future<Robots> rulesFor(String url, HttpFetcher fetcher, String userAgent) {
+    String agent = userAgent == null ? config.agent().toLowerCase(java.util.Locale.ROOT) : JobRequests.agentToken(userAgent);
+    String origin = UrlNormalizer.origin(url);
+    return cache.get(origin + " " + agent, key -> load(origin, agent, userAgent, fetcher));
+  }
+
+  private Future<Robots> load(String origin, String agent, String userAgent, HttpFetcher fetcher) {
     String robotsUrl = origin + "/robots.txt";
-    return fetcher.download(robotsUrl, config.timeoutMs(), config.maxBytes(), download -> fromResponse(robotsUrl, download))
+    // robots.txt is asked for with the job's user agent only: no job headers, credentials or cookies
+    RequestProfile profile = RequestProfile.plain(userAgent == null ? fetcher.nodeUserAgent() : userAgent);
+    return fetcher.download(robotsUrl, config.timeoutMs(), config.maxBytes(), null, profile,
+            download -> fromResponse(robotsUrl, agent, download))
         .recover(err -> Future.succeededFuture(fromFailure(FailureClassifier.classify(err))));
   }
 
-  private Future<Robots> fromResponse(String robotsUrl, Download download) {
+  private Future<Robots> fromResponse(String robotsUrl, String agent, Download download) {
     int status = download.status();
     if (download.ok()) {
       byte[] body = download.body();
       String type = download.header("Content-Type");
       return vertx.executeBlocking(() -> new Robots(parser().parseContent(robotsUrl, body,
-          type == null ? "text/plain" : type, List.of(config.agent())), false, "robots.txt " + status), false);
+          type == null ? "text/plain" : type, List.of(agent)), false, "robots.txt " + status), false);
     }
     if (status == 429 || status >= 500) {
       return Future.succeededFuture(Robots.unavailable("robots.txt answered " + status));

@@ -40,9 +40,10 @@ final class TaskRunner {
   private final BodyCodec codec;
   private final int compressionLevel;
   private final Function<Validators, Future<Optional<PreviousPage>>> previous;
+  private final CookieJars cookies;
 
   TaskRunner(Vertx vertx, HttpFetcher fetcher, RobotsCache robots, Settings settings,
-      Function<Validators, Future<Optional<PreviousPage>>> previous) {
+      Function<Validators, Future<Optional<PreviousPage>>> previous, CookieJars cookies) {
     this.vertx = vertx;
     this.fetcher = fetcher;
     this.robots = robots;
@@ -51,6 +52,12 @@ final class TaskRunner {
     this.codec = BodyCodec.of(settings.store().compression());
     this.compressionLevel = settings.store().compressionLevel();
     this.previous = previous;
+    this.cookies = cookies;
+  }
+
+  /** The task's job's user agent, headers and cookies, for one download. */
+  private RequestProfile profile(FetchTask task) {
+    return RequestProfile.of(fetcher.nodeUserAgent(), task.options().requests(), task.jobId(), cookies);
   }
 
   Future<FetchOutcome> run(FetchTask task) {
@@ -60,15 +67,15 @@ final class TaskRunner {
         FetchOutcome.failure(task.url(), FailureClassifier.classify(err), startedMs)));
   }
 
-  /** robots.txt of the task's origin, for the frontier's politeness (Crawl-delay, Sitemap lines). */
-  Future<Robots> robotsFor(String url) {
-    return robots.rulesFor(url, fetcher);
+  /** robots.txt of the task's origin, for the frontier's politeness (Crawl-delay, Sitemap lines); agent null: the node's. */
+  Future<Robots> robotsFor(String url, String userAgent) {
+    return robots.rulesFor(url, fetcher, userAgent);
   }
 
   private Future<FetchOutcome> page(FetchTask task) {
     return allowedByRobots(task)
         .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(), task.validators(),
-            download -> pageOutcome(task, download)))
+            profile(task), download -> pageOutcome(task, download)))
         .compose(outcome -> outcome != null ? Future.succeededFuture(outcome) : page(task.unconditional()));
   }
 
@@ -134,7 +141,7 @@ final class TaskRunner {
     if (!task.robots()) {
       return Future.succeededFuture();
     }
-    return robots.rulesFor(task.url(), fetcher).compose(rules -> {
+    return robots.rulesFor(task.url(), fetcher, task.options().requests().userAgent()).compose(rules -> {
       if (rules.unavailable()) {
         return Future.failedFuture(new FetchFailure(FetchError.ROBOTS_UNAVAILABLE, rules.reason()));
       }
@@ -150,8 +157,8 @@ final class TaskRunner {
    * links; an index's child sitemaps only by site, or an index could send the crawl to any host.
    */
   private Future<FetchOutcome> sitemap(FetchTask task) {
-    return allowedByRobots(task).compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes,
-        download -> sitemapOutcome(task, download)));
+    return allowedByRobots(task).compose(v -> fetcher.download(task.url(), task.timeoutMs(), sitemapMaxBytes, null,
+        profile(task), download -> sitemapOutcome(task, download)));
   }
 
   private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {

@@ -50,7 +50,7 @@ final class Politeness {
     if (hold) {
       scheduler.hold(host);
     }
-    vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url(), FrontierVerticle.LOCAL)
+    vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url(), robotsDelivery(plan))
         .map(io.vertx.core.eventbus.Message::body)
         .onComplete(robots -> {
           if (hold) {
@@ -62,6 +62,13 @@ final class Politeness {
             queueSitemaps(lease, robots.result().sitemaps());
           }
         });
+  }
+
+  /** Asks for robots.txt as the job reads it: for its own agent token when it set a user agent. */
+  private static io.vertx.core.eventbus.DeliveryOptions robotsDelivery(JobPlan plan) {
+    String agent = plan.options().requests().userAgent();
+    return agent == null ? FrontierVerticle.LOCAL
+        : new io.vertx.core.eventbus.DeliveryOptions(FrontierVerticle.LOCAL).addHeader(FetcherVerticle.USER_AGENT, agent);
   }
 
   private void queueSitemaps(Lease lease, List<String> sitemaps) {

@@ -84,8 +84,13 @@ public final class TestNode implements AutoCloseable {
 
   @Override
   public void close() {
-    await(NodeVerticle.stopInOrder(vertx).compose(v -> vertx.close()));
+    stop();
     TestDatabase.drop(databaseUrl);
+  }
+
+  /** Stops the node as a shutdown would, keeping its database for a node started after it. */
+  public void stop() {
+    await(NodeVerticle.stopInOrder(vertx).compose(v -> vertx.close()));
   }
 
   public static <T> T await(Future<T> future) {
