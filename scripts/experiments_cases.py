@@ -153,10 +153,8 @@ def pg_pool(env):
 
 
 def pg_writes(env):
-    rows = lib.bench_jvm(env.root, "WritePathBenchmark", "-Dbench.rows=50000", "-Dbench.perRecordRows=5000",
-                         f"-Dbench.runs={env.runs}")
-    med = next(r for r in rows if "median" in r.get("tags", []))
-    env.record("pg-writes", "median", 0, {k: v for k, v in med.items() if isinstance(v, float)})
+    med = env.once("pg-writes", lambda: jvm_medians(env, "WritePathBenchmark", "-Dbench.rows=50000",
+                                                    "-Dbench.perRecordRows=5000", f"-Dbench.runs={env.runs}"))
     unnest, copy = med["pagesInsertRowsPerSecond"], med["copyRowsPerSecond"]
     single, piped = med.get("perRecordRowsPerSecond"), med.get("perRecordPipelinedRowsPerSecond")
     return [row("pg-writes", "4b. Batched writes", "50,000 page records into the `pages` table with its indexes "
@@ -170,11 +168,14 @@ def pg_writes(env):
                 command=f"scripts/experiments --only pg-writes (scripts/bench-jvm WritePathBenchmark)")]
 
 
+def jvm_medians(env, cls, *props):
+    med = next(r for r in lib.bench_jvm(env.root, cls, *props) if "median" in r.get("tags", []))
+    return {k: v for k, v in med.items() if isinstance(v, float)}
+
+
 # ---- 5. dedupe ---------------------------------------------------------------------------------
 def dedupe(env):
-    rows = lib.bench_jvm(env.root, "DedupeBenchmark", f"-Dbench.runs={env.runs}")
-    med = next(r for r in rows if "median" in r.get("tags", []))
-    env.record("dedupe", "median", 0, {k: v for k, v in med.items() if isinstance(v, float)})
+    med = env.once("dedupe", lambda: jvm_medians(env, "DedupeBenchmark", f"-Dbench.runs={env.runs}"))
     return [row("dedupe", "5. The right data structure for dedupe", "1,000,000 URLs with 10 % repeats: PostgreSQL's unique "
                 "key (batches of 1,000, `on conflict do nothing`) vs a `HashSet` vs a `List` scan",
                 f"unique key: {fmt(med['uniqueKeySeconds'], 's')}, {fmt(med['uniqueKeyBytes'] / 2**20, 'MiB')} on disk, "
@@ -259,7 +260,8 @@ def nodes(env):
 # ---- 9. work off the event loop ----------------------------------------------------------------
 def cpu_pool(env):
     site = os.environ.get("PEER_STDCXX_PORT", "18082")
-    subprocess.run([os.path.join(env.root, "scripts", "peer-sites"), "start"], check=True, stdout=subprocess.DEVNULL)
+    if not env.replaying("cpu-pool"):
+        subprocess.run([os.path.join(env.root, "scripts", "peer-sites"), "start"], check=True, stdout=subprocess.DEVNULL)
 
     def measure(on_loop):
         node = env.node({"FETCHBUS_TUNING_CPU_ON_EVENT_LOOP": on_loop})
