@@ -1,12 +1,12 @@
-package dev.fetchbus;
+package dev.fetchbus.cli;
 
-import dev.fetchbus.cli.CliException;
-import dev.fetchbus.cli.NodeCommand;
 import picocli.CommandLine;
 
 /**
  * Entry point of {@code target/fetchbus.jar}: starts a whole node, or runs one of the command line's
- * subcommands. See {@link NodeCommand}.
+ * subcommands. See {@link NodeCommand}. It lives in {@code cli}, not in the root package, because
+ * {@code cli} deploys the root's {@code NodeVerticle}: an entry point in the root would make the two
+ * packages depend on each other (issue #15).
  */
 public final class Main {
   private Main() {}
