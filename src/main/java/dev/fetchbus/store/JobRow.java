@@ -21,4 +21,11 @@ public record JobRow(
     OffsetDateTime finishedAt,
     JsonObject crawl,
     String stopReason,
-    Map<String, Long> urlStates) {}
+    Map<String, Long> urlStates) {
+
+  /** This job with its URLs counted by state: the one field that changes after the row is read. */
+  public JobRow withUrlStates(Map<String, Long> states) {
+    return new JobRow(id, userId, kind, state, options, accepted, duplicates, rejected, rejectedSamples, createdAt,
+        startedAt, finishedAt, crawl, stopReason, states);
+  }
+}

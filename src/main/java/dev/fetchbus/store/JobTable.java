@@ -146,9 +146,7 @@ public final class JobTable {
 
   /** The job with the count of its URLs in each frontier state. */
   public Future<JobRow> withUrlStates(JobRow job) {
-    return urlStates(job.id()).map(states -> new JobRow(job.id(), job.userId(), job.kind(), job.state(), job.options(),
-        job.accepted(), job.duplicates(), job.rejected(), job.rejectedSamples(), job.createdAt(), job.startedAt(),
-        job.finishedAt(), job.crawl(), job.stopReason(), states));
+    return urlStates(job.id()).map(job::withUrlStates);
   }
 
   /** A running job's progress, for the operator's dashboard: URLs accepted so far, and those not yet finished. */
