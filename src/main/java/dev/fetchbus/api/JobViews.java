@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.config.Secrets;
 import dev.fetchbus.store.JobRow;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -19,8 +20,9 @@ public final class JobViews {
         .put("id", job.id())
         .put("kind", job.kind())
         .put("state", job.state())
-        // the job's credentials stay in the database, for its fetches; nobody reads them back
-        .put("options", dev.fetchbus.config.Secrets.maskedJobOptions(job.options()))
+        // the job's credentials (auth, secret headers, cookie values, the proxy's password) stay in the
+        // database, for its fetches; nobody reads them back
+        .put("options", Secrets.maskedJobOptions(job.options()))
         .put("accepted", job.accepted())
         .put("duplicates", job.duplicates())
         .put("rejected", job.rejected())

@@ -12,21 +12,21 @@ import java.util.Set;
  * job adds to its requests (user agent, headers, cookies, credentials) is its {@link JobRequests}.
  */
 public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract, String store, int priority, JobRequests requests) {
+    boolean extract, String store, int priority, JobRequests requests, ProxyUrl proxy) {
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth");
+      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true, STORE_BODY, 1, JobRequests.NONE);
+        true, true, STORE_BODY, 1, JobRequests.NONE, null);
   }
 
-  /** The same options without the job's request additions (for tests and synchronous fetches). */
+  /** The same options without the job's request additions or proxy (for tests and synchronous fetches). */
   public JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
       boolean extract, String store, int priority) {
-    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE);
+    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE, null);
   }
 
   /** Whether the job keeps the bodies it fetches (the default), or records only. */
@@ -53,7 +53,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         flag(o, "extract", d.extract()),
         store(o, d.store()),
         bounded(o, "priority", d.priority(), 1, limits.maxPriority()),
-        JobRequestsParser.read(o, limits));
+        JobRequestsParser.read(o, limits),
+        JobProxy.parse(o.getValue("proxy"), s.egress().allowProxies()));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -64,13 +65,19 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
         o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
         // jobs stored before the content store existed kept no bodies
-        o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()), JobRequests.stored(o));
+        o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()), JobRequests.stored(o),
+        ProxyUrl.parseOptional(o.getString("proxy")));
   }
 
+  /**
+   * The options as stored with the job: credentials, cookie values and the proxy's password included,
+   * so {@code GET /v1/jobs/{id}} masks them ({@link Secrets#maskedJobOptions}).
+   */
   public JsonObject toJson() {
-    return new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
+    JsonObject json = new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
         .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract)
         .put("store", store).put("priority", priority).mergeIn(requests.toJson());
+    return proxy == null ? json : json.put("proxy", proxy.url());
   }
 
   private static String store(JsonObject o, String fallback) {

@@ -23,7 +23,8 @@ public final class Secrets {
 
   /**
    * A job's options as shown to people (API views, logs): credentials in {@code auth}, cookie values,
-   * and the values of secret-like headers replaced by {@value #MASK}. The stored options keep them.
+   * the values of secret-like headers and the password of the {@code proxy} URL (as {@link #masked}
+   * masks URI passwords: {@code user:****@}) replaced by {@value #MASK}. The stored options keep them.
    */
   public static JsonObject maskedJobOptions(JsonObject options) {
     if (options == null) {
@@ -41,6 +42,9 @@ public final class Secrets {
     }
     maskFields(out.getValue("auth"), "password", "token");
     maskFields(out.getValue("cookies"), "value");
+    if (out.getValue("proxy") instanceof String proxy) {
+      out.put("proxy", maskUriPassword(proxy));
+    }
     return out;
   }
 

@@ -33,7 +33,8 @@ public record Settings(
     Webhook webhook,
     Limits limits,
     Bridge bridge,
-    Tuning tuning) {
+    Tuning tuning,
+    Egress egress) {
 
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
@@ -209,7 +210,8 @@ public record Settings(
             l.getInteger("requestsPerSecond")),
         new Bridge(c.getJsonObject("bridge").getString("host"), c.getJsonObject("bridge").getInteger("port"),
             c.getJsonObject("bridge").getInteger("progressMs")),
-        tuning(c.getJsonObject("tuning")));
+        tuning(c.getJsonObject("tuning")),
+        Egress.from(f));
     settings.validate();
     return settings;
   }

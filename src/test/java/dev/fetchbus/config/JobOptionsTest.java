@@ -124,6 +124,48 @@ class JobOptionsTest {
   }
 
   @Test
+  @DisplayName("a proxy is refused while fetch.allowProxies is empty, and the message names the setting")
+  void proxyNeedsAllowList() {
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("proxy", "http://127.0.0.1:3128"), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fetch.allowProxies");
+  }
+
+  @Test
+  @DisplayName("an allowed proxy is kept with its password, which only the stored form shows")
+  void allowedProxy() {
+    Settings allowing = Settings.load(new JsonObject().put("fetch", new JsonObject()
+        .put("allowProxies", "proxy.internal:3128, 10.8.0.0/16")), Map.of());
+    JobOptions byName = JobOptions.parse(new JsonObject().put("proxy", "http://u:p%40ss@proxy.internal:3128"), allowing);
+    assertThat(byName.proxy()).isEqualTo(new ProxyUrl("http", "proxy.internal", 3128, "u", "p@ss"));
+    assertThat(byName.proxy().toString()).isEqualTo("http://u:****@proxy.internal:3128");
+    assertThat(JobOptions.stored(byName.toJson(), allowing)).isEqualTo(byName);
+    assertThat(Secrets.masked(byName.toJson()).getString("proxy")).isEqualTo("http://u:****@proxy.internal:3128");
+
+    JobOptions inNetwork = JobOptions.parse(new JsonObject().put("proxy", "socks5://10.8.3.4:1080"), allowing);
+    assertThat(inNetwork.proxy().type()).isEqualTo("socks5");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("proxy", "socks5://10.9.0.1:1080"), allowing))
+        .hasMessageContaining("10.9.0.1:1080 is not in fetch.allowProxies");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("proxy", "http://proxy.internal:8080"), allowing))
+        .as("a host:port entry allows that port only").hasMessageContaining("not in fetch.allowProxies");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("proxy", "https://u:secret@10.8.0.1:443"), allowing))
+        .hasMessageContaining("scheme 'https'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+  }
+
+  @Test
+  @DisplayName("the node's proxy is checked at startup, and settings print it masked")
+  void nodeProxy() {
+    Settings s = Settings.load(new JsonObject().put("fetch", new JsonObject().put("proxy", "socks5://n:pw@127.0.0.1:1080")),
+        Map.of());
+    assertThat(s.egress().proxy().masked()).isEqualTo("socks5://n:****@127.0.0.1:1080");
+    assertThat(Secrets.masked(s.json()).encode()).doesNotContain(":pw@");
+    assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_FETCH_PROXY", "http://n:pw@127.0.0.1")))
+        .hasMessageContaining("fetch.proxy").hasMessageContaining("port")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw"));
+    assertThat(s.egress().http2()).isTrue();
+  }
+
+  @Test
   @DisplayName("request options: headers per host (never a subdomain), credentials, cookies; they round-trip stored")
   void requests() {
     JsonObject raw = new JsonObject().put("userAgent", "AcmeBot/1.0 (+https://example.com/bot)")
@@ -156,5 +198,28 @@ class JobOptionsTest {
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("cookies", new io.vertx.core.json.JsonArray()
         .add(new JsonObject().put("name", "a").put("value", "b").put("domain", "x.example"))), tight))
         .hasMessageContaining("job.maxCookies");
+  }
+
+  @Test
+  @DisplayName("request options and a proxy together: both stored in clear, both masked in views")
+  void requestsAndProxy() {
+    Settings allowing = Settings.load(new JsonObject().put("fetch", new JsonObject()
+        .put("allowProxies", "127.0.0.1:3128")), Map.of());
+    JsonObject given = new JsonObject().put("userAgent", "examplebot/2.0 (+https://example.com/bot)")
+        .put("headers", new JsonObject().put("X-Api-Key", "k1"))
+        .put("auth", new io.vertx.core.json.JsonArray().add(new JsonObject().put("host", "example.com")
+            .put("type", "bearer").put("token", "t1")))
+        .put("cookies", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "sid").put("value", "c1")
+            .put("domain", "example.com")))
+        .put("proxy", "http://u:pw1@127.0.0.1:3128");
+    JobOptions options = JobOptions.parse(given, allowing);
+    assertThat(options.requests().userAgent()).isEqualTo("examplebot/2.0 (+https://example.com/bot)");
+    assertThat(options.proxy()).isEqualTo(new ProxyUrl("http", "127.0.0.1", 3128, "u", "pw1"));
+    assertThat(JobOptions.stored(options.toJson(), allowing)).isEqualTo(options);
+    JsonObject shown = Secrets.maskedJobOptions(options.toJson());
+    assertThat(shown.encode()).doesNotContain("k1", "t1", "c1", "pw1");
+    assertThat(shown.getString("proxy")).isEqualTo("http://u:****@127.0.0.1:3128");
+    assertThat(shown.getString("userAgent")).as("a contact URL is not a secret")
+        .isEqualTo("examplebot/2.0 (+https://example.com/bot)");
   }
 }
