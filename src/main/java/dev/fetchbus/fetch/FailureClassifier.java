@@ -25,7 +25,8 @@ public final class FailureClassifier {
     for (Throwable t = error; t != null && t != t.getCause(); t = t.getCause()) {
       FetchError type = specificType(t);
       if (type != null) {
-        return new FetchFailure(type, describe(error), error);
+        String reason = type == FetchError.TLS ? TlsReason.of(error) + ": " : "";
+        return new FetchFailure(type, reason + describe(error), error);
       }
     }
     for (Throwable t = error; t != null && t != t.getCause(); t = t.getCause()) {

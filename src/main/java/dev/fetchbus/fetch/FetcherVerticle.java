@@ -17,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.net.TrustOptions;
 
 /**
  * One fetcher per instance, each on its own event loop. Takes {@link FetchTask}s on
@@ -39,8 +40,12 @@ public final class FetcherVerticle extends VerticleBase {
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, Robots.class);
+    return trust(settings).compose(trust -> start(settings, SharedHttpClient.create(vertx, settings, trust)));
+  }
+
+  private Future<?> start(Settings settings, WebClients clients) {
     SingleFlightCache.Mode cacheMode = SingleFlightCache.Mode.of(settings.tuning().cacheMode());
-    HttpFetcher fetcher = new HttpFetcher(vertx, SharedHttpClient.create(vertx, settings.fetch()),
+    HttpFetcher fetcher = new HttpFetcher(vertx, clients,
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
         java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode),
         settings.fetch(), bodyBudget(vertx, settings.fetch()));
@@ -82,5 +87,11 @@ public final class FetcherVerticle extends VerticleBase {
 
   private void robots(Message<String> message) {
     runner.robotsFor(message.body(), message.headers().get(USER_AGENT)).onSuccess(message::reply);
+  }
+
+  /** What the node's clients trust, read once per node on a worker thread (a file and the JDK's CAs). */
+  private Future<TrustOptions> trust(Settings settings) {
+    String path = settings.egress().trustStore();
+    return NodeShared.get(vertx, "trustOptions", () -> vertx.executeBlocking(() -> TrustStore.load(path), false));
   }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -38,7 +37,7 @@ import java.util.function.Function;
  */
 public final class HttpFetcher {
   private final Vertx vertx;
-  private final HttpClient client;
+  private final WebClients clients;
   private final NetworkGuard guard;
   private final HostResolver resolver;
   private final Settings.Fetch config;
@@ -53,10 +52,10 @@ public final class HttpFetcher {
     return config.userAgent();
   }
 
-  public HttpFetcher(Vertx vertx, HttpClient client, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
+  public HttpFetcher(Vertx vertx, WebClients clients, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
       BodyBudget budget) {
     this.vertx = vertx;
-    this.client = client;
+    this.clients = clients;
     this.guard = guard;
     this.resolver = resolver;
     this.config = config;
@@ -136,7 +135,7 @@ public final class HttpFetcher {
       String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       hostHeader = port == (ssl ? 443 : 80) ? host : host + ":" + port;
       return resolver.resolve(bareHost)
-          .compose(addresses -> profile.headers(uri).compose(headers -> client.request(conditional(
+          .compose(addresses -> profile.headers(uri).compose(headers -> clients.forScheme(ssl).request(conditional(
               requestOptions(uri, host, port, ssl, guard.choose(bareHost, addresses), headers)))))
           .compose(request -> {
             if (result.future().isComplete()) {

@@ -111,4 +111,20 @@ class FailureClassifierTest {
     assertThat(FetchError.retryableStatus(404)).isFalse();
     assertThat(FetchError.retryableStatus(403)).isFalse();
   }
+
+  @Test
+  @DisplayName("a TLS failure's message starts with its reason, found by exception type")
+  void tlsReasons() {
+    Throwable expired = new SSLHandshakeException("PKIX").initCause(new java.security.cert.CertPathValidatorException(
+        "validity check failed", new java.security.cert.CertificateExpiredException("NotAfter"), null, -1,
+        java.security.cert.CertPathValidatorException.BasicReason.EXPIRED));
+    assertThat(FailureClassifier.classify(expired).getMessage()).startsWith("certificate expired: ");
+    Throwable unknownCa = new SSLHandshakeException("PKIX").initCause(
+        new java.security.cert.CertPathBuilderException("unable to find valid certification path"));
+    assertThat(FailureClassifier.classify(unknownCa).getMessage()).startsWith("certificate not issued by a trusted CA: ");
+    Throwable mismatch = new SSLHandshakeException("no name").initCause(
+        new java.security.cert.CertificateException("No subject alternative DNS name matching x found."));
+    assertThat(FailureClassifier.classify(mismatch).getMessage()).startsWith("certificate does not match the host name: ");
+    assertThat(FailureClassifier.classify(new SSLException("bad record")).getMessage()).startsWith("handshake failed: ");
+  }
 }
