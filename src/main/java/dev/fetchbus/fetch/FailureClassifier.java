@@ -3,6 +3,7 @@ package dev.fetchbus.fetch;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
 import java.net.ConnectException;
@@ -47,6 +48,10 @@ public final class FailureClassifier {
     }
     if (t instanceof SSLException) {
       return FetchError.TLS;
+    }
+    // a proxy's refusal (407, SOCKS5 login, denied CONNECT) is a ConnectException too: tested before it
+    if (t instanceof ProxyConnectException) {
+      return FetchError.PROXY;
     }
     // Netty's connect timeout is a ConnectException, so it is tested first
     if (t instanceof TimeoutException || t instanceof ConnectTimeoutException) {

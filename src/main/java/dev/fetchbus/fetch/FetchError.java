@@ -19,6 +19,10 @@ public enum FetchError {
   BAD_URL("bad_url", false),
   HTTP_STATUS("http_status", false),
   PROTOCOL("protocol", false),
+  /** The proxy refused the request: authentication required or failed (407, SOCKS5), CONNECT denied. */
+  PROXY("proxy", false),
+  /** The proxy could not be reached (refused, timed out, its name did not resolve): retried, recorded as {@code proxy}. */
+  PROXY_UNREACHABLE("proxy", true),
   /**
    * Claimed more than {@code fetch.maxAttempts} times without an attempt ever finishing: each time,
    * the node that held it died or stalled with it in flight. Recorded without another fetch, so a

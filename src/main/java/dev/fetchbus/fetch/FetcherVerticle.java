@@ -4,6 +4,7 @@ import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.node.LocalCodec;
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;
@@ -30,6 +31,8 @@ public final class FetcherVerticle extends VerticleBase {
   public static final String ROBOTS_ADDRESS = "fetchbus.robots";
   /** A robots.txt question's header: the job's user agent, when it is not the node's. */
   public static final String USER_AGENT = "userAgent";
+  /** A robots.txt question's header: the job's proxy URL, when it has one. */
+  public static final String PROXY_HEADER = "proxy";
 
   private TaskRunner runner;
   private FetchMetrics metrics;
@@ -48,7 +51,7 @@ public final class FetcherVerticle extends VerticleBase {
     HttpFetcher fetcher = new HttpFetcher(vertx, clients,
         new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
         java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode),
-        settings.fetch(), bodyBudget(vertx, settings.fetch()));
+        settings.fetch(), bodyBudget(vertx, settings.fetch()), settings.egress().proxy());
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
     CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
@@ -86,7 +89,10 @@ public final class FetcherVerticle extends VerticleBase {
   }
 
   private void robots(Message<String> message) {
-    runner.robotsFor(message.body(), message.headers().get(USER_AGENT)).onSuccess(message::reply);
+    String proxy = message.headers().get(PROXY_HEADER);
+    runner.robotsFor(message.body(), message.headers().get(USER_AGENT), ProxyUrl.parseOptional(proxy))
+        .onSuccess(message::reply)
+        .onFailure(err -> message.fail(1, err.getMessage())); // a proxy's failure: the frontier does not wait
   }
 
   /** What the node's clients trust, read once per node on a worker thread (a file and the JDK's CAs). */

@@ -1,9 +1,8 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.content.BodyBudget;
-import dev.fetchbus.config.Secrets;
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
-import dev.fetchbus.content.Header;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.store.Validators;
 import io.vertx.core.Context;
@@ -14,16 +13,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -38,6 +30,7 @@ import java.util.function.Function;
 public final class HttpFetcher {
   private final Vertx vertx;
   private final WebClients clients;
+  private final ProxyUrl nodeProxy;
   private final NetworkGuard guard;
   private final HostResolver resolver;
   private final Settings.Fetch config;
@@ -54,8 +47,15 @@ public final class HttpFetcher {
 
   public HttpFetcher(Vertx vertx, WebClients clients, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
       BodyBudget budget) {
+    this(vertx, clients, guard, resolver, config, budget, null);
+  }
+
+  /** A fetcher whose requests go through {@code nodeProxy} ({@code fetch.proxy}, or null) unless a job names its own. */
+  public HttpFetcher(Vertx vertx, WebClients clients, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
+      BodyBudget budget, ProxyUrl nodeProxy) {
     this.vertx = vertx;
     this.clients = clients;
+    this.nodeProxy = nodeProxy;
     this.guard = guard;
     this.resolver = resolver;
     this.config = config;
@@ -77,12 +77,13 @@ public final class HttpFetcher {
   }
 
   /**
-   * A download with a job's user agent, headers and cookies. Cookies its responses set are stored
-   * before {@code use} sees the response, whether or not the download succeeded.
+   * A download with a job's user agent, headers, cookies and proxy (the node's route, {@code fetch.proxy}
+   * or none, when the job names no proxy). Cookies its responses set are stored before {@code use}
+   * sees the response, whether or not the download succeeded.
    */
   <T> Future<T> download(String url, int timeoutMs, int maxBytes, Validators validators, RequestProfile profile,
       Function<Download, Future<T>> use) {
-    Run run = new Run(url, timeoutMs, maxBytes, validators, profile);
+    Run run = new Run(url, timeoutMs, maxBytes, validators, profile, ProxyRoute.of(profile.proxy(), nodeProxy));
     return run.start().eventually(profile::persist).compose(use).andThen(done -> run.giveBack());
   }
 
@@ -92,6 +93,7 @@ public final class HttpFetcher {
     private final int maxBytes;
     private final Validators validators;
     private final RequestProfile profile;
+    private final ProxyRoute route;
     private final long startedMs = System.currentTimeMillis();
     private final Promise<Download> result = Promise.promise();
     private final Set<String> visited = new HashSet<>();
@@ -102,12 +104,13 @@ public final class HttpFetcher {
     private String hostHeader;
     private boolean givenBack;
 
-    Run(String url, int timeoutMs, int maxBytes, Validators validators, RequestProfile profile) {
+    Run(String url, int timeoutMs, int maxBytes, Validators validators, RequestProfile profile, ProxyRoute route) {
       this.url = url;
       this.profile = profile;
       this.timeoutMs = timeoutMs;
       this.maxBytes = maxBytes;
       this.validators = validators;
+      this.route = route;
     }
 
     Future<Download> start() {
@@ -135,8 +138,8 @@ public final class HttpFetcher {
       String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
       hostHeader = port == (ssl ? 443 : 80) ? host : host + ":" + port;
       return resolver.resolve(bareHost)
-          .compose(addresses -> profile.headers(uri).compose(headers -> clients.forScheme(ssl).request(conditional(
-              requestOptions(uri, host, port, ssl, guard.choose(bareHost, addresses), headers)))))
+          .compose(addresses -> profile.headers(uri).compose(headers -> connect(ssl, conditional(HopRequest.options(
+              uri, port, ssl, guard.choose(bareHost, addresses), config, profile.userAgent(), headers, route, hostHeader)))))
           .compose(request -> {
             if (result.future().isComplete()) {
               // the deadline passed while connecting: the deadline covers the whole fetch, so the
@@ -147,32 +150,17 @@ public final class HttpFetcher {
             current = request;
             return request.send();
           })
+          .compose(response -> ProxyFailures.checkResponse(route, response))
           .compose(response -> {
             profile.received(uri, response.headers().getAll(HttpHeaders.SET_COOKIE));
             return isRedirect(response) ? follow(url, response) : read(url, response);
           });
     }
 
-    private RequestOptions requestOptions(URI uri, String host, int port, boolean ssl, InetAddress address,
-        List<Map.Entry<String, String>> jobHeaders) {
-      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-      RequestOptions options = new RequestOptions()
-          .setMethod(HttpMethod.GET)
-          .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-          .setHost(host)
-          .setPort(port)
-          .setSsl(ssl)
-          .setURI(path + query)
-          .setConnectTimeout(config.connectTimeoutMs())
-          .setIdleTimeout(config.idleTimeoutMs())
-          .putHeader(HttpHeaders.USER_AGENT, profile.userAgent())
-          .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
-          // named here, not left to the client, so the request headers kept with the record are the ones sent
-          .putHeader(HttpHeaders.ACCEPT_ENCODING, "gzip, deflate");
-      // the job's own (checked when the job was made: no framing, hop-by-hop or conditional headers)
-      jobHeaders.forEach(h -> options.putHeader(h.getKey(), h.getValue()));
-      return options;
+    /** A connection for the request; through a proxy, failing to reach the proxy is a {@code proxy} failure. */
+    private Future<HttpClientRequest> connect(boolean ssl, RequestOptions options) {
+      Future<HttpClientRequest> request = clients.forScheme(ssl).request(options);
+      return route.proxied() ? request.recover(err -> Future.failedFuture(ProxyFailures.classify(route, err))) : request;
     }
 
     /** Validators belong to the URL asked for: only its first hop is conditional. */
@@ -269,29 +257,7 @@ public final class HttpFetcher {
     private Download downloaded(String finalUrl, HttpClientResponse response, BodyChunks data, boolean truncated) {
       return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data.join(),
           truncated,
-          redirects, startedMs, protocol(response.version()), sentHeaders(response.request()));
-    }
-
-    private static String protocol(HttpVersion version) {
-      return switch (version) {
-        case HTTP_1_0 -> "HTTP/1.0";
-        case HTTP_2 -> "HTTP/2";
-        default -> "HTTP/1.1";
-      };
-    }
-
-    /**
-     * The request's headers in the order sent, Host first (the client sends it from the request's
-     * authority). Credentials and cookies are kept masked: records and WARC exports are read by more
-     * people than the job's owner, and outlive the session a cookie belonged to.
-     */
-    private List<Header> sentHeaders(HttpClientRequest request) {
-      List<Header> sent = new ArrayList<>(request.headers().size() + 1);
-      sent.add(new Header("host", hostHeader)); // as the client writes it: Vert.x sends header names in lower case
-      for (Header header : Header.of(request.headers())) {
-        sent.add(Secrets.isSecretHeader(header.name()) ? new Header(header.name(), Secrets.MASK) : header);
-      }
-      return sent;
+          redirects, startedMs, HopRequest.protocol(response.version()), HopRequest.sentHeaders(hostHeader, response.request()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.JobRequests;
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.store.StoredCookie;
 import io.vertx.core.Future;
 import java.net.URI;
@@ -11,38 +12,51 @@ import java.util.Map;
 /**
  * What one download adds to its requests, hop by hop: the user agent, the job's headers for the
  * hop's host (so a redirect to another host leaves that host's credentials behind), and the
- * cookies of the job's jar that match the hop's URL. Collects what the responses set, for
- * {@link #persist} once the download is over. One per download: not shared.
+ * cookies of the job's jar that match the hop's URL; and the job's proxy, if it names one (else the
+ * node's route applies). Collects what the responses set, for {@link #persist} once the download is
+ * over. One per download: not shared.
  */
 final class RequestProfile {
   private final String userAgent;
   private final JobRequests requests;
   private final long jobId;
   private final CookieJars jars;
+  private final ProxyUrl proxy;
   private final List<StoredCookie> changed = new ArrayList<>();
   /** The jar as read for the current hop's request, so its response's cookies go into the same jar. */
   private CookieJar jar;
 
-  private RequestProfile(String userAgent, JobRequests requests, long jobId, CookieJars jars) {
+  private RequestProfile(String userAgent, JobRequests requests, long jobId, CookieJars jars, ProxyUrl proxy) {
     this.userAgent = userAgent;
     this.requests = requests;
     this.jobId = jobId;
     this.jars = jars;
+    this.proxy = proxy;
   }
 
   /** The node's user agent and nothing else: robots.txt of the node, synchronous fetches. */
   static RequestProfile plain(String userAgent) {
-    return new RequestProfile(userAgent, JobRequests.NONE, -1, null);
+    return plain(userAgent, null);
   }
 
-  /** A job's requests; {@code jars} is used only when the job keeps cookies. */
-  static RequestProfile of(String nodeAgent, JobRequests requests, long jobId, CookieJars jars) {
+  /** A user agent and a proxy (null: the node's route), no headers, credentials or cookies: robots.txt of a job. */
+  static RequestProfile plain(String userAgent, ProxyUrl proxy) {
+    return new RequestProfile(userAgent, JobRequests.NONE, -1, null, proxy);
+  }
+
+  /** A job's requests, through its {@code proxy} (null: the node's route); {@code jars} is used only when the job keeps cookies. */
+  static RequestProfile of(String nodeAgent, JobRequests requests, long jobId, CookieJars jars, ProxyUrl proxy) {
     String agent = requests.userAgent() != null ? requests.userAgent() : nodeAgent;
-    return new RequestProfile(agent, requests, jobId, requests.cookies() && jobId >= 0 ? jars : null);
+    return new RequestProfile(agent, requests, jobId, requests.cookies() && jobId >= 0 ? jars : null, proxy);
   }
 
   String userAgent() {
     return userAgent;
+  }
+
+  /** The job's proxy, or null when the job names none. */
+  ProxyUrl proxy() {
+    return proxy;
   }
 
   /** The job's headers for this hop, its Cookie header included (merged with one the job set itself). */

@@ -4,6 +4,7 @@ import crawlercommons.robots.SimpleRobotRulesParser;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.config.JobRequests;
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
@@ -48,27 +49,32 @@ public final class RobotsCache {
 
   /** The rules for the origin of {@code url} as the node's agent reads them, loaded through {@code fetcher} on a miss. */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {
-    return rulesFor(url, fetcher, null);
+    return rulesFor(url, fetcher, null, null);
   }
 
   /**
    * The rules for the origin of {@code url} as a job with {@code userAgent} (null: the node's) reads
-   * them. Verdicts depend on the agent token, so it is part of the cache key: two jobs with different
-   * agents never share a verdict, and each origin's robots.txt is read once per agent token.
+   * them, fetched through the job's {@code proxy} (null: the node's route). Verdicts depend on the
+   * agent token, and a site may answer a proxy's address differently, so both are part of the cache
+   * key: two jobs with different agents or routes never share a verdict, and a proxied job's
+   * robots.txt is fetched through its proxy, never directly. Each origin's robots.txt is read once
+   * per agent token and route.
    */
-  Future<Robots> rulesFor(String url, HttpFetcher fetcher, String userAgent) {
+  Future<Robots> rulesFor(String url, HttpFetcher fetcher, String userAgent, ProxyUrl proxy) {
     String agent = userAgent == null ? config.agent().toLowerCase(java.util.Locale.ROOT) : JobRequests.agentToken(userAgent);
     String origin = UrlNormalizer.origin(url);
-    return cache.get(origin + " " + agent, key -> load(origin, agent, userAgent, fetcher));
+    String key = origin + " " + agent + (proxy == null ? "" : " via " + proxy.routeKey());
+    return cache.get(key, k -> load(origin, agent, userAgent, proxy, fetcher));
   }
 
-  private Future<Robots> load(String origin, String agent, String userAgent, HttpFetcher fetcher) {
+  private Future<Robots> load(String origin, String agent, String userAgent, ProxyUrl proxy, HttpFetcher fetcher) {
     String robotsUrl = origin + "/robots.txt";
-    // robots.txt is asked for with the job's user agent only: no job headers, credentials or cookies
-    RequestProfile profile = RequestProfile.plain(userAgent == null ? fetcher.nodeUserAgent() : userAgent);
+    // robots.txt is asked for with the job's user agent and through its proxy only: no job headers,
+    // credentials or cookies
+    RequestProfile profile = RequestProfile.plain(userAgent == null ? fetcher.nodeUserAgent() : userAgent, proxy);
     return fetcher.download(robotsUrl, config.timeoutMs(), config.maxBytes(), null, profile,
             download -> fromResponse(robotsUrl, agent, download))
-        .recover(err -> Future.succeededFuture(fromFailure(FailureClassifier.classify(err))));
+        .recover(err -> fromFailure(FailureClassifier.classify(err)));
   }
 
   private Future<Robots> fromResponse(String robotsUrl, String agent, Download download) {
@@ -85,11 +91,18 @@ public final class RobotsCache {
     return Future.succeededFuture(Robots.allowAll("robots.txt answered " + status));
   }
 
-  private static Robots fromFailure(FetchFailure failure) {
-    return switch (failure.type()) {
+  /**
+   * A proxy that refuses us or cannot be reached says nothing about the site: no verdict is kept
+   * (failures are not cached), and the page fails with the proxy's error instead.
+   */
+  private static Future<Robots> fromFailure(FetchFailure failure) {
+    if (failure.type() == FetchError.PROXY || failure.type() == FetchError.PROXY_UNREACHABLE) {
+      return Future.failedFuture(failure);
+    }
+    return Future.succeededFuture(switch (failure.type()) {
       case BLOCKED, DNS, BAD_URL, TLS, REFUSED -> Robots.allowAll("robots.txt not fetched: " + failure.type().code());
       default -> Robots.unavailable("robots.txt unavailable: " + failure.type().code() + " " + failure.getMessage());
-    };
+    });
   }
 
   private SimpleRobotRulesParser parser() {

@@ -1,5 +1,6 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.content.PageFacts;
@@ -55,9 +56,10 @@ final class TaskRunner {
     this.cookies = cookies;
   }
 
-  /** The task's job's user agent, headers and cookies, for one download. */
+  /** The task's job's user agent, headers, cookies and proxy, for one download. */
   private RequestProfile profile(FetchTask task) {
-    return RequestProfile.of(fetcher.nodeUserAgent(), task.options().requests(), task.jobId(), cookies);
+    return RequestProfile.of(fetcher.nodeUserAgent(), task.options().requests(), task.jobId(), cookies,
+        task.options().proxy());
   }
 
   Future<FetchOutcome> run(FetchTask task) {
@@ -67,9 +69,12 @@ final class TaskRunner {
         FetchOutcome.failure(task.url(), FailureClassifier.classify(err), startedMs)));
   }
 
-  /** robots.txt of the task's origin, for the frontier's politeness (Crawl-delay, Sitemap lines); agent null: the node's. */
-  Future<Robots> robotsFor(String url, String userAgent) {
-    return robots.rulesFor(url, fetcher, userAgent);
+  /**
+   * robots.txt of the task's origin, for the frontier's politeness (Crawl-delay, Sitemap lines), as
+   * the job's agent reads it (null: the node's) through the job's proxy (null: the node's route).
+   */
+  Future<Robots> robotsFor(String url, String userAgent, ProxyUrl proxy) {
+    return robots.rulesFor(url, fetcher, userAgent, proxy);
   }
 
   private Future<FetchOutcome> page(FetchTask task) {
@@ -141,15 +146,16 @@ final class TaskRunner {
     if (!task.robots()) {
       return Future.succeededFuture();
     }
-    return robots.rulesFor(task.url(), fetcher, task.options().requests().userAgent()).compose(rules -> {
-      if (rules.unavailable()) {
-        return Future.failedFuture(new FetchFailure(FetchError.ROBOTS_UNAVAILABLE, rules.reason()));
-      }
-      if (!rules.allows(task.url())) {
-        return Future.failedFuture(new FetchFailure(FetchError.ROBOTS, "disallowed by robots.txt"));
-      }
-      return Future.succeededFuture();
-    });
+    return robots.rulesFor(task.url(), fetcher, task.options().requests().userAgent(), task.options().proxy())
+        .compose(rules -> {
+          if (rules.unavailable()) {
+            return Future.failedFuture(new FetchFailure(FetchError.ROBOTS_UNAVAILABLE, rules.reason()));
+          }
+          if (!rules.allows(task.url())) {
+            return Future.failedFuture(new FetchFailure(FetchError.ROBOTS, "disallowed by robots.txt"));
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /**

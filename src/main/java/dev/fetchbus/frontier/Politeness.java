@@ -8,6 +8,7 @@ import dev.fetchbus.fetch.Robots;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.NewUrl;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -64,11 +65,24 @@ final class Politeness {
         });
   }
 
-  /** Asks for robots.txt as the job reads it: for its own agent token when it set a user agent. */
-  private static io.vertx.core.eventbus.DeliveryOptions robotsDelivery(JobPlan plan) {
+  /**
+   * Asks for robots.txt as the job reads it: for its own agent token when it set a user agent, and
+   * through its proxy when it names one (robots.txt is fetched through it, and kept apart from other
+   * routes').
+   */
+  private static DeliveryOptions robotsDelivery(JobPlan plan) {
     String agent = plan.options().requests().userAgent();
-    return agent == null ? FrontierVerticle.LOCAL
-        : new io.vertx.core.eventbus.DeliveryOptions(FrontierVerticle.LOCAL).addHeader(FetcherVerticle.USER_AGENT, agent);
+    if (agent == null && plan.options().proxy() == null) {
+      return FrontierVerticle.LOCAL;
+    }
+    DeliveryOptions delivery = new DeliveryOptions(FrontierVerticle.LOCAL);
+    if (agent != null) {
+      delivery.addHeader(FetcherVerticle.USER_AGENT, agent);
+    }
+    if (plan.options().proxy() != null) {
+      delivery.addHeader(FetcherVerticle.PROXY_HEADER, plan.options().proxy().url());
+    }
+    return delivery;
   }
 
   private void queueSitemaps(Lease lease, List<String> sitemaps) {

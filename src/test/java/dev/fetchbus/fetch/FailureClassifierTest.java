@@ -99,17 +99,25 @@ class FailureClassifierTest {
   }
 
   @Test
-  @DisplayName("retryable types are exactly timeout, refused, reset, io and an unreadable robots.txt")
+  @DisplayName("retryable types are exactly timeout, refused, reset, io, an unreadable robots.txt and an unreachable proxy")
   void retryableTypes() {
     assertThat(Stream.of(FetchError.values()).filter(FetchError::retryable))
         .containsExactlyInAnyOrder(FetchError.TIMEOUT, FetchError.REFUSED, FetchError.RESET, FetchError.IO,
-            FetchError.ROBOTS_UNAVAILABLE);
+            FetchError.ROBOTS_UNAVAILABLE, FetchError.PROXY_UNREACHABLE);
     assertThat(FetchError.retryableStatus(503)).isTrue();
     assertThat(FetchError.retryableStatus(500)).isTrue();
     assertThat(FetchError.retryableStatus(429)).isTrue();
     assertThat(FetchError.retryableStatus(408)).isTrue();
     assertThat(FetchError.retryableStatus(404)).isFalse();
     assertThat(FetchError.retryableStatus(403)).isFalse();
+  }
+
+  @Test
+  @DisplayName("a proxy's refusal is typed proxy, although Netty's exception is a ConnectException")
+  void proxyRefusal() {
+    Throwable refused = new io.netty.handler.proxy.ProxyConnectException("socks5, password, auth failed");
+    assertThat(refused).isInstanceOf(ConnectException.class);
+    assertThat(FailureClassifier.classify(new VertxException(refused)).type()).isEqualTo(FetchError.PROXY);
   }
 
   @Test
