@@ -8,6 +8,7 @@ import io.vertx.core.net.ProxyType;
 import io.vertx.core.net.SocketAddress;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Duration;
 
 /**
  * Where one request's connection goes: straight to the address the network guard judged, or
@@ -43,7 +44,9 @@ record ProxyRoute(ProxyUrl proxy) {
     if (proxy == null) {
       return options;
     }
-    options.setProxyOptions(proxyOptions());
+    // the proxy's handshake (CONNECT answer, SOCKS5 replies) gets the same bound as a direct connect,
+    // not Vert.x's 10 s default
+    options.setProxyOptions(proxyOptions().setConnectTimeout(Duration.ofMillis(Math.max(1, options.getConnectTimeout()))));
     if (!ssl && ProxyUrl.HTTP.equals(proxy.type())) {
       // forwarded, not tunnelled: Vert.x writes the request line from the request's host, so the
       // host becomes the judged IP and the Host header keeps the name
