@@ -93,6 +93,52 @@ class Http2TlsTest {
     }
   }
 
+  @Test
+  @DisplayName("fetch.http2=false keeps https on HTTP/1.1 where h2 is offered")
+  void switchedOff() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("h2.fetchbus.test");
+    int h2 = listen(cert, true);
+    try (TestNode node = TestNode.start(new JsonObject().put("fetch", new JsonObject()
+        .put("trustStore", cert.certificatePath()).put("http2", false)))) {
+      HostResolver.useLookup(node.vertx(), new StubDns().answer("h2.fetchbus.test", "127.0.0.1"));
+      ApiClient user = node.newUser("h1");
+      String tls = "https://h2.fetchbus.test:" + h2 + "/off";
+      long id = user.submitJson(new JsonArray(List.of(tls)), new JsonObject().put("robots", false)).getLong("id");
+      user.awaitState(id, "done", Duration.ofSeconds(60));
+      JsonObject record = user.get("/v1/jobs/" + id + "/results").ndjson().get(0);
+      assertThat(record.getJsonObject("error")).as("%s", record).isNull();
+      assertThat(record.getString("protocol")).isEqualTo("HTTP/1.1");
+      assertThat(versions.get("h2.fetchbus.test/off")).isEqualTo(HttpVersion.HTTP_1_1);
+    } finally {
+      TestNode.await(vertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName("with HTTP/2 on (the default), a cleartext request carries no h2c upgrade")
+  void noH2cUpgrade() {
+    Map<String, String> upgrades = new ConcurrentHashMap<>();
+    int plain = TestNode.await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(req -> {
+          upgrades.put(req.path(), String.valueOf(req.getHeader("Upgrade")));
+          versions.put("plain" + req.path(), req.version());
+          req.response().putHeader("Content-Type", "text/html").end("<title>plain</title>");
+        }).listen()).actualPort();
+    try (TestNode node = TestNode.start()) {
+      ApiClient user = node.newUser("clear");
+      String clear = "http://127.0.0.1:" + plain + "/clear";
+      long id = user.submitJson(new JsonArray(List.of(clear)), new JsonObject().put("robots", false)).getLong("id");
+      user.awaitState(id, "done", Duration.ofSeconds(60));
+      JsonObject record = user.get("/v1/jobs/" + id + "/results").ndjson().get(0);
+      assertThat(record.getJsonObject("error")).as("%s", record).isNull();
+      assertThat(record.getString("protocol")).isEqualTo("HTTP/1.1");
+      assertThat(upgrades).containsEntry("/clear", "null");
+      assertThat(versions.get("plain/clear")).isEqualTo(HttpVersion.HTTP_1_1);
+    } finally {
+      TestNode.await(vertx.close());
+    }
+  }
+
   private static void assertTls(JsonObject record, String reason) {
     assertThat(record.getJsonObject("error")).as("%s", record).isNotNull();
     assertThat(record.getJsonObject("error").getString("code")).as("%s", record).isEqualTo("tls");
