@@ -107,8 +107,9 @@ public final class FrontierVerticle extends VerticleBase {
       shares.learn(m.body().getLong("userId"), m.body().getInteger("concurrentFetches"));
       pump();
     }));
+    // a job stopped at its maxDurationSeconds still has claimed work waiting here: drop it as on a cancel
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobCompletion.JOB_FINISHED,
-        m -> links.forget(m.body().getLong("jobId"))));
+        m -> dropJob(m.body().getLong("jobId"))));
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
     consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
     return Database.prepare(vertx, settings)
