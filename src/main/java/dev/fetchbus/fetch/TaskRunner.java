@@ -16,6 +16,7 @@ import dev.fetchbus.store.Validators;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -174,7 +175,7 @@ final class TaskRunner {
     }
     String type = download.header(HttpHeaders.CONTENT_TYPE);
     return onWorker(() -> {
-      SitemapReader.Entries entries = SitemapReader.read(body, type, download.url());
+      SitemapReader.Entries entries = entries(body, type, download);
       Scope scope = task.scope();
       List<Discovered> found = new ArrayList<>();
       if (scope != null) {
@@ -185,6 +186,21 @@ final class TaskRunner {
       String hash = ContentHash.sha256(body);
       return outcome(task, download, hash, facts, found, stored(task, body, hash));
     });
+  }
+
+  /**
+   * A sitemap cut at sitemap.maxBytes is seldom well-formed: its parse error would hide the cause,
+   * so it yields no entries and its record says too_large, naming the cap to raise.
+   */
+  private static SitemapReader.Entries entries(byte[] body, String type, Download download) throws IOException {
+    try {
+      return SitemapReader.read(body, type, download.url());
+    } catch (IOException e) {
+      if (download.truncated()) {
+        return new SitemapReader.Entries(List.of(), List.of());
+      }
+      throw e;
+    }
   }
 
   private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
