@@ -2,15 +2,19 @@ package dev.fetchbus.api;
 
 import static dev.fetchbus.api.TestHttp.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -56,11 +60,16 @@ class CancelTest {
     List<JsonObject> atCancel = user.get(path + "/results").ndjson();
     assertThat(atCancel).hasSizeGreaterThanOrEqualTo(3);
 
-    // Several fetch times pass; whatever was in flight has ended, and nothing new may start
-    ApiClient.sleep(2000);
+    // Whatever was in flight ends within a fetch time: quiet for a whole one (300 ms) means it has,
+    // a dispatch racing the cancel included. From then on nothing new may start.
+    await("the requests in flight at the cancel to end").during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20)).until(() -> origin.inFlight() == 0);
     long hitsSettled = origin.hits("/slow/");
-    ApiClient.sleep(2000);
-    assertThat(origin.hits("/slow/")).as("the origin sees no new request after the cancel").isEqualTo(hitsSettled);
+    // hits only grow: one new request fails this at once, however long atMost is
+    await("no request after the cancel").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(origin.hits("/slow/")).as("the origin sees no new request after the cancel")
+            .isEqualTo(hitsSettled));
     assertThat(hitsSettled).as("requests beyond the stored records: only those in flight at the cancel")
         .isLessThanOrEqualTo(atCancel.size() + SLACK)
         .isLessThan(URLS);
@@ -93,7 +102,7 @@ class CancelTest {
   @DisplayName("a job that is already done cannot be cancelled (409), and stays done")
   void cancelDoneJob() {
     long id = user.submit(List.of(origin.url("/page/cancel-done")), null).getLong("id");
-    user.awaitState(id, "done", java.time.Duration.ofSeconds(60));
+    user.awaitState(id, "done", Duration.ofSeconds(60));
     assertError(user.delete("/v1/jobs/" + id), 409, "conflict");
     JsonObject job = user.get("/v1/jobs/" + id).json();
     assertThat(job.getString("state")).isEqualTo("done");
@@ -103,15 +112,17 @@ class CancelTest {
 
   /** Polls until at least {@code done} URLs of the job are done; generous, as builds share the machine. */
   private static JsonObject awaitDone(String path, long done) {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonObject job = null;
-    while (System.nanoTime() < deadline) {
-      job = user.get(path).json();
-      if (job.getJsonObject("urls").getLong("done") >= done) {
-        return job;
-      }
-      ApiClient.sleep(50);
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    try {
+      return await(done + " URLs done").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> {
+            last.set(user.get(path).json());
+            return last.get();
+          }, job -> job.getJsonObject("urls").getLong("done") >= done);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("fewer than " + done + " URLs done in time; last seen " + last.get(), e);
     }
-    throw new AssertionError("fewer than " + done + " URLs done in time; last seen " + job);
   }
+
 }

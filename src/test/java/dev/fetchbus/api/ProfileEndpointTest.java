@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import static dev.fetchbus.api.TestHttp.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.TestNode;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.RecordingState;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,9 +100,12 @@ class ProfileEndpointTest {
   @DisplayName("a second profile while one runs is refused with 409 profile_running; the first still answers")
   void oneAtATime() throws Exception {
     CompletableFuture<HttpResponse<String>> first = HTTP.sendAsync(TestHttp.request(node.port(),
-        "/v1/admin/profile?seconds=4", TestNode.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        "/v1/admin/profile?seconds=2", TestNode.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
-    ApiClient.sleep(1500);
+    // the node runs in this JVM: its JFR recording running proves the first profile holds the slot
+    // (polling the endpoint instead could itself start the profile the first one then is refused)
+    await("the first profile's JFR recording to run").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20)).until(ProfileEndpointTest::profileRecording);
 
     assertError(node.admin().post("/v1/admin/profile?seconds=1", null, ""), 409, "profile_running");
 
@@ -132,17 +138,20 @@ class ProfileEndpointTest {
   }
 
   /** Waits until no profile file that was not there {@code before} is left (deletion follows the response). */
-  private static void awaitNoNewProfileFiles(Set<Path> before) throws IOException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    Set<Path> left = new HashSet<>(profileFiles());
-    left.removeAll(before);
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      ApiClient.sleep(100);
-      left = new HashSet<>(profileFiles());
-      left.removeAll(before);
-    }
-    assertThat(left).as("temporary profile files left behind").isEmpty();
+  private static void awaitNoNewProfileFiles(Set<Path> before) {
+    await("temporary profile files to be deleted").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          Set<Path> left = new HashSet<>(profileFiles());
+          left.removeAll(before);
+          assertThat(left).as("temporary profile files left behind").isEmpty();
+        });
   }
+
+  private static boolean profileRecording() {
+    return FlightRecorder.getFlightRecorder().getRecordings().stream()
+        .anyMatch(r -> "fetchbus-profile".equals(r.getName()) && r.getState() == RecordingState.RUNNING);
+  }
+
 
   private static Set<Path> profileFiles() throws IOException {
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {

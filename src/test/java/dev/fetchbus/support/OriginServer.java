@@ -78,6 +78,11 @@ public final class OriginServer implements AutoCloseable {
     return total.sum();
   }
 
+  /** Requests being answered right now. */
+  public int inFlight() {
+    return active.get();
+  }
+
   public int maxConcurrent() {
     return maxActive.get();
   }
