@@ -1,6 +1,7 @@
 package dev.fetchbus.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.OriginServer;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,19 +75,23 @@ class SharedPoolTest {
         }
       }));
     }
-    int most = 0;
-    String mostSeen = "";
+    AtomicLong most = new AtomicLong();
+    AtomicReference<String> mostSeen = new AtomicReference<>("");
     try (Connection conn = TestDatabase.connect(node.databaseUrl())) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (!"done".equals(user.get("/v1/jobs/" + id).json().getString("state"))) {
-        assertThat(System.nanoTime()).as("job %d finishes in time", id).isLessThan(deadline);
-        Object[] seen = connections(conn);
-        if ((long) seen[0] > most) {
-          most = (int) (long) seen[0];
-          mostSeen = (String) seen[1];
-        }
-        ApiClient.sleep(20);
-      }
+      // samples the node's connections every 20 ms while the job runs (in this thread: one JDBC connection)
+      await("job " + id + " to finish").atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(20)).pollInSameThread()
+          .until(() -> {
+            if ("done".equals(user.get("/v1/jobs/" + id).json().getString("state"))) {
+              return true;
+            }
+            Object[] seen = connections(conn);
+            if ((long) seen[0] > most.get()) {
+              most.set((long) seen[0]);
+              mostSeen.set((String) seen[1]);
+            }
+            return false;
+          });
       running.set(false);
       for (Future<?> read : reads) {
         read.get(60, TimeUnit.SECONDS);
@@ -94,7 +102,8 @@ class SharedPoolTest {
       running.set(false);
       readers.shutdownNow();
     }
-    assertThat(most).as("most connections seen during the job: %s", mostSeen).isBetween(1, ALL_CONNECTIONS);
+    assertThat(most.get()).as("most connections seen during the job: %s", mostSeen.get())
+        .isBetween(1L, (long) ALL_CONNECTIONS);
     assertThat(user.get("/v1/jobs/" + id).json().getJsonObject("urls").getLong("done")).isEqualTo(urls.size());
   }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -131,12 +132,9 @@ class RobotsCacheTest {
       assertThat(first.allows(origin.url("/a"))).isFalse();
 
       origin.robots(200, "User-agent: *\nAllow: /\n");
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      Robots later = first;
-      while (later.unavailable() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        later = await(robots.rulesFor(origin.url("/a"), fetcher));
-      }
+      Robots later = Awaitility.await("the rules to be read again once the error TTL passed")
+          .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> await(robots.rulesFor(origin.url("/a"), fetcher)), rules -> !rules.unavailable());
 
       assertThat(later.unavailable()).as("the rules are read again once the error TTL passed").isFalse();
       assertThat(later.allows(origin.url("/a"))).isTrue();

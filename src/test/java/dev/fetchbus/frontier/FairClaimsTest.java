@@ -1,6 +1,7 @@
 package dev.fetchbus.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.MultiHostOrigin;
@@ -105,10 +106,8 @@ class FairClaimsTest {
   }
 
   private static void awaitDone(ApiClient user, long jobId, long atLeast) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (done(user, jobId) < atLeast) {
-      assertThat(System.nanoTime()).as("job %d reaching %d URLs done", jobId, atLeast).isLessThan(deadline);
-      ApiClient.sleep(50);
-    }
+    await("job " + jobId + " reaching " + atLeast + " URLs done").atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50)).until(() -> done(user, jobId) >= atLeast);
   }
+
 }

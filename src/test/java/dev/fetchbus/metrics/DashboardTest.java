@@ -1,6 +1,7 @@
 package dev.fetchbus.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.OriginServer;
@@ -9,6 +10,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -74,23 +78,25 @@ class DashboardTest {
   }
 
   private static JsonObject awaitRunningJob(long id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonObject stats = null;
-    while (System.nanoTime() < deadline) {
-      ApiClient.Response r = node.admin().get("/ops/stats");
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
-      stats = r.json();
-      for (Object job : stats.getJsonArray("jobs")) {
-        JsonObject running = (JsonObject) job;
-        if (running.getLong("id") == id) {
-          assertThat(running.fieldNames()).contains("kind", "accepted", "finished", "progress", "startedAt");
-          assertThat(running.getLong("accepted")).isEqualTo(1);
-          assertThat(running.getDouble("progress")).isBetween(0.0, 1.0);
-          return stats;
-        }
-      }
-      ApiClient.sleep(200);
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    JsonObject running;
+    try {
+      running = await("job " + id + " among running jobs").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            ApiClient.Response r = node.admin().get("/ops/stats");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            last.set(r.json());
+            return last.get().getJsonArray("jobs").stream().map(JsonObject.class::cast)
+                .filter(job -> job.getLong("id") == id).findFirst();
+          }, Optional::isPresent).orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("job " + id + " never appeared among running jobs; last seen " + last.get(), e);
     }
-    throw new AssertionError("job " + id + " never appeared among running jobs; last seen " + stats);
+    assertThat(running.fieldNames()).contains("kind", "accepted", "finished", "progress", "startedAt");
+    assertThat(running.getLong("accepted")).isEqualTo(1);
+    assertThat(running.getDouble("progress")).isBetween(0.0, 1.0);
+    return last.get();
   }
+
 }

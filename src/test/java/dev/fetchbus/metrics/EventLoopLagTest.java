@@ -1,6 +1,7 @@
 package dev.fetchbus.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.TestNode;
@@ -10,6 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -48,7 +52,7 @@ class EventLoopLagTest {
     JsonObject before = stats();
     context.runOnContext(v -> {
       blockedThread.complete(Thread.currentThread().getName());
-      ApiClient.sleep(600); // deliberately blocking the event loop: this is what the probe must see
+      blockFor(Duration.ofMillis(600)); // deliberately blocking the event loop: this is what the probe must see
     });
     String loop = blockedThread.get(30, TimeUnit.SECONDS);
     long blockedBefore = loopStats(before, loop).getLong("blocked", 0L);
@@ -72,16 +76,26 @@ class EventLoopLagTest {
   }
 
   private static JsonObject awaitLoop(String loop, java.util.function.Predicate<JsonObject> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = loopStats(stats(), loop);
-      if (!last.isEmpty() && condition.test(last)) {
-        return last;
-      }
-      ApiClient.sleep(100);
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    try {
+      return await("loop " + loop + " to meet the condition").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            last.set(loopStats(stats(), loop));
+            return last.get();
+          }, l -> !l.isEmpty() && condition.test(l));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("loop " + loop + " never met the condition; last seen " + last.get(), e);
     }
-    throw new AssertionError("loop " + loop + " never met the condition; last seen " + last);
+  }
+
+
+  /** Holds the calling thread (here an event loop) for {@code time}: the scenario, not a wait for something. */
+  private static void blockFor(Duration time) {
+    long until = System.nanoTime() + time.toNanos();
+    for (long left = time.toNanos(); left > 0; left = until - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
   }
 
   private static JsonObject stats() {
