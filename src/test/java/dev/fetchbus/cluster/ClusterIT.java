@@ -1,6 +1,7 @@
 package dev.fetchbus.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.MultiHostOrigin;
@@ -121,14 +122,22 @@ class ClusterIT {
     long id = api().submit(urls, "hostConcurrency=1").getLong("id");
     awaitProgress(id, 600);
     NodeProcess frozen = nodes.get(1);
+    String frozenId = ApiClient.of(frozen.httpPort(), KEY).get("/ops/stats").json().getString("node");
+    assertThat(frozenId).as("the node id of the node to freeze").isNotBlank();
     frozen.freeze();
-    ApiClient.sleep(12_000); // past Hazelcast's 5 s and the 4 s lease
+    awaitTakenOver(frozen, frozenId, id);
     frozen.thaw();
     api().awaitState(id, "done", Duration.ofMinutes(6));
     assertExactlyOnce(id, urls);
-    ApiClient.sleep(3000);
-    assertThat(frozen.alive() ? readyStatus(frozen) : 0).as("the woken node is ready again, or has exited")
-        .isIn(0, 200, 503);
+    // the woken node merges back: it neither stays alone nor exits
+    await("the woken node to be ready in a cluster of 3").atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IllegalStateException.class)
+        .untilAsserted(() -> {
+          assertThat(frozen.alive()).as("the woken node is running").isTrue();
+          ApiClient.Response ready = ApiClient.of(frozen.httpPort(), null).get("/ready");
+          assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+          assertThat(ready.json().getInteger("clusterNodes")).as(ready.body()).isEqualTo(3);
+        });
   }
 
   @Test
@@ -235,51 +244,23 @@ class ClusterIT {
   }
 
   private static void awaitProgress(long id, long done) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (api().get("/v1/jobs/" + id).json().getJsonObject("urls").getLong("done") >= done) {
-        return;
-      }
-      ApiClient.sleep(100);
-    }
-    throw new AssertionError("job " + id + " made no progress");
+    await("job " + id + " to have " + done + " URLs done").atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> api().get("/v1/jobs/" + id).json().getJsonObject("urls").getLong("done") >= done);
   }
 
-  /** Until the cluster has {@code size} members and the fetch nodes' shares add up to every partition. */
+  private static void awaitTakenOver(NodeProcess frozen, String frozenId, long jobId) {
+    ClusterWaits.awaitTakenOver(nodes.stream().filter(node -> node != frozen).toList(), database, frozenId, jobId);
+  }
+
   private static void awaitClusterOf(int size) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonObject ready = api().get("/ready").json();
-      int owned = nodes.stream().mapToInt(node -> ApiClient.of(node.httpPort(), null).get("/ready").json()
-          .getInteger("ownedPartitions", 0)).sum();
-      if (ready.getInteger("clusterNodes") == size && owned == 64) {
-        return;
-      }
-      ApiClient.sleep(250);
-    }
-    throw new AssertionError("the cluster did not settle at " + size + " nodes owning all 64 partitions");
+    ClusterWaits.awaitClusterOf(nodes, size);
   }
 
   private static void awaitEveryNodeSees(int size) {
     List<NodeProcess> all = new ArrayList<>(nodes);
     all.addAll(extras);
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (all.stream().allMatch(node -> ApiClient.of(node.httpPort(), null).get("/ready").json()
-          .getInteger("clusterNodes", 0) == size)) {
-        return;
-      }
-      ApiClient.sleep(250);
-    }
-    throw new AssertionError("not every node sees a cluster of " + size);
-  }
-
-  private static int readyStatus(NodeProcess node) {
-    try {
-      return ApiClient.of(node.httpPort(), null).get("/ready").status();
-    } catch (IllegalStateException e) {
-      return 0;
-    }
+    ClusterWaits.awaitEveryNodeSees(all, size);
   }
 
   private static double sum(Pattern series) {
