@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code java -jar target/fetchbus.jar ...} run as a user runs the command line, with the JVM flags
@@ -114,21 +116,22 @@ final class CliProcess implements AutoCloseable {
   }
 
   /** Polls {@code check} every 200 ms until it answers, the process exits, or {@code timeout} passes. */
-  <T> T poll(String what, Duration timeout, Supplier<Optional<T>> check) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (long i = 0; i <= timeout.toMillis() / 200 && System.nanoTime() < deadline; i++) {
-      Optional<T> value = check.get();
-      if (value.isPresent()) {
-        return value.get();
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("fetchbus exited with " + process.exitValue() + " while waiting for " + what
-            + "\nstderr:\n" + stderr());
-      }
-      Thread.sleep(200);
+  <T> T poll(String what, Duration timeout, Supplier<Optional<T>> check) {
+    try {
+      return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            Optional<T> value = check.get();
+            if (value.isEmpty() && !process.isAlive()) {
+              throw new AssertionError("fetchbus exited with " + process.exitValue() + " while waiting for " + what
+                  + "\nstderr:\n" + stderr());
+            }
+            return value;
+          }, Optional::isPresent).orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\nstderr:\n" + stderr(), e);
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\nstderr:\n" + stderr());
   }
+
 
   /** The records of an NDJSON file. */
   static List<JsonObject> ndjson(Path file) throws IOException {

@@ -1,5 +1,7 @@
 package dev.fetchbus.support;
 
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -10,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** A blocking API client for tests, as a user would call fetchbus: over HTTP, with a bearer key. */
 public final class ApiClient {
@@ -113,26 +117,18 @@ public final class ApiClient {
     return r.json();
   }
 
-  /** Polls the job until it reaches {@code state}, or fails after {@code timeout}. */
+  /** Polls the job until it reaches {@code state}, or fails after {@code timeout} with the job as last seen. */
   public JsonObject awaitState(long jobId, String state, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonObject job = null;
-    while (System.nanoTime() < deadline) {
-      job = get("/v1/jobs/" + jobId).json();
-      if (state.equals(job.getString("state"))) {
-        return job;
-      }
-      sleep(100);
-    }
-    throw new AssertionError("job " + jobId + " did not reach " + state + " in " + timeout + "; last seen " + job);
-  }
-
-  public static void sleep(long ms) {
+    AtomicReference<JsonObject> last = new AtomicReference<>();
     try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return await("job " + jobId + " to reach " + state).atMost(timeout).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            last.set(get("/v1/jobs/" + jobId).json());
+            return last.get();
+          }, job -> state.equals(job.getString("state")));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("job " + jobId + " did not reach " + state + " in " + timeout + "; last seen " + last.get(), e);
     }
   }
 

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Successive lives of the packaged jar on one data dir, as an operator runs it with zero setup
@@ -66,28 +69,28 @@ public final class NodeLives implements AutoCloseable {
   }
 
   /**
-   * Polls until {@code check} gives a value, at most {@code timeout} (and so a bounded number of
-   * times). Fails at once if the node died; a refused connection just means "not yet".
+   * Polls until {@code check} gives a value, at most {@code timeout}. Fails at once if the node
+   * died; a refused connection just means "not yet" (the last one is the failure's cause).
    */
   public static <T> T poll(String what, Duration timeout, NodeProcess node, Supplier<Optional<T>> check) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long maxTries = timeout.toMillis() / 200 + 1;
-    RuntimeException last = null;
-    for (long i = 0; i < maxTries && System.nanoTime() < deadline; i++) {
-      if (!node.alive()) {
-        throw new AssertionError("node " + node.pid() + " exited with " + node.exitValue() + " while waiting for " + what);
-      }
-      try {
-        Optional<T> value = check.get();
-        if (value.isPresent()) {
-          return value.get();
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      ApiClient.sleep(200);
+    AtomicReference<RuntimeException> last = new AtomicReference<>();
+    try {
+      return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            if (!node.alive()) {
+              throw new AssertionError("node " + node.pid() + " exited with " + node.exitValue() + " while waiting for "
+                  + what);
+            }
+            try {
+              return check.get();
+            } catch (RuntimeException e) {
+              last.set(e);
+              return Optional.<T>empty();
+            }
+          }, Optional::isPresent).orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what, last.get());
     }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what, last);
   }
 
   public Path pgDir() {

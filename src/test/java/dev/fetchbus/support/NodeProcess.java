@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A fetchbus node in a JVM of its own, started from the packaged jar (or through scripts/vertx), so
@@ -137,24 +139,22 @@ public final class NodeProcess implements AutoCloseable {
     signal("CONT");
   }
 
-  /** Waits until GET /ready answers 200, or fails with the log's tail. */
+  /** Waits until GET /ready answers 200, or fails with the log's tail; fails at once if the node exits. */
   public void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     ApiClient client = ApiClient.of(httpPort, null);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
-      }
-      try {
-        if (client.get("/ready").status() == 200) {
-          return;
-        }
-      } catch (IllegalStateException notYetListening) {
-        // keep waiting
-      }
-      ApiClient.sleep(250);
+    try {
+      // a refused connection (IllegalStateException from the client) just means "not listening yet"
+      Awaitility.await(name + " to be ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+          .ignoreExceptionsInstanceOf(IllegalStateException.class)
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            return client.get("/ready").status() == 200;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail(), e);
     }
-    throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail());
   }
 
   public String tail() {
