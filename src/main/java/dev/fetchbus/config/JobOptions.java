@@ -9,24 +9,26 @@ import java.util.Set;
  * are kept in the content store unless {@code store} is {@code none}): the node's defaults,
  * overridden per job within the bounds the operator set in {@code job.*}. Out-of-bounds or unknown
  * options are refused with a message that names the bound, rather than silently clamped. What a
- * job adds to its requests (user agent, headers, cookies, credentials) is its {@link JobRequests}.
+ * job adds to its requests (user agent, headers, cookies, credentials) is its {@link JobRequests};
+ * whether its pages are rendered in Chromium is its {@link RenderOption}.
  */
 public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
-    boolean extract, String store, int priority, JobRequests requests, ProxyUrl proxy) {
+    boolean extract, String store, int priority, JobRequests requests, ProxyUrl proxy, RenderOption render) {
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy");
+      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy", "render");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true, STORE_BODY, 1, JobRequests.NONE, null);
+        true, true, STORE_BODY, 1, JobRequests.NONE, null, RenderOption.OFF);
   }
 
   /** The same options without the job's request additions or proxy (for tests and synchronous fetches). */
   public JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
       boolean extract, String store, int priority) {
-    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE, null);
+    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE, null,
+        RenderOption.OFF);
   }
 
   /** Whether the job keeps the bodies it fetches (the default), or records only. */
@@ -54,7 +56,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         store(o, d.store()),
         bounded(o, "priority", d.priority(), 1, limits.maxPriority()),
         JobRequestsParser.read(o, limits),
-        JobProxy.parse(o.getValue("proxy"), s.egress().allowProxies()));
+        JobProxy.parse(o.getValue("proxy"), s.egress().allowProxies()),
+        RenderOption.parse(o, s));
   }
 
   /** Reads options that were stored after {@link #parse}: missing keys take today's defaults. */
@@ -66,7 +69,7 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
         o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
         // jobs stored before the content store existed kept no bodies
         o.getString("store", STORE_NONE), o.getInteger("priority", d.priority()), JobRequests.stored(o),
-        ProxyUrl.parseOptional(o.getString("proxy")));
+        ProxyUrl.parseOptional(o.getString("proxy")), RenderOption.stored(o));
   }
 
   /**
@@ -76,7 +79,7 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("hostConcurrency", hostConcurrency).put("hostDelayMs", hostDelayMs)
         .put("timeoutMs", timeoutMs).put("maxBodyBytes", maxBodyBytes).put("robots", robots).put("extract", extract)
-        .put("store", store).put("priority", priority).mergeIn(requests.toJson());
+        .put("store", store).put("priority", priority).mergeIn(requests.toJson()).mergeIn(render.toJson());
     return proxy == null ? json : json.put("proxy", proxy.url());
   }
 

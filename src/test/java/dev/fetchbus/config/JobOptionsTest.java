@@ -222,4 +222,27 @@ class JobOptionsTest {
     assertThat(shown.getString("userAgent")).as("a contact URL is not a secret")
         .isEqualTo("examplebot/2.0 (+https://example.com/bot)");
   }
+
+  @Test
+  @DisplayName("render: none by default and not stored; chromium kept and read back; anything else refused")
+  void render() {
+    Settings withTrue = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
+    assertThat(JobOptions.parse(new JsonObject(), SETTINGS).render().enabled()).isFalse();
+    assertThat(JobOptions.parse(new JsonObject(), SETTINGS).toJson().containsKey("render")).isFalse();
+    JobOptions rendering = JobOptions.parse(new JsonObject().put("render", "chromium"), withTrue);
+    assertThat(rendering.render().enabled()).isTrue();
+    assertThat(JobOptions.stored(rendering.toJson(), withTrue)).isEqualTo(rendering);
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("render", "webkit"), withTrue))
+        .hasMessageContaining("'render' must be 'none' or 'chromium'");
+  }
+
+  @Test
+  @DisplayName("render: chromium on a node whose render.chromium is missing is refused, naming the key")
+  void renderUnavailable() {
+    Settings missing = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/no/such/chromium")),
+        Map.of());
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("render", "chromium"), missing))
+        .hasMessageContaining("render.chromium").hasMessageContaining("/no/such/chromium");
+    assertThat(JobOptions.parse(new JsonObject().put("render", "none"), missing).render().enabled()).isFalse();
+  }
 }
