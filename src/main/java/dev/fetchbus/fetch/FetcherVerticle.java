@@ -5,6 +5,8 @@ import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.config.ProxyUrl;
+import dev.fetchbus.node.NodeStatus;
+import dev.fetchbus.config.RenderSettings;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;
@@ -48,14 +50,17 @@ public final class FetcherVerticle extends VerticleBase {
 
   private Future<?> start(Settings settings, WebClients clients) {
     SingleFlightCache.Mode cacheMode = SingleFlightCache.Mode.of(settings.tuning().cacheMode());
-    HttpFetcher fetcher = new HttpFetcher(vertx, clients,
-        new NetworkGuard(settings.fetch().allowNetworks()), new HostResolver(vertx,
-        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode),
-        settings.fetch(), bodyBudget(vertx, settings.fetch()), settings.egress().proxy());
+    NetworkGuard guard = new NetworkGuard(settings.fetch().allowNetworks());
+    HostResolver resolver = new HostResolver(vertx,
+        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode);
+    HttpFetcher fetcher = new HttpFetcher(vertx, clients, guard, resolver, settings.fetch(),
+        bodyBudget(vertx, settings.fetch()), settings.egress().proxy());
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
     CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
-        pages::previous, cookies);
+        pages::previous, cookies)
+        .rendering(new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver));
+    NodeStatus.rendering(vertx, RenderSettings.of(settings).available());
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {
       CpuPerPage cpu = new CpuPerPage(Meters.registry());

@@ -43,6 +43,8 @@ final class TaskRunner {
   private final int compressionLevel;
   private final Function<Validators, Future<Optional<PreviousPage>>> previous;
   private final CookieJars cookies;
+  /** Where {@code render: chromium} pages go; null on a node that was given none. */
+  private RenderedFetch rendered;
 
   TaskRunner(Vertx vertx, HttpFetcher fetcher, RobotsCache robots, Settings settings,
       Function<Validators, Future<Optional<PreviousPage>>> previous, CookieJars cookies) {
@@ -55,6 +57,12 @@ final class TaskRunner {
     this.compressionLevel = settings.store().compressionLevel();
     this.previous = previous;
     this.cookies = cookies;
+  }
+
+  /** Sends the pages of rendering jobs to {@code rendered} (the node's browsers); returns this. */
+  TaskRunner rendering(RenderedFetch rendered) {
+    this.rendered = rendered;
+    return this;
   }
 
   /** The task's job's user agent, headers, cookies and proxy, for one download. */
@@ -79,10 +87,27 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> page(FetchTask task) {
+    if (task.options().render().enabled() && !task.isRequisite()) {
+      return renderedPage(task);
+    }
     return allowedByRobots(task)
         .compose(v -> fetcher.download(task.url(), task.timeoutMs(), task.maxBodyBytes(), task.validators(),
             profile(task), download -> pageOutcome(task, download)))
         .compose(outcome -> outcome != null ? Future.succeededFuture(outcome) : page(task.unconditional()));
+  }
+
+  /**
+   * A page loaded in Chromium: robots.txt first, then the rendered DOM goes through the same
+   * extraction and storage as a fetched body. Only the job's user agent reaches the browser; its
+   * headers, cookies and credentials do not, since the browser would send them to every host.
+   */
+  private Future<FetchOutcome> renderedPage(FetchTask task) {
+    if (rendered == null) {
+      return Future.failedFuture(new FetchFailure(FetchError.IO, "this node renders no pages"));
+    }
+    return allowedByRobots(task)
+        .compose(v -> rendered.download(task.url(), profile(task).userAgent(), task.maxBodyBytes()))
+        .compose(download -> pageOutcome(task, download));
   }
 
   /** The page's outcome; null when a 304 cannot be used and the page must be fetched unconditionally. */

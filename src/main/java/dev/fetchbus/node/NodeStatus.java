@@ -16,6 +16,7 @@ public final class NodeStatus {
   private static final String FRONTIER = "frontier";
   private static final String OWNED = "owned";
   private static final String API_PORT = "apiPort";
+  private static final String RENDERING = "rendering";
 
   private NodeStatus() {}
 
@@ -53,6 +54,17 @@ public final class NodeStatus {
   /** Null until this node's API listens. */
   public static Integer apiPort(Vertx vertx) {
     return map(vertx).get(API_PORT);
+  }
+
+  /** Whether this node's fetchers can render pages in Chromium ({@code render.chromium} exists). */
+  public static void rendering(Vertx vertx, boolean available) {
+    map(vertx).put(RENDERING, available ? 1 : 0);
+  }
+
+  /** Null when this node runs no fetcher; else whether it can render {@code render: chromium} jobs. */
+  public static Boolean rendering(Vertx vertx) {
+    Integer value = map(vertx).get(RENDERING);
+    return value == null ? null : value == 1;
   }
 
   private static LocalMap<String, Integer> map(Vertx vertx) {

@@ -1,0 +1,69 @@
+package dev.fetchbus.fetch;
+
+import dev.fetchbus.config.RenderSettings;
+import dev.fetchbus.content.Header;
+import dev.fetchbus.render.ChromiumPool;
+import dev.fetchbus.render.RenderFailure;
+import dev.fetchbus.render.Rendered;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A page of a {@code render: chromium} job: loaded in the node's {@link ChromiumPool} and turned
+ * into a {@link Download} whose body is the rendered DOM, so extraction, storage and records work
+ * as for any page. Every connection the browser makes is judged with the fetcher's own resolver
+ * and {@link NetworkGuard}, as the fetcher judges its own, and made to the address judged (the
+ * pool's proxy connects, not Chromium), so DNS rebinding cannot slip past either.
+ */
+final class RenderedFetch {
+  private final Vertx vertx;
+  private final ChromiumPool pool;
+  private final NetworkGuard guard;
+  private final HostResolver resolver;
+
+  RenderedFetch(Vertx vertx, RenderSettings settings, NetworkGuard guard, HostResolver resolver) {
+    this.vertx = vertx;
+    this.guard = guard;
+    this.resolver = resolver;
+    this.pool = ChromiumPool.shared(vertx, settings, this::address);
+  }
+
+  /** The rendered page, as a download whose body is the DOM (UTF-8 HTML); or a {@link FetchFailure}. */
+  Future<Download> download(String url, String userAgent, int maxBytes) {
+    long startedMs = System.currentTimeMillis();
+    return pool.render(vertx, url, userAgent)
+        .recover(err -> Future.failedFuture(err instanceof RenderFailure f
+            ? new FetchFailure(f.timeout() ? FetchError.TIMEOUT : FetchError.IO, f.getMessage()) : err))
+        .compose(page -> page.refused() != null
+            ? Future.failedFuture(new FetchFailure(FetchError.BLOCKED, page.refused()))
+            : Future.succeededFuture(download(page, maxBytes, startedMs)));
+  }
+
+  private static Download download(Rendered page, int maxBytes, long startedMs) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    page.headers().forEach(headers::add);
+    // the body is the DOM serialised by us, in UTF-8 whatever the origin sent; its length is new too
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    headers.remove("Content-Length");
+    headers.remove("Content-Encoding");
+    byte[] html = page.html();
+    boolean truncated = html.length > maxBytes;
+    List<Header> sent = new ArrayList<>();
+    for (Map.Entry<String, String> h : page.requestHeaders().entrySet()) {
+      sent.add(new Header(h.getKey(), h.getValue()));
+    }
+    return new Download(page.url(), page.status(), page.statusText(), headers,
+        truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, "HTTP/1.1", sent);
+  }
+
+  /** The network guard, for Chromium's connections: the permitted address to connect to, or why there is none. */
+  private Future<InetAddress> address(String host) {
+    return resolver.resolve(host).map(addresses -> guard.choose(host, addresses));
+  }
+}

@@ -1,0 +1,149 @@
+package dev.fetchbus.render;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.options.Proxy;
+import dev.fetchbus.cache.NodeShared;
+import dev.fetchbus.config.RenderSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's bounded pool of headless Chromium browsers: {@code render.maxConcurrency} dedicated
+ * threads, each driving its own browser through its own Playwright connection (Playwright's Java
+ * API blocks and is not thread-safe, so a browser belongs to one thread and never to an event
+ * loop). Each page gets a fresh browser context (no cookies, cache or storage shared between
+ * pages or jobs), which is closed when the page is done. Browsers start on first use and are
+ * started again if one dies.
+ */
+public final class ChromiumPool {
+  /** Flags that work headless in a container; no background traffic of Chromium's own. */
+  static final List<String> FLAGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--dns-prefetch-disable",
+      "--disable-features=NetworkPrediction,PreconnectToSearch,DnsOverHttps");
+
+  private final RenderSettings settings;
+  private final Gate gate;
+  private final GuardProxy proxy;
+  private final ExecutorService threads;
+  private final ThreadLocal<Browser> browsers = new ThreadLocal<>();
+  private final ThreadLocal<Playwright> drivers = new ThreadLocal<>();
+  private final AtomicInteger busy = new AtomicInteger();
+
+  private ChromiumPool(Vertx vertx, RenderSettings settings, Gate gate) {
+    this.settings = settings;
+    this.gate = gate;
+    this.proxy = new GuardProxy(vertx, gate, settings.timeoutMs());
+    AtomicInteger n = new AtomicInteger();
+    this.threads = Executors.newFixedThreadPool(settings.maxConcurrency(), r -> {
+      Thread t = new Thread(r, "fetchbus-render-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * The node's one pool (all fetcher instances share it, so the bound is per node); {@code gate}
+   * judges every connection its browsers make, and must be the same for every fetcher of the node.
+   */
+  public static ChromiumPool shared(Vertx vertx, RenderSettings settings, Gate gate) {
+    return NodeShared.get(vertx, "chromiumPool", () -> new ChromiumPool(vertx, settings, gate));
+  }
+
+  public RenderSettings settings() {
+    return settings;
+  }
+
+  /** Pages being rendered right now. */
+  public int busy() {
+    return busy.get();
+  }
+
+  /**
+   * Renders {@code url} as {@code userAgent}, every request judged by the pool's gate. Completes on the
+   * caller's context. A page that waited {@code render.timeoutMs} for a free browser fails as a
+   * timeout rather than holding its lease longer.
+   */
+  public Future<Rendered> render(Vertx vertx, String url, String userAgent) {
+    String reason = settings.unavailableReason();
+    if (reason != null) {
+      return Future.failedFuture(new RenderFailure(reason, false));
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<Rendered> result = Promise.promise();
+    long queuedAt = System.currentTimeMillis();
+    try {
+      threads.execute(() -> {
+        busy.incrementAndGet();
+        try {
+          long waited = System.currentTimeMillis() - queuedAt;
+          if (waited >= settings.timeoutMs()) {
+            throw new RenderFailure("waited " + waited + " ms for a free browser (render.maxConcurrency "
+                + settings.maxConcurrency() + ")", true);
+          }
+          Rendered page = new PageRender(browser(), settings, gate).render(url, userAgent,
+              settings.timeoutMs() - (int) waited);
+          context.runOnContext(v -> result.complete(page));
+        } catch (RuntimeException e) {
+          context.runOnContext(v -> result.fail(e));
+        } finally {
+          busy.decrementAndGet();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return Future.failedFuture(new RenderFailure("the render pool is shut down", false));
+    }
+    return result.future();
+  }
+
+  /** This thread's browser, started (again) when there is none or it has gone away. */
+  private Browser browser() {
+    Browser browser = browsers.get();
+    if (browser != null && browser.isConnected()) {
+      return browser;
+    }
+    Playwright old = drivers.get();
+    if (old != null) {
+      try {
+        old.close();
+      } catch (PlaywrightException ignored) {
+        // the driver went away with its browser
+      }
+    }
+    // the Node driver comes from the driver-bundle jar; no browser is ever downloaded
+    Playwright driver = Playwright.create(new Playwright.CreateOptions()
+        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    drivers.set(driver);
+    try {
+      // every connection through the guard proxy, loopback too (Chromium would bypass a proxy for it)
+      browser = driver.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of(settings.chromium()))
+          .setHeadless(true).setArgs(FLAGS).setTimeout(settings.timeoutMs())
+          .setProxy(new Proxy("http://127.0.0.1:" + proxy.port()).setBypass("<-loopback>")
+              .setUsername(GuardProxy.USER).setPassword(proxy.password())));
+    } catch (PlaywrightException e) {
+      throw new RenderFailure("Chromium (render.chromium " + settings.chromium() + ") did not start: "
+          + firstLine(e.getMessage()), false);
+    }
+    browsers.set(browser);
+    return browser;
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.fetchbus.render;
+
+import java.util.Map;
+
+/**
+ * One page as Chromium left it: the main document's answer (after {@code redirects} redirects to
+ * {@code url}), the rendered DOM serialised as UTF-8 HTML, and what the page's own
+ * requests came to. {@code refused} says why the page itself was not loaded (its document, or a
+ * response from a blocked address); then nothing else is set.
+ */
+public record Rendered(String url, int status, String statusText, Map<String, String> headers,
+    Map<String, String> requestHeaders, byte[] html, int redirects, int requests, int aborted,
+    String refused) {
+
+  static Rendered refused(String url, String reason, int requests, int aborted) {
+    return new Rendered(url, 0, "", Map.of(), Map.of(), new byte[0], 0, requests, aborted, reason);
+  }
+}
