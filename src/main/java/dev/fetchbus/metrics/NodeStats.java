@@ -38,6 +38,7 @@ final class NodeStats {
     return runningJobs().map(running -> new JsonObject()
         .put("node", dev.fetchbus.node.NodeIdentity.of(vertx))
         .put("ownedPartitions", dev.fetchbus.node.NodeStatus.ownedPartitions(vertx))
+        .put("rendering", dev.fetchbus.node.NodeStatus.rendering(vertx))
         .put("time", System.currentTimeMillis())
         .put("pages", pages(registry))
         .put("fetch", fetch(registry))

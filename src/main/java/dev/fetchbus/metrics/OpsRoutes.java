@@ -95,7 +95,9 @@ public final class OpsRoutes {
               .putHeader("Content-Type", "application/json")
               .end(new JsonObject().put("status", ready ? "ready" : "not_ready").put("database", database)
                   .put("deployed", deployed).put("clustered", vertx.isClustered())
-                  .put("clusterNodes", Members.clusterSize(vertx)).put("ownedPartitions", owned).encode());
+                  .put("clusterNodes", Members.clusterSize(vertx)).put("ownedPartitions", owned)
+                  // informational: a node that cannot render still fetches, so it stays ready
+                  .put("rendering", NodeStatus.rendering(vertx)).encode());
         });
   }
 }
