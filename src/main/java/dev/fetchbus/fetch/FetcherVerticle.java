@@ -37,6 +37,7 @@ public final class FetcherVerticle extends VerticleBase {
   public static final String PROXY_HEADER = "proxy";
 
   private TaskRunner runner;
+  private RenderedFetch rendered;
   private FetchMetrics metrics;
 
   @Override
@@ -59,7 +60,7 @@ public final class FetcherVerticle extends VerticleBase {
     CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
         pages::previous, cookies)
-        .rendering(new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver));
+        .rendering(rendered = new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver));
     NodeStatus.rendering(vertx, RenderSettings.of(settings).available());
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {
@@ -70,6 +71,13 @@ public final class FetcherVerticle extends VerticleBase {
     MessageConsumer<FetchTask> tasks = vertx.eventBus().localConsumer(ADDRESS, this::fetch);
     MessageConsumer<String> robots = vertx.eventBus().localConsumer(ROBOTS_ADDRESS, this::robots);
     return Future.all(tasks.completion(), robots.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    // the browsers are the node's: the first fetcher to stop ends them, the node is going down
+    rendered.close();
+    return Future.succeededFuture();
   }
 
   private void fetch(Message<FetchTask> message) {

@@ -34,6 +34,11 @@ final class RenderedFetch {
     this.pool = ChromiumPool.shared(vertx, settings, this::address);
   }
 
+  /** Ends the node's browsers (the node is stopping). */
+  void close() {
+    pool.close();
+  }
+
   /** The rendered page, as a download whose body is the DOM (UTF-8 HTML); or a {@link FetchFailure}. */
   Future<Download> download(String url, String userAgent, int maxBytes) {
     long startedMs = System.currentTimeMillis();

@@ -14,9 +14,13 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +44,9 @@ public final class ChromiumPool {
   private final ThreadLocal<Browser> browsers = new ThreadLocal<>();
   private final ThreadLocal<Playwright> drivers = new ThreadLocal<>();
   private final AtomicInteger busy = new AtomicInteger();
+  /** Every live driver, so that {@link #close} can end them (and their browsers) from another thread. */
+  private final Queue<Playwright> live = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ChromiumPool(Vertx vertx, RenderSettings settings, Gate gate) {
     this.settings = settings;
@@ -107,6 +114,34 @@ public final class ChromiumPool {
     return result.future();
   }
 
+  /**
+   * Ends the browsers when the node stops: no more pages are taken, and once the pages under way are
+   * done (or after render.timeoutMs) every driver is closed, which ends its Chromium. On a thread of
+   * its own, so a verticle's stop never blocks an event loop.
+   */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    threads.shutdown();
+    Thread closer = new Thread(() -> {
+      try {
+        threads.awaitTermination(settings.timeoutMs(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      for (Playwright driver; (driver = live.poll()) != null; ) {
+        try {
+          driver.close();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
+      }
+    }, "fetchbus-render-close");
+    closer.setDaemon(true);
+    closer.start();
+  }
+
   /** This thread's browser, started (again) when there is none or it has gone away. */
   private Browser browser() {
     Browser browser = browsers.get();
@@ -115,6 +150,7 @@ public final class ChromiumPool {
     }
     Playwright old = drivers.get();
     if (old != null) {
+      live.remove(old);
       try {
         old.close();
       } catch (PlaywrightException ignored) {
@@ -125,6 +161,7 @@ public final class ChromiumPool {
     Playwright driver = Playwright.create(new Playwright.CreateOptions()
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     drivers.set(driver);
+    live.add(driver);
     try {
       // every connection through the guard proxy, loopback too (Chromium would bypass a proxy for it)
       browser = driver.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of(settings.chromium()))
