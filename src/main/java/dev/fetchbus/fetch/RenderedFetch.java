@@ -53,11 +53,14 @@ final class RenderedFetch {
   private static Download download(Rendered page, int maxBytes, long startedMs) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     page.headers().forEach(headers::add);
-    // the body is the DOM serialised by us, in UTF-8 whatever the origin sent; its length is new too
-    headers.set("Content-Type", "text/html; charset=utf-8");
+    if (page.dom()) {
+      // the body is the DOM serialised by us, in UTF-8 whatever the origin sent
+      headers.set("Content-Type", "text/html; charset=utf-8");
+    }
+    // either way the body is decoded and its length our own
     headers.remove("Content-Length");
     headers.remove("Content-Encoding");
-    byte[] html = page.html();
+    byte[] html = page.body();
     boolean truncated = html.length > maxBytes;
     List<Header> sent = new ArrayList<>();
     for (Map.Entry<String, String> h : page.requestHeaders().entrySet()) {

@@ -74,14 +74,23 @@ final class PageRender {
       if (refused != null || main == null) {
         return Rendered.refused(url, refused != null ? refused : "no response", requests, aborted);
       }
-      settle(page, deadline);
-      String html = (String) page.evaluate("() => document.documentElement ? document.documentElement.outerHTML : ''");
+      String type = main.headerValue("content-type");
+      boolean markup = type == null || type.toLowerCase(Locale.ROOT).contains("html");
+      byte[] body;
+      if (markup) {
+        settle(page, deadline);
+        body = ((String) page.evaluate("() => document.documentElement ? document.documentElement.outerHTML : ''"))
+            .getBytes(StandardCharsets.UTF_8);
+      } else {
+        // an image or a text file has no DOM of its own worth keeping (Chromium wraps it in one): keep its bytes
+        body = main.body();
+      }
       int redirects = 0;
       for (Request r = main.request().redirectedFrom(); r != null; r = r.redirectedFrom()) {
         redirects++;
       }
       return new Rendered(main.url(), main.status(), main.statusText(), main.allHeaders(), main.request().allHeaders(),
-          html.getBytes(StandardCharsets.UTF_8), redirects, requests, aborted, null);
+          body, markup, redirects, requests, aborted, null);
     } catch (TimeoutError e) {
       throw new RenderFailure("the page was not rendered within " + timeoutMs + " ms (render.timeoutMs)", true);
     } catch (PlaywrightException e) {

@@ -128,4 +128,14 @@ class RenderingTest {
     assertThat(records.get(internal.url("/seed")).getJsonObject("error").getString("code")).isEqualTo("blocked");
     assertThat(internal.seen()).isEmpty();
   }
+
+  @Test
+  @DisplayName("a document that is not HTML is kept as served, not as the DOM Chromium wraps it in")
+  void notHtml() {
+    origin.on("/text/plain.txt", req -> req.response().putHeader("Content-Type", "text/plain").end("just text\n"));
+    JsonObject record = crawl(origin.url("/text/plain.txt"), new JsonObject().put("render", "chromium"))
+        .get(origin.url("/text/plain.txt"));
+    assertThat(record.getString("contentType")).isEqualTo("text/plain");
+    assertThat(record.getLong("bytes")).isEqualTo(10);
+  }
 }
