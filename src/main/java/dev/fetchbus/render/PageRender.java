@@ -61,7 +61,7 @@ final class PageRender {
           return;
         }
         aborted++;
-        if (request.isNavigationRequest() && request.frame().parentFrame() == null && refused == null) {
+        if (refused == null && mainDocument(request)) {
           refused = reason;
         }
         route.abort("blockedbyclient");
@@ -115,6 +115,15 @@ final class PageRender {
         return null;
       }
       throw e;
+    }
+  }
+
+  /** Whether {@code request} is the page's own document (or a redirect of it), not a frame's or a subresource. */
+  private static boolean mainDocument(Request request) {
+    try {
+      return request.isNavigationRequest() && request.frame().parentFrame() == null;
+    } catch (PlaywrightException e) {
+      return false; // a request without a frame (a worker's) is never the page itself
     }
   }
 
