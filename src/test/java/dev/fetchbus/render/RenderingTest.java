@@ -2,12 +2,14 @@ package dev.fetchbus.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fetchbus.fetch.HostResolver;
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.HeaderOrigin;
 import dev.fetchbus.support.TestNode;
 import dev.fetchbus.support.Tools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -137,5 +139,29 @@ class RenderingTest {
         .get(origin.url("/text/plain.txt"));
     assertThat(record.getString("contentType")).isEqualTo("text/plain");
     assertThat(record.getLong("bytes")).isEqualTo(10);
+  }
+
+  @Test
+  @DisplayName("names are resolved by the node (its resolver, its guard), not by Chromium: a name for a blocked address is refused")
+  void namesResolvedByTheNode() throws Exception {
+    // names only the node's stub resolver knows: Chromium could not resolve them at all on its own
+    HostResolver.useLookup(node.vertx(), host -> switch (host) {
+      case "site.test" -> List.of(java.net.InetAddress.getByName("127.0.0.1"));
+      case "inside.test" -> List.of(java.net.InetAddress.getByName("127.0.0.2"));
+      default -> throw new java.net.UnknownHostException(host);
+    });
+    int port = URI.create(origin.url("/")).getPort();
+    String inside = "http://inside.test:" + URI.create(internal.url("/")).getPort() + "/";
+    origin.on("/names/page", req -> req.response().putHeader("Content-Type", "text/html").end(
+        "<html><title>names</title><body><img src='" + inside + "named-img'>"
+            + "<script>fetch('" + inside + "named-fetch').catch(() => {})</script>"
+            + "<a href='http://site.test:" + port + "/names/next'>next</a></body></html>"));
+    String seed = "http://site.test:" + port + "/names/page";
+    Map<String, JsonObject> records = crawl(seed, new JsonObject().put("render", "chromium"));
+
+    assertThat(records.get(seed).getString("title")).isEqualTo("names");
+    assertThat(records).containsKey("http://site.test:" + port + "/names/next");
+    assertThat(origin.seen("/names/page").get(0).header("Host")).isEqualTo("site.test:" + port);
+    assertThat(internal.seen()).as("requests that reached the internal server").isEmpty();
   }
 }
