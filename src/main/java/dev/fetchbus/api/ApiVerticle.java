@@ -10,6 +10,7 @@ import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageTable;
+import dev.fetchbus.store.ScreenshotTable;
 import dev.fetchbus.store.UserTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -77,7 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
-    PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, jobs);
+    PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, new ScreenshotTable(pool), jobs);
     UserRoutes users = new UserRoutes(vertx.eventBus(), userTable, jobTable, limits);
 
     Router router = Router.router(vertx);
@@ -92,6 +93,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/jobs/:id/results").handler(results::export);
     router.get("/v1/jobs/:id/pages/:cursor").respond(pages::record);
     router.get("/v1/jobs/:id/pages/:cursor/body").handler(pages::body);
+    router.get("/v1/jobs/:id/pages/:cursor/screenshot").handler(pages::screenshot);
     WarcExport warc = new WarcExport(cpu, exportPages, jobs, slots);
     router.get("/v1/jobs/:id/warc").handler(warc::warc);
     router.get("/v1/jobs/:id/cdx").handler(warc::cdx);

@@ -5,6 +5,7 @@ import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.store.BodyTable;
+import dev.fetchbus.store.ScreenshotTable;
 import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -21,10 +22,12 @@ final class PageRoutes {
   private final CpuPool cpu;
   private final PageTable pages;
   private final BodyTable bodies;
+  private final ScreenshotTable screenshots;
   private final JobRoutes jobs;
 
-  PageRoutes(CpuPool cpu, PageTable pages, BodyTable bodies, JobRoutes jobs) {
+  PageRoutes(CpuPool cpu, PageTable pages, BodyTable bodies, ScreenshotTable screenshots, JobRoutes jobs) {
     this.cpu = cpu;
+    this.screenshots = screenshots;
     this.pages = pages;
     this.bodies = bodies;
     this.jobs = jobs;
@@ -60,6 +63,23 @@ final class PageRoutes {
               .putHeader("X-Fetchbus-Truncated", String.valueOf(row.getBoolean("truncated")))
               .end(bytes));
     }).onFailure(ctx::fail);
+  }
+
+  /** {@code .../screenshot}: the PNG of a rendered page, for jobs with {@code screenshot: true}. */
+  void screenshot(RoutingContext ctx) {
+    long cursor = JobViews.parseId(ctx.pathParam("cursor"));
+    jobs.visibleJob(ctx)
+        .compose(job -> pages.record(job.id(), cursor)
+            .map(found -> found.orElseThrow(() -> ApiError.notFound("No record " + cursor + " in this job")))
+            .compose(row -> screenshots.hash(job.id(), cursor)))
+        .compose(hash -> hash.isEmpty()
+            ? Future.failedFuture(ApiError.notFound("No screenshot was kept for this record (its job had no "
+                + "render: chromium with screenshot: true, or the page was not rendered)"))
+            : bodies.read(hash.get()).map(found -> found.orElseThrow(
+                () -> ApiError.notFound("The screenshot of this record is no longer stored"))))
+        .compose(png -> cpu.run(() -> decompressed(png)))
+        .compose(bytes -> ctx.response().putHeader("Content-Type", "image/png").end(bytes))
+        .onFailure(ctx::fail);
   }
 
   private Future<Row> stored(RoutingContext ctx) {

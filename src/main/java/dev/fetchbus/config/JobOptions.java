@@ -17,7 +17,7 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
   private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy", "render");
+      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy", "render", "screenshot");
 
   public static JobOptions defaults(Settings s) {
     return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),

@@ -14,6 +14,7 @@ import dev.fetchbus.metrics.Meters;
 import dev.fetchbus.store.CookieTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.PageTable;
+import dev.fetchbus.store.ScreenshotTable;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -60,7 +61,8 @@ public final class FetcherVerticle extends VerticleBase {
     CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
         pages::previous, cookies)
-        .rendering(rendered = new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver));
+        .rendering(rendered = new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver,
+            new ScreenshotTable(Database.sharedPool(vertx, settings))));
     NodeStatus.rendering(vertx, RenderSettings.of(settings).available());
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {

@@ -2,9 +2,11 @@ package dev.fetchbus.fetch;
 
 import dev.fetchbus.config.RenderSettings;
 import dev.fetchbus.content.Header;
+import dev.fetchbus.extract.ContentHash;
 import dev.fetchbus.render.ChromiumPool;
 import dev.fetchbus.render.RenderFailure;
 import dev.fetchbus.render.Rendered;
+import dev.fetchbus.store.ScreenshotTable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -26,9 +28,12 @@ final class RenderedFetch {
   private final ChromiumPool pool;
   private final NetworkGuard guard;
   private final HostResolver resolver;
+  private final ScreenshotTable screenshots;
 
-  RenderedFetch(Vertx vertx, RenderSettings settings, NetworkGuard guard, HostResolver resolver) {
+  RenderedFetch(Vertx vertx, RenderSettings settings, NetworkGuard guard, HostResolver resolver,
+      ScreenshotTable screenshots) {
     this.vertx = vertx;
+    this.screenshots = screenshots;
     this.guard = guard;
     this.resolver = resolver;
     this.pool = ChromiumPool.shared(vertx, settings, this::address);
@@ -39,15 +44,27 @@ final class RenderedFetch {
     pool.close();
   }
 
-  /** The rendered page, as a download whose body is the DOM (UTF-8 HTML); or a {@link FetchFailure}. */
-  Future<Download> download(String url, String userAgent, int maxBytes) {
+  /**
+   * The rendered page of {@code task}, as a download whose body is the DOM (UTF-8 HTML); or a
+   * {@link FetchFailure}. A job's screenshot is stored before the download is handed on, so the
+   * record never names a screenshot that is not there; a screenshot that cannot be stored is
+   * dropped (the page is still recorded), never a reason to fail the page.
+   */
+  Future<Download> download(FetchTask task, String userAgent) {
     long startedMs = System.currentTimeMillis();
-    return pool.render(vertx, url, userAgent)
+    boolean screenshot = task.options().render().screenshot() && task.jobId() >= 0;
+    return pool.render(vertx, task.url(), userAgent, screenshot)
         .recover(err -> Future.failedFuture(err instanceof RenderFailure f
             ? new FetchFailure(f.timeout() ? FetchError.TIMEOUT : FetchError.IO, f.getMessage()) : err))
-        .compose(page -> page.refused() != null
-            ? Future.failedFuture(new FetchFailure(FetchError.BLOCKED, page.refused()))
-            : Future.succeededFuture(download(page, maxBytes, startedMs)));
+        .compose(page -> {
+          if (page.refused() != null) {
+            return Future.failedFuture(new FetchFailure(FetchError.BLOCKED, page.refused()));
+          }
+          Future<Void> kept = page.screenshot() == null ? Future.succeededFuture()
+              : screenshots.put(task.jobId(), task.urlId(), ContentHash.sha256(page.screenshot()), page.screenshot())
+                  .otherwiseEmpty();
+          return kept.map(v -> download(page, task.maxBodyBytes(), startedMs));
+        });
   }
 
   private static Download download(Rendered page, int maxBytes, long startedMs) {

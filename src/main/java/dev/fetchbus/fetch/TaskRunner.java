@@ -106,7 +106,7 @@ final class TaskRunner {
       return Future.failedFuture(new FetchFailure(FetchError.IO, "this node renders no pages"));
     }
     return allowedByRobots(task)
-        .compose(v -> rendered.download(task.url(), profile(task).userAgent(), task.maxBodyBytes()))
+        .compose(v -> rendered.download(task, profile(task).userAgent()))
         .compose(download -> pageOutcome(task, download));
   }
 

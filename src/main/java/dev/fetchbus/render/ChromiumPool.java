@@ -78,11 +78,11 @@ public final class ChromiumPool {
   }
 
   /**
-   * Renders {@code url} as {@code userAgent}, every request judged by the pool's gate. Completes on the
+   * Renders {@code url} as {@code userAgent} (with a PNG of it if {@code screenshot}), every request judged by the pool's gate. Completes on the
    * caller's context. A page that waited {@code render.timeoutMs} for a free browser fails as a
    * timeout rather than holding its lease longer.
    */
-  public Future<Rendered> render(Vertx vertx, String url, String userAgent) {
+  public Future<Rendered> render(Vertx vertx, String url, String userAgent, boolean screenshot) {
     String reason = settings.unavailableReason();
     if (reason != null) {
       return Future.failedFuture(new RenderFailure(reason, false));
@@ -99,7 +99,7 @@ public final class ChromiumPool {
             throw new RenderFailure("waited " + waited + " ms for a free browser (render.maxConcurrency "
                 + settings.maxConcurrency() + ")", true);
           }
-          Rendered page = new PageRender(browser(), settings, gate).render(url, userAgent,
+          Rendered page = new PageRender(browser(), settings, gate).render(url, userAgent, screenshot,
               settings.timeoutMs() - (int) waited);
           context.runOnContext(v -> result.complete(page));
         } catch (RuntimeException e) {

@@ -45,7 +45,7 @@ final class PageRender {
     this.gate = gate;
   }
 
-  Rendered render(String url, String userAgent, int timeoutMs) {
+  Rendered render(String url, String userAgent, boolean screenshot, int timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setUserAgent(userAgent)
         .setServiceWorkers(ServiceWorkerPolicy.BLOCK).setAcceptDownloads(false).setViewportSize(1280, 800));
@@ -85,12 +85,14 @@ final class PageRender {
         // an image or a text file has no DOM of its own worth keeping (Chromium wraps it in one): keep its bytes
         body = main.body();
       }
+      // the viewport only (1280 x 800), not the full page: a bounded PNG, whatever the page's length
+      byte[] png = screenshot ? page.screenshot(new Page.ScreenshotOptions().setTimeout(remaining(deadline))) : null;
       int redirects = 0;
       for (Request r = main.request().redirectedFrom(); r != null; r = r.redirectedFrom()) {
         redirects++;
       }
       return new Rendered(main.url(), main.status(), main.statusText(), main.allHeaders(), main.request().allHeaders(),
-          body, markup, redirects, requests, aborted, null);
+          body, markup, png, redirects, requests, aborted, null);
     } catch (TimeoutError e) {
       throw new RenderFailure("the page was not rendered within " + timeoutMs + " ms (render.timeoutMs)", true);
     } catch (PlaywrightException e) {

@@ -5,15 +5,15 @@ import java.util.Map;
 /**
  * One page as Chromium left it: the main document's answer (after {@code redirects} redirects to
  * {@code url}), its body: the rendered DOM serialised as UTF-8 HTML ({@code dom}), or the bytes
- * as served when the document was not HTML (an image, a text file), and what the page's own
+ * as served when the document was not HTML (an image, a text file), a PNG of the page when asked, and what the page's own
  * requests came to. {@code refused} says why the page itself was not loaded (the guard refused its
  * document, or a redirect hop of it); then nothing else is set.
  */
 public record Rendered(String url, int status, String statusText, Map<String, String> headers,
-    Map<String, String> requestHeaders, byte[] body, boolean dom, int redirects, int requests, int aborted,
+    Map<String, String> requestHeaders, byte[] body, boolean dom, byte[] screenshot, int redirects, int requests, int aborted,
     String refused) {
 
   static Rendered refused(String url, String reason, int requests, int aborted) {
-    return new Rendered(url, 0, "", Map.of(), Map.of(), new byte[0], false, 0, requests, aborted, reason);
+    return new Rendered(url, 0, "", Map.of(), Map.of(), new byte[0], false, null, 0, requests, aborted, reason);
   }
 }

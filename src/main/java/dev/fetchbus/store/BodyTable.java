@@ -55,10 +55,11 @@ public final class BodyTable {
     });
   }
 
-  /** Notes which bodies a job's records use, before they are deleted (a temporary table of this transaction). */
+  /** Notes which bodies a job's records (and their screenshots) use, before they are deleted (a temporary table of this transaction). */
   static Future<Void> rememberCandidates(SqlClient client, long jobId) {
     return client.preparedQuery("create temp table purge_candidates on commit drop as "
-            + "select distinct body_hash as hash from pages where job_id = $1 and body_hash is not null")
+            + "select distinct body_hash as hash from pages where job_id = $1 and body_hash is not null "
+            + "union select hash from screenshots where job_id = $1")
         .execute(Tuple.of(jobId)).mapEmpty();
   }
 
@@ -68,6 +69,7 @@ public final class BodyTable {
             with freed as (
               delete from bodies b using purge_candidates c
               where b.hash = c.hash and not exists (select 1 from pages p where p.body_hash = b.hash)
+                and not exists (select 1 from screenshots s where s.hash = b.hash)
               returning b.stored)
             select count(*), coalesce(sum(stored), 0) from freed""").execute()
         .map(rows -> new long[] {rows.iterator().next().getLong(0), rows.iterator().next().getLong(1)});

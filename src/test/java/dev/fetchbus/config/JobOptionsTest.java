@@ -245,4 +245,17 @@ class JobOptionsTest {
         .hasMessageContaining("render.chromium").hasMessageContaining("/no/such/chromium");
     assertThat(JobOptions.parse(new JsonObject().put("render", "none"), missing).render().enabled()).isFalse();
   }
+
+  @Test
+  @DisplayName("screenshot: only with render: chromium, true or false, kept with the job")
+  void screenshot() {
+    Settings withTrue = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("screenshot", true), withTrue))
+        .hasMessageContaining("'screenshot' needs 'render': 'chromium'");
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("render", "chromium").put("screenshot", "yes"), withTrue))
+        .hasMessageContaining("'screenshot' must be true or false");
+    JobOptions shots = JobOptions.parse(new JsonObject().put("render", "chromium").put("screenshot", "true"), withTrue);
+    assertThat(shots.render().screenshot()).isTrue();
+    assertThat(JobOptions.stored(shots.toJson(), withTrue).render().screenshot()).isTrue();
+  }
 }

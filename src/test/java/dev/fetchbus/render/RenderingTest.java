@@ -164,4 +164,30 @@ class RenderingTest {
     assertThat(origin.seen("/names/page").get(0).header("Host")).isEqualTo("site.test:" + port);
     assertThat(internal.seen()).as("requests that reached the internal server").isEmpty();
   }
+
+  @Test
+  @DisplayName("screenshot: true keeps a PNG of the rendered page, served under the record; a job without it has none")
+  void screenshot() {
+    origin.page("/shot/page");
+    JsonObject request = new JsonObject().put("kind", "crawl").put("seeds", new JsonArray().add(origin.url("/shot/page")))
+        .put("options", new JsonObject().put("render", "chromium").put("screenshot", true).put("robots", false));
+    long id = user.postJson("/v1/jobs", request).json().getLong("id");
+    user.awaitState(id, "done", Duration.ofMinutes(3));
+    long cursor = user.get("/v1/jobs/" + id + "/results").ndjson().get(0).getLong("cursor");
+    ApiClient.Bytes png = user.getBytes("/v1/jobs/" + id + "/pages/" + cursor + "/screenshot");
+    assertThat(png.status()).isEqualTo(200);
+    assertThat(png.header("Content-Type")).isEqualTo("image/png");
+    assertThat(java.util.Arrays.copyOf(png.body(), 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+
+    origin.page("/shot/none");
+    long plain = user.submitJson(new JsonArray().add(origin.url("/shot/none")), new JsonObject().put("render", "chromium"))
+        .getLong("id");
+    user.awaitState(plain, "done", Duration.ofMinutes(3));
+    long plainCursor = user.get("/v1/jobs/" + plain + "/results").ndjson().get(0).getLong("cursor");
+    assertThat(user.get("/v1/jobs/" + plain + "/pages/" + plainCursor + "/screenshot").status()).isEqualTo(404);
+
+    ApiClient.Response purged = user.delete("/v1/jobs/" + id + "?purge=true");
+    assertThat(purged.status()).as(purged.body()).isEqualTo(200);
+    assertThat(purged.json().getLong("bodiesFreed")).as("the page's body and its screenshot").isEqualTo(2);
+  }
 }
