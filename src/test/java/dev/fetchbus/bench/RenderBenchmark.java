@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -41,17 +40,15 @@ class RenderBenchmark {
       ApiClient user = node.newUser("bench");
       crawl(user, "none");
       AtomicLong peak = new AtomicLong();
-      AtomicBoolean running = new AtomicBoolean(true);
-      Thread sampler = new Thread(() -> {
-        while (running.get()) {
-          peak.accumulateAndGet(chromiumRss(), Math::max);
-          ApiClient.sleep(200);
-        }
-      });
-      sampler.start();
-      crawl(user, "chromium");
-      running.set(false);
-      sampler.join();
+      // the browsers' memory, sampled every 200 ms while the rendered crawl runs
+      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(chromiumRss(), Math::max), 0, 200,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+      try {
+        crawl(user, "chromium");
+      } finally {
+        sampler.shutdownNow();
+      }
       System.out.printf("BENCH render chromiumPeakPssMiB=%.0f browsers=%d perBrowserContextMiB=%.0f%n",
           peak.get() / 1048576.0, BROWSERS, peak.get() / 1048576.0 / BROWSERS);
     }
