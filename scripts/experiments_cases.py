@@ -16,7 +16,8 @@ class Experiment:
 
 
 def row(name, title, workload, with_, without, ratio_, why, command=None):
-    return dict(anchor=f"exp-{name}", title=title, command=command or f"scripts/experiments --only {name}",
+    experiment = name.split("-none")[0]  # a second row of an experiment has an anchor of its own
+    return dict(anchor=f"exp-{name}", title=title, command=command or f"scripts/experiments --only {experiment}",
                 workload=workload, **{"with": with_, "without": without, "ratio": ratio_, "why": why})
 
 
@@ -256,9 +257,11 @@ def event_loops(env):
                 f"req/s, p99 {fmt(one['apiP99ms'], 'ms')}",
                 f"{ratio(all_['apiRps'], one['apiRps'])} API req/s, {ratio(all_['pagesPerSecond'], one['pagesPerSecond'])} "
                 "pages/s (all vs one)",
-                "A verticle instance runs on one event loop, so loops without instances to run on add nothing "
-                f"({fmt(loops['apiRps'])} vs {fmt(one['apiRps'])} req/s); instances on several loops use both cores. "
-                "On 2 cores the gain is bounded by the second core, and PostgreSQL, nginx and wrk share them.")]
+                "A verticle instance is bound to one event loop, so loops without an instance to run add nothing: one "
+                f"API instance serves {fmt(loops['apiRps'])} req/s on 4 loops and {fmt(one['apiRps'])} on 1; an "
+                f"instance per loop spreads the work over both cores ({fmt(all_['apiRps'])} req/s), as the fetchers "
+                f"do for the job ({fmt(all_['pagesPerSecond'])} against {fmt(one['pagesPerSecond'])} pages/s). On 2 "
+                "cores the gain is bounded by the second core, which wrk, PostgreSQL and nginx share.")]
 
 
 # ---- 8. nodes behind nginx ---------------------------------------------------------------------
@@ -297,8 +300,9 @@ def cpu_pool(env):
                 f"{fmt(loop['blocked'])} blocked ticks, API p99 {fmt(loop['apiP99ms'], 'ms')} (median "
                 f"{fmt(loop['apiMedianMs'], 'ms')}), {fmt(loop['pagesPerSecond'])} pages/s",
                 f"{ratio(loop['apiP99ms'], pool['apiP99ms'])} API p99 (on the loop vs pool)",
-                "Scanning, hashing and compressing a page takes about 0.1–0.3 ms of CPU; on the event loop, every request "
-                "that loop serves waits behind it, which the lag probe counts as blocked ticks "
+                "Scanning, hashing and compressing a page is short (docs/benchmarks.md, \"Page processing\"), but "
+                "a large page or a burst of them on the event loop makes every request that loop serves wait behind "
+                "them, which the lag probe counts as blocked ticks "
                 f"({fmt(loop['blocked'])} against {fmt(pool['blocked'])}) and the API's tail shows. On a pool the size "
                 "of the machine the loops keep their turn.")]
 

@@ -310,7 +310,10 @@ def fmt(value, unit=""):
 
 
 def ratio(a, b):
-    return "–" if not a or not b else f"{a / b:.2f} ×"
+    if not a or not b:
+        return "–"
+    r = a / b
+    return f"{r:,.0f} ×" if r >= 100 else f"{r:.1f} ×" if r >= 10 else f"{r:.2f} ×"
 
 
 def render(rows):
