@@ -158,7 +158,9 @@ def pg_pool(env):
                 f"Pools open connections as work needs them, so the difference shows where many instances query at "
                 f"once: the API, whose 4 instances opened up to {fmt(v['connections'])} backends with a pool each "
                 f"against {fmt(n['connections'])} sharing one, each backend a PostgreSQL process with its own memory, "
-                f"multiplied again by every node of a cluster, for {fmt(v['apiRps'])} against {fmt(n['apiRps'])} req/s. "
+                f"multiplied again by every node of a cluster, for about the same throughput ({fmt(v['apiRps'])} "
+                f"against {fmt(n['apiRps'])} req/s) and a longer tail (p99 {fmt(v['apiP99ms'])} against "
+                f"{fmt(n['apiP99ms'], 'ms')}): more backends than cores only queue inside PostgreSQL. "
                 "The crawl's writes go through one store verticle either way, so its pages/s hardly moves.")]
 
 
@@ -174,7 +176,8 @@ def pg_writes(env):
                 f"{ratio(unnest, single)} (vs one by one), {ratio(unnest, piped)} (vs pipelined)",
                 f"Each awaited insert pays a round trip and a commit: {fmt(single)} rows/s. Pipelining hides the round "
                 f"trips ({fmt(piped)}) but still commits per row; one statement per batch commits once for 500 rows and "
-                f"gets within {ratio(unnest, copy)} of COPY, the bulk-load ceiling.",
+                f"reaches {ratio(unnest, copy)} COPY's rate, the bulk-load ceiling. (The store's full write also deletes "
+                "queue rows and upserts validators in that statement: docs/benchmarks.md, \"Write path vs COPY\".)",
                 command=f"scripts/experiments --only pg-writes (scripts/bench-jvm WritePathBenchmark)")]
 
 
@@ -225,8 +228,9 @@ def ingest(env):
                 f"{ratio(w['rssMiB'], s['rssMiB'])} memory (whole vs stream)",
                 f"Streamed, the node holds one batch of 1,000 lines at a time while the rest waits in the socket; read "
                 f"whole, it holds the body, its decoded text and a million line strings at once: "
-                f"{fmt(w['rssMiB'])} against {fmt(s['rssMiB'])} MiB, and growing with the upload, where the streamed "
-                "figure does not.")]
+                f"{fmt(w['rssMiB'])} against {fmt(s['rssMiB'])} MiB, for no gain in time ({fmt(w['uploadSeconds'], 's')} "
+                f"against {fmt(s['uploadSeconds'], 's')}). By construction the whole-body figure grows with the "
+                "upload and the streamed one with the batch.")]
 
 
 # ---- 7. event loops and instances --------------------------------------------------------------
@@ -256,12 +260,14 @@ def event_loops(env):
                 f"{fmt(loops['apiP99ms'], 'ms')}; 1 loop: {fmt(one['pagesPerSecond'])} pages/s, {fmt(one['apiRps'])} "
                 f"req/s, p99 {fmt(one['apiP99ms'], 'ms')}",
                 f"{ratio(all_['apiRps'], one['apiRps'])} API req/s, {ratio(all_['pagesPerSecond'], one['pagesPerSecond'])} "
-                "pages/s (all vs one)",
-                "A verticle instance is bound to one event loop, so loops without an instance to run add nothing: one "
-                f"API instance serves {fmt(loops['apiRps'])} req/s on 4 loops and {fmt(one['apiRps'])} on 1; an "
-                f"instance per loop spreads the work over both cores ({fmt(all_['apiRps'])} req/s), as the fetchers "
-                f"do for the job ({fmt(all_['pagesPerSecond'])} against {fmt(one['pagesPerSecond'])} pages/s). On 2 "
-                "cores the gain is bounded by the second core, which wrk, PostgreSQL and nginx share.")]
+                "pages/s (4 loops and instances vs 1)",
+                f"Not what the chapter promises, on this machine: one event loop answers most ({fmt(one['apiRps'])} "
+                f"req/s, p99 {fmt(one['apiP99ms'], 'ms')}), four loops with four instances least "
+                f"({fmt(all_['apiRps'])}, p99 {fmt(all_['apiP99ms'], 'ms')}). `/health` is so cheap that one loop "
+                "fills one core, and wrk needs the other: more loops only compete with the load generator and add "
+                "context switches. The list job is bound by the CPU it shares with PostgreSQL, not by loops "
+                f"({fmt(one['pagesPerSecond'])} to {fmt(all_['pagesPerSecond'])} pages/s). Many loops pay where cores "
+                "are idle; Vert.x's 2 per core assumes the clients and the database run elsewhere.")]
 
 
 # ---- 8. nodes behind nginx ---------------------------------------------------------------------

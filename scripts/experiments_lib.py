@@ -325,13 +325,20 @@ def render(rows):
     return "\n".join(lines)
 
 
-def write_doc(path, rows, took, runs, root):
+def commit_of(root):
+    """The commit measured: HEAD, marked when the work tree differs from it."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=root).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
                            cwd=root).stdout.strip()
+    return commit + (" (with local changes)" if dirty else "")
+
+
+def write_doc(path, rows, took, runs, root, commit=None, when=None):
+    """when and commit: those of the measurement, when the figures are replayed."""
+    commit = commit or commit_of(root)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     mem = next((int(l.split()[1]) // 1024 // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
     head = open(os.path.join(root, "docs", "experiments", "header.md")).read()
-    body = head.format(date=now(), commit=commit + (" (with local changes)" if dirty else ""), cores=os.cpu_count(),
+    body = head.format(date=when or now(), commit=commit, cores=os.cpu_count(),
                        cpu=cpu, mem=mem, kernel=platform.release(), runs=runs, minutes=f"{took / 60:.1f}")
     open(path, "w").write(body + "\n" + render(rows) + "\n")
