@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import experiments_lib as lib
+import fetchbus_node
 from experiments_lib import fmt, ratio
 
 
@@ -67,7 +68,7 @@ def cache(env):
         node = env.node({"FETCHBUS_TUNING_CACHE_MODE": mode})
         try:
             before = len(env.origin.hits())
-            answers = lib.concurrent_gets(node.port, paths, fetchbus_node_key(), 300)
+            answers = lib.concurrent_gets(node.port, paths, fetchbus_node.ADMIN_KEY, 300)
             hits = env.origin.hits()[before:]
             seconds = [s for status, s in answers if status == 200]
             return {"originPageHits": sum(1 for h in hits if h.startswith("/slow/")),
@@ -98,11 +99,6 @@ def cache(env):
                         f"the per-host politeness limit, hence the p99 of {fmt(b['p99S'], 's')}. Single flight shares the "
                         "load in flight, so the origin sees one request per URL."))
     return rows
-
-
-def fetchbus_node_key():
-    import fetchbus_node
-    return fetchbus_node.ADMIN_KEY
 
 
 # ---- 3. HTTP pool per host ---------------------------------------------------------------------
@@ -138,7 +134,7 @@ def pg_pool(env):
             with lib.Sampler(lambda: lib.pg_client_connections(node)) as conns:
                 job = list_job(env, node, urls, "robots=false&hostConcurrency=16")
                 # then the API: every API instance reads the job at once (it counts the job's URLs by state)
-                rps, p99, errors = lib.wrk(f"http://127.0.0.1:{node.port}/v1/jobs/{job['id']}", fetchbus_node_key(),
+                rps, p99, errors = lib.wrk(f"http://127.0.0.1:{node.port}/v1/jobs/{job['id']}", fetchbus_node.ADMIN_KEY,
                                            connections=64)
             return {"pagesPerSecond": len(urls) / lib.job_seconds(job), "connections": conns.peak, "apiRps": rps,
                     "apiP99ms": p99, "apiErrors": errors}
@@ -245,7 +241,7 @@ def event_loops(env):
         node = env.node(variants[variant])
         try:
             job = list_job(env, node, urls, "robots=false&hostConcurrency=16")
-            rps, p99, errors = lib.wrk(f"http://127.0.0.1:{node.port}/health", fetchbus_node_key(), connections=64)
+            rps, p99, errors = lib.wrk(f"http://127.0.0.1:{node.port}/health", fetchbus_node.ADMIN_KEY, connections=64)
             return {"pagesPerSecond": len(urls) / lib.job_seconds(job), "apiRps": rps, "apiP99ms": p99, "apiErrors": errors}
         finally:
             node.stop()

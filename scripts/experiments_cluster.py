@@ -43,9 +43,9 @@ def measure(env, n, urls):
         lib.await_true(lambda: owned_partitions(n) == 64, 120, f"{n} nodes to own all 64 partitions")
         balancer = start_balancer(env.out, n)
         base = f"http://127.0.0.1:{BALANCER_PORT}"
-        job = post(base + "/v1/jobs?robots=false&hostConcurrency=16", ("\n".join(urls) + "\n").encode())
-        lib.await_true(lambda: get(f"{base}/v1/jobs/{job['id']}")["state"] == "done", 900, "the job")
-        done = get(f"{base}/v1/jobs/{job['id']}")
+        job = request(base + "/v1/jobs?robots=false&hostConcurrency=16", ("\n".join(urls) + "\n").encode())
+        lib.await_true(lambda: request(f"{base}/v1/jobs/{job['id']}")["state"] == "done", 900, "the job")
+        done = request(f"{base}/v1/jobs/{job['id']}")
         rps, p99, errors = lib.wrk(f"{base}/v1/jobs/{job['id']}", KEY)
         return {"pagesPerSecond": len(urls) / lib.job_seconds(done), "apiRps": rps, "apiP99ms": p99, "apiErrors": errors}
     finally:
@@ -101,14 +101,8 @@ http {{
 
 
 def request(url, body=None):
+    """A call to the balancer with the admin key: POST when there is a body, GET otherwise."""
     req = urllib.request.Request(url, data=body, method="POST" if body else "GET",
                                  headers={"Authorization": f"Bearer {KEY}", "Content-Type": "text/plain"})
     return json.loads(urllib.request.urlopen(req, timeout=300).read())
 
-
-def post(url, body):
-    return request(url, body)
-
-
-def get(url):
-    return request(url)
