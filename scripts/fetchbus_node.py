@@ -37,6 +37,27 @@ def _jit_ticks(pid):
     return total
 
 
+# Thread groups of the node's JVM, by the thread name Linux keeps (comm, 15 characters): where
+# its CPU goes besides the JIT compilers (first matching prefix wins; the rest is "other").
+THREAD_GROUPS = [("event loops", "vert.x-eventloo"), ("cpu pool", "fetchbus-cpu"), ("workers", "vert.x-worker"),
+                 ("jit", "C2 CompilerThre"), ("jit", "C1 CompilerThre"), ("gc", "GC Thread"), ("gc", "G1 "),
+                 ("gc", "VM Thread"), ("internal", "vert.x-internal"), ("internal", "vert.x-acceptor")]
+
+
+def thread_ticks(pid):
+    """CPU ticks of the JVM's threads, summed per THREAD_GROUPS name."""
+    groups = {}
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            comm = open(f"/proc/{pid}/task/{t}/comm").read().strip()
+            f = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = next((g for g, prefix in THREAD_GROUPS if comm.startswith(prefix)), "other")
+        groups[name] = groups.get(name, 0) + int(f[11]) + int(f[12])
+    return groups
+
+
 def _postgres_pids(data_dir):
     """The node's PostgreSQL: the postmaster named by postmaster.pid, and its children."""
     try:
@@ -111,6 +132,7 @@ class Node:
     def run_job(self, body, ctype, query=""):
         """Submits a job, waits for it to end, and returns (job, jvm CPU s, JIT CPU s, postgres CPU s)."""
         jvm0, jit0, pg0 = self.cpu()
+        threads0 = thread_ticks(self.jvm_pid())
         with self._request("/v1/jobs" + (f"?{query}" if query else ""), body, ctype, "POST") as r:
             job_id = json.load(r)["id"]
         job = {}
@@ -121,6 +143,8 @@ class Node:
             return job["state"] in ("done", "cancelled")
         self._await(ended, 1800, f"job {job_id}")
         jvm1, jit1, pg1 = self.cpu()
+        threads1 = thread_ticks(self.jvm_pid())
+        self.last_threads = {g: (v - threads0.get(g, 0)) / CLK for g, v in threads1.items()}
         return job, jvm1 - jvm0, jit1 - jit0, pg1 - pg0
 
     def metric_sum(self, name):
@@ -172,6 +196,7 @@ def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=Non
                 "html200": len(html), "broken": len(broken), "cpu_s": jvm_cpu + pg_cpu,
                 "node_cpu_s": jvm_cpu, "jit_cpu_s": jit_cpu, "pg_cpu_s": pg_cpu, "rss_mib": node.peak_rss_mib(),
                 "records": len(recs), "body_bytes": stored.get("bodyBytes"),
-                "stored_bytes": stored.get("storedBytes"), "state": job["state"]}
+                "stored_bytes": stored.get("storedBytes"), "state": job["state"],
+                "threads_cpu_s": node.last_threads}
     finally:
         node.stop()

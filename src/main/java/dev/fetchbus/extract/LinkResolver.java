@@ -1,22 +1,15 @@
 package dev.fetchbus.extract;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.MalformedURLException;
 import java.net.URL;
 
 /**
  * Resolves a page's references against its base URL, then normalises them, without a regular
  * expression per link. Resolution is {@link URL}'s (as a browser's, lenient about spaces and
- * unusual characters). Normalisation is {@link UrlNormalizer}'s, which is regex-heavy, so its
- * results are memoised node-wide: the navigation links that repeat on every page of a site are
- * normalised once. The memo is bounded (20,000 URLs, a few MB).
+ * unusual characters). Normalisation is {@link UrlNormalizer}'s through {@link KnownUrls}, whose
+ * memo normalises the navigation links that repeat on every page of a site once.
  */
 final class LinkResolver {
-  private static final Cache<String, String> NORMALISED = Caffeine.newBuilder().maximumSize(20_000).build();
-  /** Marks an absolute URL that does not normalise to anything fetchable. */
-  private static final String REJECTED = new String("rejected");
-
   private final URL base;
 
   private LinkResolver(URL base) {
@@ -40,18 +33,15 @@ final class LinkResolver {
     if (reference == null || base == null) {
       return null;
     }
-    URL absolute = resolve(base, clean(reference));
+    // the fragment goes before resolving: it never changes the page a link names, and "#top" alone
+    // names the page itself (the empty reference)
+    URL absolute = resolve(base, KnownUrls.withoutFragment(clean(reference)));
     return absolute == null ? null : normalised(absolute.toExternalForm());
   }
 
   /** The normalised spelling of an absolute URL, or null (memoised). */
   static String normalised(String absolute) {
-    if (absolute.isEmpty()) {
-      return null;
-    }
-    String found = NORMALISED.get(absolute, url ->
-        UrlNormalizer.normalize(url) instanceof UrlNormalizer.Accepted ok ? ok.url() : REJECTED);
-    return found == REJECTED ? null : found;
+    return absolute.isEmpty() ? null : KnownUrls.normalised(absolute);
   }
 
   private static URL resolve(URL base, String reference) {

@@ -131,7 +131,7 @@ public final class Scope {
   }
 
   private static String hostOf(String url) {
-    return UrlNormalizer.normalize(url) instanceof UrlNormalizer.Accepted ok ? ok.host() : "";
+    return KnownUrls.host(url);
   }
 
   /** The registered domain (public-suffix aware); a host with none (an IP, localhost) stands for itself. */

@@ -7,6 +7,7 @@ import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.ContentHash;
+import dev.fetchbus.extract.KnownUrls;
 import dev.fetchbus.extract.PageExtractor;
 import dev.fetchbus.extract.Scope;
 import dev.fetchbus.extract.SitemapReader;
@@ -245,7 +246,7 @@ final class TaskRunner {
   private static List<Discovered> discoveries(List<String> urls, Predicate<String> inScope, String kind) {
     List<Discovered> found = new ArrayList<>();
     for (String url : urls) {
-      if (UrlNormalizer.normalize(url) instanceof UrlNormalizer.Accepted ok && inScope.test(ok.url())) {
+      if (KnownUrls.normalize(url) instanceof UrlNormalizer.Accepted ok && inScope.test(ok.url())) {
         found.add(new Discovered(ok.url(), ok.host(), kind));
       }
     }
