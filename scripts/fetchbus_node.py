@@ -76,24 +76,32 @@ def _postgres_pids(data_dir):
 
 
 class Node:
-    def __init__(self, root, workdir, port, env=None):
-        """env: more variables for the node (FETCHBUS_* settings, FETCHBUS_JAVA_OPTS)."""
+    def __init__(self, root, workdir, port, env=None, *, args=(), data=None, log=None, base_env=None, ready_s=180):
+        """env: more variables for the node (FETCHBUS_* settings, FETCHBUS_JAVA_OPTS), over base_env
+        (default: this process's environment). args: arguments for scripts/fetchbus ("-cluster", or
+        "db --port P" for a database alone). data and log: the data dir and the log file (default
+        node-data and node.log in workdir). ready_s: seconds to wait for /ready (0: not here, see
+        await_ready)."""
         self.root, self.port = root, port
-        self.data = os.path.join(workdir, "node-data")
-        self.log = open(os.path.join(workdir, "node.log"), "w")
-        env = dict(os.environ, FETCHBUS_DATA_DIR=self.data, FETCHBUS_HTTP_PORT=str(port),
-                   FETCHBUS_HTTP_HOST="127.0.0.1", FETCHBUS_ADMIN_KEY=ADMIN_KEY,
+        self.data = data or os.path.join(workdir, "node-data")
+        self.log = open(log or os.path.join(workdir, "node.log"), "w")
+        env = dict(os.environ if base_env is None else base_env, FETCHBUS_DATA_DIR=self.data,
+                   FETCHBUS_HTTP_PORT=str(port), FETCHBUS_HTTP_HOST="127.0.0.1", FETCHBUS_ADMIN_KEY=ADMIN_KEY,
                    FETCHBUS_FETCH_ALLOW_NETWORKS="127.0.0.0/8", **(env or {}))
-        self.proc = subprocess.Popen([os.path.join(root, "scripts", "fetchbus")], cwd=root, env=env,
+        self.proc = subprocess.Popen([os.path.join(root, "scripts", "fetchbus"), *args], cwd=root, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self._await(lambda: self._get("/ready", raw=True) == 200, 180, "node ready")
+        if ready_s:
+            self.await_ready(ready_s)
 
-    def _request(self, path, body=None, ctype=None, method=None):
+    def await_ready(self, seconds):
+        self._await(lambda: self._get("/ready", raw=True) == 200, seconds, "node ready")
+
+    def _request(self, path, body=None, ctype=None, method=None, headers=None, timeout=600):
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body, method=method,
-                                     headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+                                     headers={"Authorization": f"Bearer {ADMIN_KEY}", **(headers or {})})
         if ctype:
             req.add_header("Content-Type", ctype)
-        return urllib.request.urlopen(req, timeout=600)
+        return urllib.request.urlopen(req, timeout=timeout)
 
     def _get(self, path, raw=False):
         try:
@@ -149,24 +157,32 @@ class Node:
 
     def metric_sum(self, name):
         """The sum of a Prometheus series over its labels, from the node's /metrics."""
-        total = 0.0
-        for line in self._get("/metrics").decode().splitlines():
-            if line.startswith(name + "{") or line.startswith(name + " "):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
+        return metric_sum(self._get("/metrics").decode(), name)
 
     def records(self, job_id):
         return [json.loads(l) for l in self._get(f"/v1/jobs/{job_id}/results").splitlines() if l.strip()]
 
-    def stop(self):
+    def stop(self, remove_data=True):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
         self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
+        if remove_data:
+            shutil.rmtree(self.data, ignore_errors=True)
+
+
+def metric_sum(text, name):
+    """The sum of one Prometheus series over its labels, in the text format ("name{labels} value" or
+    "name value" lines; comments and other series are skipped)."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 def seconds_between(start, end):
