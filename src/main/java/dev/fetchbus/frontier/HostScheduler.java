@@ -32,6 +32,15 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     default long user() {
       return 0;
     }
+
+    /**
+     * Whether it counts against {@code maxInFlight} (and {@link #waiting}). A host slot lent to a
+     * rendered page's subresource does not: the page it serves already counts, and letting the
+     * slot wait for room the waiting page itself holds could stall both until the page times out.
+     */
+    default boolean counted() {
+      return true;
+    }
   }
 
   private static final class Host<W> {
@@ -59,6 +68,8 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   private final ArrayDeque<Host<W>> ring = new ArrayDeque<>();
   private int inFlight;
   private int waiting;
+  /** Waiting work that does not count against {@code maxInFlight}: it may start when the node is full. */
+  private int waitingUncounted;
 
   public HostScheduler(int maxInFlight, LongSupplier clockMs) {
     this(maxInFlight, clockMs, 0, () -> 0);
@@ -113,7 +124,11 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   public void add(W work) {
     Host<W> host = hosts.computeIfAbsent(work.host(), Host::new);
     host.queue.add(work);
-    waiting++;
+    if (work.counted()) {
+      waiting++;
+    } else {
+      waitingUncounted++;
+    }
     enterRing(host);
   }
 
@@ -124,24 +139,28 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   public long pump(Consumer<W> starter) {
     long now = clock.getAsLong();
     long nextWake = -1;
-    for (int turns = ring.size(); turns > 0 && inFlight < maxInFlight; turns--) {
+    for (int turns = ring.size(); turns > 0 && (inFlight < maxInFlight || waitingUncounted > 0); turns--) {
       Host<W> host = ring.poll();
       host.inRing = false;
       if (host.held) {
         continue;
       }
-      while (!host.queue.isEmpty() && inFlight < maxInFlight && host.active < host.queue.peek().hostConcurrency()) {
+      while (!host.queue.isEmpty() && host.active < host.queue.peek().hostConcurrency()) {
         if (now < host.nextStartAt) {
           nextWake = nextWake < 0 ? host.nextStartAt - now : Math.min(nextWake, host.nextStartAt - now);
           break;
         }
-        W work = takeStartable(host);
+        W work = takeStartable(host, inFlight >= maxInFlight);
         if (work == null) {
           break;
         }
-        waiting--;
         host.active++;
-        inFlight++;
+        if (work.counted()) {
+          waiting--;
+          inFlight++;
+        } else {
+          waitingUncounted--;
+        }
         if (work.user() != 0) {
           activeByUser.merge(work.user(), 1, Integer::sum);
         }
@@ -167,7 +186,9 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   /** The work has finished: its host slot and its global slot are free again. */
   public void finished(W work) {
     Host<W> host = hosts.get(work.host());
-    inFlight--;
+    if (work.counted()) {
+      inFlight--;
+    }
     host.active--;
     if (work.user() != 0 && activeByUser.merge(work.user(), -1, Integer::sum) + 1 >= userLimit.applyAsInt(work.user())) {
       // the user was at its bound: hosts that waited only on it may start again
@@ -198,7 +219,13 @@ public final class HostScheduler<W extends HostScheduler.Work> {
         }
       }
     }
-    waiting -= removed.size();
+    for (W work : removed) {
+      if (work.counted()) {
+        waiting--;
+      } else {
+        waitingUncounted--;
+      }
+    }
     return removed;
   }
 
@@ -214,11 +241,14 @@ public final class HostScheduler<W extends HostScheduler.Work> {
     return hosts.size();
   }
 
-  /** The first waiting work of this host whose user is under its bound, taken out of the queue; null if none. */
-  private W takeStartable(Host<W> host) {
+  /**
+   * The first waiting work of this host whose user is under its bound (when the node is {@code full},
+   * only work that does not count against it), taken out of the queue; null if none.
+   */
+  private W takeStartable(Host<W> host, boolean full) {
     for (Iterator<W> it = host.queue.iterator(); it.hasNext(); ) {
       W work = it.next();
-      if (mayStart(work)) {
+      if ((!full || !work.counted()) && mayStart(work)) {
         it.remove();
         return work;
       }

@@ -273,4 +273,38 @@ class HostSchedulerTest {
     assertThat(scheduler.activeOf(1)).isEqualTo(2);
     assertThat(scheduler.waiting()).isEqualTo(1);
   }
+
+  private record Lent(String host, int hostConcurrency, int hostDelayMs, String name) implements HostScheduler.Work {
+    @Override
+    public boolean counted() {
+      return false;
+    }
+  }
+
+  @Test
+  @DisplayName("a lent slot (a rendered page's subresource) keeps its host's concurrency and delay, but not the node's in-flight bound")
+  void lentSlots() {
+    HostScheduler<HostScheduler.Work> scheduler = new HostScheduler<>(1, () -> now);
+    scheduler.add(work("page", 1, 0, "page"));
+    scheduler.add(work("other", 1, 0, "waits"));
+    scheduler.add(new Lent("cdn", 1, 500, "img1"));
+    scheduler.add(new Lent("cdn", 1, 500, "img2"));
+    List<HostScheduler.Work> started = new ArrayList<>();
+    scheduler.pump(started::add);
+    assertThat(started).extracting(w -> ((Object) w).toString().contains("img1") || ((Object) w).toString().contains("page"))
+        .containsOnly(true).hasSize(2);
+    assertThat(scheduler.inFlight()).as("the lent slot is not counted").isEqualTo(1);
+    assertThat(scheduler.waiting()).as("nor is one waiting").isEqualTo(1);
+
+    HostScheduler.Work img1 = started.stream().filter(w -> w instanceof Lent).findFirst().orElseThrow();
+    scheduler.finished(img1);
+    List<HostScheduler.Work> tooSoon = new ArrayList<>();
+    assertThat(scheduler.pump(tooSoon::add)).as("the host's delay holds for lent slots").isPositive();
+    assertThat(tooSoon).isEmpty();
+    now += 500;
+    List<HostScheduler.Work> later = new ArrayList<>();
+    scheduler.pump(later::add);
+    assertThat(later).extracting(Object::toString).singleElement().asString().contains("img2");
+    assertThat(scheduler.inFlight()).isEqualTo(1);
+  }
 }
