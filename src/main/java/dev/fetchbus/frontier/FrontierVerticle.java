@@ -53,13 +53,15 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierTable frontier;
   private JobTable jobs;
   private Pool pool;
-  private HostScheduler<Lease> scheduler;
+  /** Leases, and host slots lent to rendered pages ({@link LentSlots}): one politeness per host. */
+  private HostScheduler<HostScheduler.Work> scheduler;
   private FrontierMetrics metrics;
   private JobCompletion completion;
   private RetryPolicy retries;
   private JobPlans plans;
   private Politeness politeness;
   private LinkFilter links;
+  private LentSlots lent;
   private final HeldLeases leased = new HeldLeases();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** Kept until the stop has drained: records in the store still report back on it. */
@@ -112,6 +114,9 @@ public final class FrontierVerticle extends VerticleBase {
         m -> dropJob(m.body().getLong("jobId"))));
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
     consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
+    lent = new LentSlots(vertx, nodeId, ownership::ownerOf, scheduler, this::pump);
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(dev.fetchbus.fetch.HostSlots.ADDRESS, lent::asked));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(LentSlots.ownerAddress(nodeId), lent::queue));
     return Database.prepare(vertx, settings)
         .compose(version -> ownership.refresh())
         .compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
@@ -184,7 +189,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void pump() {
-    long wakeInMs = scheduler.pump(this::fetch);
+    long wakeInMs = scheduler.pump(this::start);
     if (wakeInMs >= 0 && wakeTimer < 0) {
       wakeTimer = vertx.setTimer(Math.max(1, wakeInMs), id -> {
         wakeTimer = -1;
@@ -192,6 +197,14 @@ public final class FrontierVerticle extends VerticleBase {
       });
     }
     claims.maybe();
+  }
+
+  private void start(HostScheduler.Work work) {
+    if (work instanceof Lease lease) {
+      fetch(lease);
+    } else {
+      lent.start((LentSlots.Loan) work);
+    }
   }
 
   private void fetch(Lease lease) {
@@ -268,7 +281,8 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void dropJob(long jobId) {
     links.forget(jobId);
-    scheduler.removeWaiting(lease -> lease.url().jobId() == jobId).forEach(l -> leased.remove(l.url().id()));
+    scheduler.removeWaiting(work -> work instanceof Lease lease && lease.url().jobId() == jobId)
+        .forEach(l -> leased.remove(((Lease) l).url().id()));
     plans.forget(jobId);
   }
 

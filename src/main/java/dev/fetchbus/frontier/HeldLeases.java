@@ -53,9 +53,10 @@ final class HeldLeases {
    * answers their URL ids, for the caller to give back. Synchronous fetches among them (nothing to
    * give back) are failed with {@code why}.
    */
-  List<Long> takeWaiting(HostScheduler<Lease> scheduler, Predicate<Lease> which, String why) {
+  List<Long> takeWaiting(HostScheduler<HostScheduler.Work> scheduler, Predicate<Lease> which, String why) {
     List<Long> ids = new ArrayList<>();
-    for (Lease lease : scheduler.removeWaiting(which)) {
+    for (HostScheduler.Work work : scheduler.removeWaiting(w -> w instanceof Lease lease && which.test(lease))) {
+      Lease lease = (Lease) work;
       if (lease.isSynchronous()) {
         lease.answer().tryFail(why);
       } else {

@@ -87,6 +87,14 @@ final class Ownership {
     });
   }
 
+  /**
+   * The live node that owns {@code host}'s partition, by the member list last read; null before the
+   * first read (the caller then treats the host as its own).
+   */
+  String ownerOf(String host) {
+    return liveNodes.isEmpty() ? null : PartitionOwnership.owner(Partitions.of(host, partitions), liveNodes);
+  }
+
   /** How many fetch nodes are live, this one included. */
   int liveNodes() {
     return Math.max(1, liveNodes.size());

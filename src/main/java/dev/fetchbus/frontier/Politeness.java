@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
 final class Politeness {
   private static final Logger log = LoggerFactory.getLogger(Politeness.class);
   private final Vertx vertx;
-  private final HostScheduler<Lease> scheduler;
+  private final HostScheduler<HostScheduler.Work> scheduler;
   private final FrontierTable frontier;
   private final long maxCrawlDelayMs;
   private final int partitions;
   private final Runnable afterRelease;
   private final Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  Politeness(Vertx vertx, HostScheduler<Lease> scheduler, FrontierTable frontier, long maxCrawlDelayMs, int partitions,
+  Politeness(Vertx vertx, HostScheduler<HostScheduler.Work> scheduler, FrontierTable frontier, long maxCrawlDelayMs, int partitions,
       Runnable afterRelease) {
     this.vertx = vertx;
     this.scheduler = scheduler;
