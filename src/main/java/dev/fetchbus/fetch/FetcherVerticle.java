@@ -62,7 +62,7 @@ public final class FetcherVerticle extends VerticleBase {
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
         pages::previous, cookies)
         .rendering(rendered = new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver,
-            new ScreenshotTable(Database.sharedPool(vertx, settings))));
+            new ScreenshotTable(Database.sharedPool(vertx, settings)), settings.egress().proxy()));
     NodeStatus.rendering(vertx, RenderSettings.of(settings).available());
     metrics = new FetchMetrics(Meters.registry());
     NodeShared.get(vertx, "cpuPerPage", () -> {

@@ -1,5 +1,6 @@
 package dev.fetchbus.fetch;
 
+import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.RenderSettings;
 import dev.fetchbus.content.Header;
 import dev.fetchbus.extract.ContentHash;
@@ -10,7 +11,6 @@ import dev.fetchbus.store.ScreenshotTable;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +21,8 @@ import java.util.Map;
  * into a {@link Download} whose body is the rendered DOM, so extraction, storage and records work
  * as for any page. Every connection the browser makes is judged with the fetcher's own resolver
  * and {@link NetworkGuard}, as the fetcher judges its own, and made to the address judged (the
- * pool's proxy connects, not Chromium), so DNS rebinding cannot slip past either.
+ * pool's proxy connects, not Chromium), so DNS rebinding cannot slip past either; it goes through
+ * the proxy the fetcher would use, and holds a politeness slot of its host ({@link PageEgress}).
  */
 final class RenderedFetch {
   private final Vertx vertx;
@@ -29,14 +30,17 @@ final class RenderedFetch {
   private final NetworkGuard guard;
   private final HostResolver resolver;
   private final ScreenshotTable screenshots;
+  private final ProxyUrl nodeProxy;
 
+  /** Pages go through a job's proxy, else {@code nodeProxy} ({@code fetch.proxy}, or null), as the fetcher's requests do. */
   RenderedFetch(Vertx vertx, RenderSettings settings, NetworkGuard guard, HostResolver resolver,
-      ScreenshotTable screenshots) {
+      ScreenshotTable screenshots, ProxyUrl nodeProxy) {
     this.vertx = vertx;
     this.screenshots = screenshots;
     this.guard = guard;
     this.resolver = resolver;
-    this.pool = ChromiumPool.shared(vertx, settings, this::address);
+    this.nodeProxy = nodeProxy;
+    this.pool = ChromiumPool.shared(vertx, settings);
   }
 
   /** Ends the node's browsers (the node is stopping). */
@@ -53,7 +57,9 @@ final class RenderedFetch {
   Future<Download> download(FetchTask task, String userAgent) {
     long startedMs = System.currentTimeMillis();
     boolean screenshot = task.options().render().screenshot() && task.jobId() >= 0;
-    return pool.render(vertx, task.url(), userAgent, screenshot)
+    PageEgress network = new PageEgress(vertx, guard, resolver, ProxyRoute.of(task.options().proxy(), nodeProxy), task,
+        pool.settings().timeoutMs());
+    return pool.render(vertx, task.url(), userAgent, screenshot, network)
         .recover(err -> Future.failedFuture(err instanceof RenderFailure f
             ? new FetchFailure(f.timeout() ? FetchError.TIMEOUT : FetchError.IO, f.getMessage()) : err))
         .compose(page -> {
@@ -85,10 +91,5 @@ final class RenderedFetch {
     }
     return new Download(page.url(), page.status(), page.statusText(), headers,
         truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, "HTTP/1.1", sent);
-  }
-
-  /** The network guard, for Chromium's connections: the permitted address to connect to, or why there is none. */
-  private Future<InetAddress> address(String host) {
-    return resolver.resolve(host).map(addresses -> guard.choose(host, addresses));
   }
 }

@@ -38,7 +38,6 @@ public final class ChromiumPool {
       "--disable-features=NetworkPrediction,PreconnectToSearch,DnsOverHttps");
 
   private final RenderSettings settings;
-  private final Gate gate;
   private final GuardProxy proxy;
   private final ExecutorService threads;
   private final ThreadLocal<Browser> browsers = new ThreadLocal<>();
@@ -48,10 +47,9 @@ public final class ChromiumPool {
   private final Queue<Playwright> live = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ChromiumPool(Vertx vertx, RenderSettings settings, Gate gate) {
+  private ChromiumPool(Vertx vertx, RenderSettings settings) {
     this.settings = settings;
-    this.gate = gate;
-    this.proxy = new GuardProxy(vertx, gate, settings.timeoutMs());
+    this.proxy = new GuardProxy(vertx, settings.timeoutMs());
     AtomicInteger n = new AtomicInteger();
     this.threads = Executors.newFixedThreadPool(settings.maxConcurrency(), r -> {
       Thread t = new Thread(r, "fetchbus-render-" + n.incrementAndGet());
@@ -60,12 +58,9 @@ public final class ChromiumPool {
     });
   }
 
-  /**
-   * The node's one pool (all fetcher instances share it, so the bound is per node); {@code gate}
-   * judges every connection its browsers make, and must be the same for every fetcher of the node.
-   */
-  public static ChromiumPool shared(Vertx vertx, RenderSettings settings, Gate gate) {
-    return NodeShared.get(vertx, "chromiumPool", () -> new ChromiumPool(vertx, settings, gate));
+  /** The node's one pool (all fetcher instances share it, so the bound is per node). */
+  public static ChromiumPool shared(Vertx vertx, RenderSettings settings) {
+    return NodeShared.get(vertx, "chromiumPool", () -> new ChromiumPool(vertx, settings));
   }
 
   public RenderSettings settings() {
@@ -78,11 +73,12 @@ public final class ChromiumPool {
   }
 
   /**
-   * Renders {@code url} as {@code userAgent} (with a PNG of it if {@code screenshot}), every request judged by the pool's gate. Completes on the
+   * Renders {@code url} as {@code userAgent} (with a PNG of it if {@code screenshot}), every
+   * connection judged, held to its host's politeness and routed by {@code network}. Completes on the
    * caller's context. A page that waited {@code render.timeoutMs} for a free browser fails as a
    * timeout rather than holding its lease longer.
    */
-  public Future<Rendered> render(Vertx vertx, String url, String userAgent, boolean screenshot) {
+  public Future<Rendered> render(Vertx vertx, String url, String userAgent, boolean screenshot, PageNetwork network) {
     String reason = settings.unavailableReason();
     if (reason != null) {
       return Future.failedFuture(new RenderFailure(reason, false));
@@ -99,7 +95,7 @@ public final class ChromiumPool {
             throw new RenderFailure("waited " + waited + " ms for a free browser (render.maxConcurrency "
                 + settings.maxConcurrency() + ")", true);
           }
-          Rendered page = new PageRender(browser(), settings, gate).render(url, userAgent, screenshot,
+          Rendered page = new PageRender(browser(), settings, network, proxy).render(url, userAgent, screenshot,
               settings.timeoutMs() - (int) waited);
           context.runOnContext(v -> result.complete(page));
         } catch (RuntimeException e) {
@@ -163,17 +159,22 @@ public final class ChromiumPool {
     drivers.set(driver);
     live.add(driver);
     try {
-      // every connection through the guard proxy, loopback too (Chromium would bypass a proxy for it)
+      // every connection through the guard proxy, loopback too (Chromium would bypass a proxy for it);
+      // without credentials here: each page's context brings its own, so a context without them gets nowhere
       browser = driver.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Path.of(settings.chromium()))
           .setHeadless(true).setArgs(FLAGS).setTimeout(settings.timeoutMs())
-          .setProxy(new Proxy("http://127.0.0.1:" + proxy.port()).setBypass("<-loopback>")
-              .setUsername(GuardProxy.USER).setPassword(proxy.password())));
+          .setProxy(new Proxy(proxyServer()).setBypass("<-loopback>")));
     } catch (PlaywrightException e) {
       throw new RenderFailure("Chromium (render.chromium " + settings.chromium() + ") did not start: "
           + firstLine(e.getMessage()), false);
     }
     browsers.set(browser);
     return browser;
+  }
+
+  /** The guard proxy as Chromium names it. */
+  private String proxyServer() {
+    return "http://127.0.0.1:" + proxy.port();
   }
 
   static String firstLine(String message) {

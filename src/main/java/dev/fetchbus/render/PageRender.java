@@ -8,6 +8,7 @@ import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.options.Proxy;
 import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import com.microsoft.playwright.options.WaitUntilState;
 import dev.fetchbus.config.RenderSettings;
@@ -21,11 +22,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One page in a fresh browser context, on a render thread. Every request of the context (the
- * document, frames, images, scripts, fetch/XHR, popups) is judged by the {@link Gate} before
+ * document, frames, images, scripts, fetch/XHR, popups) is judged by the page's {@link PageNetwork} before
  * Chromium sends it; service workers are blocked, since their requests would not be seen.
  * WebSockets are left to the proxy (Playwright 1.57's {@code routeWebSocket} fails on a socket
  * closed without a code). A page may make at most {@code render.maxRequests} requests (the rest are aborted):
- * that, and the page holding its host's politeness slot while it renders, is what bounds what a
+ * that, the page holding its host's politeness slot while it renders, and each connection to
+ * another host holding one of that host's slots (the {@link GuardProxy}), is what bounds what a
  * page costs the sites it loads from. Whatever gets past this (redirect hops, which Playwright does
  * not route; preconnects) still meets the {@link GuardProxy}, Chromium's only way out.
  */
@@ -34,21 +36,33 @@ final class PageRender {
   private static final int SETTLE_MS = 2_000;
   private final Browser browser;
   private final RenderSettings settings;
-  private final Gate gate;
+  private final PageNetwork network;
+  private final GuardProxy proxy;
   private int requests;
   private int aborted;
   private String refused;
 
-  PageRender(Browser browser, RenderSettings settings, Gate gate) {
+  PageRender(Browser browser, RenderSettings settings, PageNetwork network, GuardProxy proxy) {
     this.browser = browser;
     this.settings = settings;
-    this.gate = gate;
+    this.network = network;
+    this.proxy = proxy;
   }
 
   Rendered render(String url, String userAgent, boolean screenshot, int timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setUserAgent(userAgent)
-        .setServiceWorkers(ServiceWorkerPolicy.BLOCK).setAcceptDownloads(false).setViewportSize(1280, 800));
+    // the context's own credentials for the guard proxy tell its connections apart, so each is held to this page's job
+    GuardProxy.Pass pass = proxy.open(network);
+    BrowserContext context;
+    try {
+      context = browser.newContext(new Browser.NewContextOptions().setUserAgent(userAgent)
+          .setServiceWorkers(ServiceWorkerPolicy.BLOCK).setAcceptDownloads(false).setViewportSize(1280, 800)
+          .setProxy(new Proxy("http://127.0.0.1:" + proxy.port()).setBypass("<-loopback>")
+              .setUsername(pass.user()).setPassword(pass.password())));
+    } catch (RuntimeException e) {
+      proxy.close(pass);
+      throw e;
+    }
     try {
       context.setDefaultTimeout(timeoutMs);
       context.route("**/*", route -> {
@@ -103,6 +117,7 @@ final class PageRender {
       } catch (RuntimeException ignored) {
         // the browser is gone (the pool starts a new one for the next page), or Playwright tripped on an event
       }
+      proxy.close(pass);
     }
   }
 
@@ -147,7 +162,7 @@ final class PageRender {
     }
     String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
     try {
-      gate.address(host).toCompletionStage().toCompletableFuture().get(settings.timeoutMs(), TimeUnit.MILLISECONDS);
+      network.address(host).toCompletionStage().toCompletableFuture().get(settings.timeoutMs(), TimeUnit.MILLISECONDS);
       return null;
     } catch (ExecutionException e) {
       return e.getCause().getMessage();

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The browsers' only way out, without a browser: raw HTTP to the proxy on loopback. */
-@DisplayName("The render proxy: password-protected, judges every target and connects to the address it judged")
+@DisplayName("The render proxy: each page's own credentials, judges every target and connects to the address it judged")
 class GuardProxyTest {
   private static Vertx vertx;
   private static GuardProxy proxy;
+  private static GuardProxy.Pass pass;
   private static HeaderOrigin allowed;
   private static HeaderOrigin internal;
 
@@ -31,7 +32,8 @@ class GuardProxyTest {
     allowed = new HeaderOrigin("127.0.0.1");
     internal = new HeaderOrigin("127.0.0.2");
     // the gate: 127.0.0.1 and the name "public.test" (which "resolves" to it) pass, anything else is refused
-    proxy = new GuardProxy(vertx, host -> {
+    proxy = new GuardProxy(vertx, 5_000);
+    pass = proxy.open(host -> {
       try {
         return host.equals("127.0.0.1") || host.equals("public.test")
             ? Future.succeededFuture(InetAddress.getByName("127.0.0.1"))
@@ -39,7 +41,7 @@ class GuardProxyTest {
       } catch (java.net.UnknownHostException e) {
         return Future.failedFuture(e);
       }
-    }, 5_000);
+    });
   }
 
   @AfterAll
@@ -63,15 +65,26 @@ class GuardProxyTest {
   }
 
   private static String auth() {
+    return auth(pass.user(), pass.password());
+  }
+
+  private static String auth(String user, String password) {
     return "Proxy-Authorization: Basic " + Base64.getEncoder().encodeToString(
-        (GuardProxy.USER + ":" + proxy.password()).getBytes(StandardCharsets.US_ASCII)) + "\r\n";
+        (user + ":" + password).getBytes(StandardCharsets.US_ASCII)) + "\r\n";
   }
 
   @Test
-  @DisplayName("without the node's password: 407, and nothing is forwarded")
+  @DisplayName("without an open page's credentials (none, a wrong password, a closed page's): 407, and nothing is forwarded")
   void password() throws Exception {
     String answer = exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(answer).startsWith("HTTP/1.1 407");
+    String wrong = exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n" + auth(pass.user(), "guess") + "\r\n");
+    assertThat(wrong).startsWith("HTTP/1.1 407");
+    GuardProxy.Pass closed = proxy.open(host -> Future.succeededFuture(InetAddress.getLoopbackAddress()));
+    proxy.close(closed);
+    String late = exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n"
+        + auth(closed.user(), closed.password()) + "\r\n");
+    assertThat(late).startsWith("HTTP/1.1 407");
     assertThat(allowed.seen("/nopass")).isEmpty();
   }
 

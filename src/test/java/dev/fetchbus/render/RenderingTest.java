@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fetchbus.fetch.HostResolver;
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.HeaderOrigin;
+import dev.fetchbus.support.OriginServer;
+import dev.fetchbus.support.TestProxy;
 import dev.fetchbus.support.TestNode;
 import dev.fetchbus.support.Tools;
 import io.vertx.core.json.JsonArray;
@@ -45,7 +47,8 @@ class RenderingTest {
     Assumptions.assumeTrue(chromium.isPresent(),
         "Chromium is not installed (Debian package chromium; scripts/test-tools installs it): rendering tests skipped");
     node = TestNode.start(new JsonObject()
-        .put("fetch", new JsonObject().put("allowNetworks", "127.0.0.1/32").put("maxAttempts", 1))
+        .put("fetch", new JsonObject().put("allowNetworks", "127.0.0.1/32").put("maxAttempts", 1)
+            .put("allowProxies", "127.0.0.1/32"))
         .put("render", new JsonObject().put("chromium", chromium.get().toString()).put("timeoutMs", 20_000)));
     user = node.newUser("render");
     origin = new HeaderOrigin("127.0.0.1");
@@ -189,5 +192,49 @@ class RenderingTest {
     ApiClient.Response purged = user.delete("/v1/jobs/" + id + "?purge=true");
     assertThat(purged.status()).as(purged.body()).isEqualTo(200);
     assertThat(purged.json().getLong("bodiesFreed")).as("the page's body and its screenshot").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("subresources on another host take that host's slots: at hostConcurrency 1 it never has two requests in flight, and all of them load")
+  void subresourcesArePolite() {
+    try (OriginServer cdn = OriginServer.start()) {
+      StringBuilder html = new StringBuilder("<html><head><title>many</title></head><body>");
+      for (int i = 0; i < 8; i++) {
+        // each answered after 300 ms, so a browser free to open its six connections would overlap them
+        html.append("<img src='").append(cdn.url("/slow/300?n=" + i)).append("'>");
+      }
+      for (int i = 0; i < 3; i++) {
+        // the page's own host: these run under the slot the page holds, or they would wait for it forever
+        String own = "/polite/own" + i;
+        origin.on(own, req -> req.response().putHeader("Content-Type", "text/plain").end("own"));
+        html.append("<img src='").append(own).append("'>");
+      }
+      origin.on("/polite/page", req -> req.response().putHeader("Content-Type", "text/html").end(html + "</body></html>"));
+      String seed = origin.url("/polite/page");
+      JsonObject record = crawl(seed, new JsonObject().put("render", "chromium").put("hostConcurrency", 1)).get(seed);
+
+      assertThat(record.getJsonObject("error")).as("%s", record).isNull();
+      assertThat(cdn.hits("/slow/")).as("every subresource on the other host was asked for").isEqualTo(8);
+      assertThat(cdn.maxConcurrent()).as("requests in flight at once at the other host").isEqualTo(1);
+      for (int i = 0; i < 3; i++) {
+        assertThat(origin.seen("/polite/own" + i)).as("own-host subresource %d", i).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a job's proxy carries its rendered page and the page's subresources, asked for by IP")
+  void throughTheJobsProxy() {
+    try (TestProxy proxy = TestProxy.http("alice", "s3cret")) {
+      origin.on("/proxied/page", req -> req.response().putHeader("Content-Type", "text/html")
+          .end("<html><title>proxied</title><body><img src='/proxied/img'></body></html>"));
+      origin.on("/proxied/img", req -> req.response().putHeader("Content-Type", "text/plain").end("img"));
+      String seed = origin.url("/proxied/page");
+      JsonObject record = crawl(seed, new JsonObject().put("render", "chromium")
+          .put("proxy", proxy.url("alice", "s3cret"))).get(seed);
+
+      assertThat(record.getString("title")).as("%s", record).isEqualTo("proxied");
+      assertThat(proxy.requests()).contains("GET " + seed, "GET " + origin.url("/proxied/img"));
+    }
   }
 }
