@@ -90,6 +90,6 @@ final class RenderedFetch {
       sent.add(new Header(h.getKey(), h.getValue()));
     }
     return new Download(page.url(), page.status(), page.statusText(), headers,
-        truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, "HTTP/1.1", sent);
+        truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, page.protocol(), sent);
   }
 }

@@ -81,6 +81,7 @@ final class PageRender {
         route.abort("blockedbyclient");
       });
       Page page = context.newPage();
+      Protocols protocols = Protocols.watch(context, page);
       Response main = navigate(page, url, timeoutMs);
       if (refused == null && main != null && main.headerValue(GuardProxy.REFUSED) != null) {
         refused = main.headerValue(GuardProxy.REFUSED); // a redirect hop the proxy refused
@@ -106,7 +107,7 @@ final class PageRender {
         redirects++;
       }
       return new Rendered(main.url(), main.status(), main.statusText(), main.allHeaders(), main.request().allHeaders(),
-          body, markup, png, redirects, requests, aborted, null);
+          body, markup, png, redirects, requests, aborted, null, protocols.of(main.url()));
     } catch (TimeoutError e) {
       throw new RenderFailure("the page was not rendered within " + timeoutMs + " ms (render.timeoutMs)", true);
     } catch (PlaywrightException e) {

@@ -142,6 +142,7 @@ class RenderingTest {
         .get(origin.url("/text/plain.txt"));
     assertThat(record.getString("contentType")).isEqualTo("text/plain");
     assertThat(record.getLong("bytes")).isEqualTo(10);
+    assertThat(record.getString("protocol")).as("as Chromium reported it over CDP").isEqualTo("HTTP/1.1");
   }
 
   @Test
