@@ -220,13 +220,22 @@ final class GuardProxy {
     in.pipeTo(resp).onComplete(done -> release.run());
   }
 
-  /** The host's politeness slot; the browser gets a 503 when the page could not wait for it. */
+  /**
+   * The host's politeness slot; the browser gets a 503 when the page could not wait for it. A slot
+   * that comes after the browser gave up on the request (the page was done) is given back at once.
+   */
   private static Future<Runnable> slot(HttpServerRequest req, PageNetwork network, String scheme, String host, int port) {
     return network.slot(scheme, host, port).onFailure(err -> {
       req.resume();
       if (!req.response().headWritten()) {
         req.response().setStatusCode(503).end();
       }
+    }).compose(release -> {
+      if (req.response().closed()) {
+        release.run();
+        return Future.failedFuture("the browser no longer waits for " + host + ":" + port);
+      }
+      return Future.succeededFuture(release);
     });
   }
 
