@@ -4,6 +4,8 @@ import dev.fetchbus.fetch.HostSlots;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
@@ -60,9 +62,22 @@ final class LentSlots {
     long waitMs = request.body().getLong(HostSlots.WAIT_MS);
     long holdMs = request.body().getLong(HostSlots.HOLD_MS);
     vertx.eventBus().<JsonObject>request(ownerAddress(owner), request.body(), new DeliveryOptions().setSendTimeout(waitMs))
-        .onFailure(err -> request.fail(503, "no slot from node " + owner + ": " + err.getMessage()))
+        .onFailure(err -> unanswered(request, owner, err))
         .onSuccess(grant -> request.replyAndRequest(grant.body(), new DeliveryOptions().setSendTimeout(holdMs))
             .onComplete(released -> grant.reply(null)));
+  }
+
+  /**
+   * The owner could not be asked. When no one listens there (it is stopping, or its frontier is not
+   * up yet) the slot is taken here, as the fetches of a host move with its partition; a request
+   * that timed out is not: its borrower has stopped waiting.
+   */
+  private void unanswered(Message<JsonObject> request, String owner, Throwable err) {
+    if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+      queue(request);
+    } else {
+      request.fail(503, "no slot from node " + owner + ": " + err.getMessage());
+    }
   }
 
   /** A request for a host this node owns: waits in the host's queue like a fetch of it. */
