@@ -45,16 +45,27 @@ THREAD_GROUPS = [("event loops", "vert.x-eventloo"), ("cpu pool", "fetchbus-cpu"
 
 
 def thread_ticks(pid):
-    """CPU ticks of the JVM's threads, summed per THREAD_GROUPS name."""
-    groups = {}
+    """CPU ticks of each of the JVM's threads: {tid: (THREAD_GROUPS name, ticks)}."""
+    threads = {}
     for t in os.listdir(f"/proc/{pid}/task"):
         try:
             comm = open(f"/proc/{pid}/task/{t}/comm").read().strip()
             f = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        name = next((g for g, prefix in THREAD_GROUPS if comm.startswith(prefix)), "other")
-        groups[name] = groups.get(name, 0) + int(f[11]) + int(f[12])
+        threads[t] = (next((g for g, prefix in THREAD_GROUPS if comm.startswith(prefix)), "other"),
+                      int(f[11]) + int(f[12]))
+    return threads
+
+
+def thread_split(before, after, total_s):
+    """CPU seconds per thread group between two thread_ticks() readings. A thread that ended meanwhile
+    (the JVM stops idle compiler threads) took its CPU with it: what the groups do not account for
+    of total_s is "ended threads"."""
+    groups = {}
+    for tid, (group, ticks) in after.items():
+        groups[group] = groups.get(group, 0) + (ticks - before.get(tid, (group, 0))[1]) / CLK
+    groups["ended threads"] = max(0.0, total_s - sum(groups.values()))
     return groups
 
 
@@ -139,7 +150,7 @@ class Node:
 
     def run_job(self, body, ctype, query=""):
         """Submits a job, waits for it to end, and returns (job, jvm CPU s, JIT CPU s, postgres CPU s)."""
-        jvm0, jit0, pg0 = self.cpu()
+        jvm0, _, pg0 = self.cpu()
         threads0 = thread_ticks(self.jvm_pid())
         with self._request("/v1/jobs" + (f"?{query}" if query else ""), body, ctype, "POST") as r:
             job_id = json.load(r)["id"]
@@ -150,10 +161,12 @@ class Node:
             job = json.loads(self._get(f"/v1/jobs/{job_id}"))
             return job["state"] in ("done", "cancelled")
         self._await(ended, 1800, f"job {job_id}")
-        jvm1, jit1, pg1 = self.cpu()
+        jvm1, _, pg1 = self.cpu()
         threads1 = thread_ticks(self.jvm_pid())
-        self.last_threads = {g: (v - threads0.get(g, 0)) / CLK for g, v in threads1.items()}
-        return job, jvm1 - jvm0, jit1 - jit0, pg1 - pg0
+        self.last_threads = thread_split(threads0, threads1, jvm1 - jvm0)
+        # the compiler threads alive at the end (a sum over live threads at both ends goes negative
+        # when the JVM stops an idle compiler thread meanwhile)
+        return job, jvm1 - jvm0, self.last_threads.get("jit", 0.0), pg1 - pg0
 
     def metric_sum(self, name):
         """The sum of a Prometheus series over its labels, from the node's /metrics."""
