@@ -84,7 +84,7 @@ public final class FetcherVerticle extends VerticleBase {
 
   private void fetch(Message<FetchTask> message) {
     runner.run(message.body()).onSuccess(outcome -> {
-      metrics.record(outcome.failed() ? outcome.error().code() : "ok", outcome.elapsedMs());
+      metrics.record(outcome.failed() ? outcome.error().code() : "ok", outcome.response().elapsedMs());
       message.reply(outcome);
     });
   }

@@ -6,6 +6,7 @@ import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
+import dev.fetchbus.content.StoredBody;
 import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
@@ -232,7 +233,8 @@ public final class FrontierVerticle extends VerticleBase {
   private void settle(Lease lease, FetchOutcome outcome) {
     if (retries.shouldRetry(outcome, lease.url().attempts())) {
       // this outcome goes no further: what its body held against the node's budget is free
-      budget.release(outcome.body() == null ? 0 : outcome.body().heldBytes());
+      StoredBody body = outcome.response().body();
+      budget.release(body == null ? 0 : body.heldBytes());
       retry(lease, retries.delayMs(lease.url().attempts(), outcome.retryAfterMs()));
     } else {
       store(lease, outcome);

@@ -18,10 +18,8 @@ final class Records {
   /** The record of {@code o}; {@code discovered} are the links it brings (those the node's filter let through). */
   static PageRecord of(Lease lease, FetchOutcome o, List<Discovered> discovered, int partitions) {
     ClaimedUrl url = lease.url();
-    return new PageRecord(url.id(), url.jobId(), o.finalUrl(), o.status(), o.contentType(), o.bytes(), o.truncated(),
-        o.contentHash(), o.facts(), o.redirects(), o.etag(), o.lastModified(), o.fetchedAtMs(), o.elapsedMs(),
-        url.attempts(), o.failed() ? o.error().code() : null, truncate(o.errorMessage()), o.notModified(),
-        o.exchange(), o.body(), discovered(lease, o, discovered, partitions));
+    return new PageRecord(url.id(), url.jobId(), o.response(), url.attempts(), o.failed() ? o.error().code() : null,
+        truncate(o.errorMessage()), discovered(lease, o, discovered, partitions));
   }
 
   /**

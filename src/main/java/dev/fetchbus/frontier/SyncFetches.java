@@ -48,7 +48,7 @@ final class SyncFetches {
 
   /** About what a cached answer holds in memory: its body, plus a kilobyte for the record. */
   private static int weight(Cached cached) {
-    StoredBody body = cached.outcome().body();
+    StoredBody body = cached.outcome().response().body();
     return 1024 + (body == null || body.isReference() ? 0 : body.data().length);
   }
 
@@ -89,8 +89,9 @@ final class SyncFetches {
 
   private Future<Cached> refetch(String url, Cached stale) {
     FetchOutcome old = stale.outcome();
-    Validators validators = old.failed() ? null : Validators.of(old.etag(), old.lastModified(), old.contentHash());
-    return schedule(url, validators).map(outcome -> outcome.notModified()
+    Validators validators = old.failed() ? null : Validators.of(old.response().etag(),
+        old.response().lastModified(), old.response().contentHash());
+    return schedule(url, validators).map(outcome -> outcome.response().notModified()
         ? revalidated(old)
         : new Cached(outcome, System.currentTimeMillis(), false));
   }

@@ -1,5 +1,6 @@
 package dev.fetchbus.frontier;
 
+import dev.fetchbus.content.Response;
 import dev.fetchbus.fetch.FetchOutcome;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -8,7 +9,8 @@ import java.time.Instant;
 final class SyncView {
   private SyncView() {}
 
-  static JsonObject of(FetchOutcome o) {
+  static JsonObject of(FetchOutcome outcome) {
+    Response o = outcome.response();
     return new JsonObject()
         .put("finalUrl", o.finalUrl())
         .put("status", o.status())
@@ -25,7 +27,8 @@ final class SyncView {
         .put("elapsedMs", o.elapsedMs())
         .put("redirects", o.redirects())
         .put("notModified", o.notModified())
-        .put("error", o.failed() ? new JsonObject().put("code", o.error().code()).put("message", o.errorMessage()) : null)
+        .put("error", outcome.failed()
+            ? new JsonObject().put("code", outcome.error().code()).put("message", outcome.errorMessage()) : null)
         .put("body", body(o));
   }
 
@@ -33,7 +36,7 @@ final class SyncView {
    * The stored body, still compressed (the API node decompresses it on a worker, not this event
    * loop): {@code {"codec", "size", "data"}} with the bytes in base64 once encoded.
    */
-  private static JsonObject body(FetchOutcome o) {
+  private static JsonObject body(Response o) {
     if (o.body() == null || o.body().isReference()) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.fetchbus.store;
 
 import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.PageFacts;
+import dev.fetchbus.content.Response;
 import dev.fetchbus.content.StoredBody;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -135,37 +136,37 @@ public final class PageTable {
         nodeId,
         column(records, PageRecord::urlId, Long[]::new),
         column(records, PageRecord::jobId, Long[]::new),
-        column(records, PageRecord::finalUrl, String[]::new),
-        column(records, PageRecord::status, Integer[]::new),
-        column(records, PageRecord::contentType, String[]::new),
-        column(records, PageRecord::bytes, Long[]::new),
-        column(records, PageRecord::truncated, Boolean[]::new),
-        column(records, r -> r.facts().title(), String[]::new),
-        column(records, PageRecord::contentHash, String[]::new),
-        column(records, r -> r.facts().links(), Integer[]::new),
-        column(records, PageRecord::redirects, Integer[]::new),
-        column(records, PageRecord::etag, String[]::new),
-        column(records, PageRecord::lastModified, String[]::new),
-        column(records, PageRecord::fetchedAtMs, Long[]::new),
-        column(records, PageRecord::elapsedMs, Integer[]::new),
+        response(records, Response::finalUrl, String[]::new),
+        response(records, Response::status, Integer[]::new),
+        response(records, Response::contentType, String[]::new),
+        response(records, Response::bytes, Long[]::new),
+        response(records, Response::truncated, Boolean[]::new),
+        response(records, r -> r.facts().title(), String[]::new),
+        response(records, Response::contentHash, String[]::new),
+        response(records, r -> r.facts().links(), Integer[]::new),
+        response(records, Response::redirects, Integer[]::new),
+        response(records, Response::etag, String[]::new),
+        response(records, Response::lastModified, String[]::new),
+        response(records, Response::fetchedAtMs, Long[]::new),
+        response(records, Response::elapsedMs, Integer[]::new),
         column(records, PageRecord::attempts, Integer[]::new),
         column(records, PageRecord::errorCode, String[]::new),
         column(records, PageRecord::errorMessage, String[]::new),
-        column(records, PageRecord::notModified, Boolean[]::new),
-        column(records, r -> r.facts().description(), String[]::new),
-        column(records, r -> r.facts().canonical(), String[]::new),
-        column(records, r -> r.facts().lang(), String[]::new),
-        column(records, r -> r.facts().outlinksText(), String[]::new),
-        column(records, r -> r.exchange().protocol(), String[]::new),
-        column(records, r -> r.exchange().reason(), String[]::new),
-        column(records, r -> r.exchange().requestHeadersJson(), String[]::new),
-        column(records, r -> r.exchange().responseHeadersJson(), String[]::new),
-        column(records, r -> r.body() == null ? null : Buffer.buffer(r.body().hashBytes()), Buffer[]::new),
+        response(records, Response::notModified, Boolean[]::new),
+        response(records, r -> r.facts().description(), String[]::new),
+        response(records, r -> r.facts().canonical(), String[]::new),
+        response(records, r -> r.facts().lang(), String[]::new),
+        response(records, r -> r.facts().outlinksText(), String[]::new),
+        response(records, r -> r.exchange().protocol(), String[]::new),
+        response(records, r -> r.exchange().reason(), String[]::new),
+        response(records, r -> r.exchange().requestHeadersJson(), String[]::new),
+        response(records, r -> r.exchange().responseHeadersJson(), String[]::new),
+        response(records, r -> r.body() == null ? null : Buffer.buffer(r.body().hashBytes()), Buffer[]::new),
         bodies.stream().map(b -> Buffer.buffer(b.hashBytes())).toArray(Buffer[]::new),
         bodies.stream().map(StoredBody::codec).toArray(String[]::new),
         bodies.stream().map(StoredBody::size).toArray(Long[]::new),
         bodies.stream().map(b -> Bytes.wrap(b.data())).toArray(Buffer[]::new),
-        column(records, r -> r.facts().requisitesText(), String[]::new)}))
+        response(records, r -> r.facts().requisitesText(), String[]::new)}))
         .map(rows -> {
           Set<Long> committed = new HashSet<>(rows.size() * 2);
           rows.forEach(row -> committed.add(row.getLong(0)));
@@ -177,8 +178,9 @@ public final class PageTable {
   private static List<StoredBody> distinctBodies(List<PageRecord> records) {
     Map<String, StoredBody> bodies = new LinkedHashMap<>();
     for (PageRecord record : records) {
-      if (record.body() != null && !record.body().isReference()) {
-        bodies.putIfAbsent(record.body().hash(), record.body());
+      StoredBody body = record.response().body();
+      if (body != null && !body.isReference()) {
+        bodies.putIfAbsent(body.hash(), body);
       }
     }
     return new ArrayList<>(bodies.values());
@@ -221,6 +223,11 @@ public final class PageTable {
     Long bytes = row.getLong("bytes");
     return new PreviousPage(row.getString("content_type"), bytes == null ? 0 : bytes, facts,
         row.getBoolean("body_stored"));
+  }
+
+  /** A column of the records' responses: {@code field} of each record's {@link Response}. */
+  private static <T> T[] response(List<PageRecord> records, Function<Response, T> field, IntFunction<T[]> array) {
+    return column(records, r -> field.apply(r.response()), array);
   }
 
   private static <T> T[] column(List<PageRecord> records, Function<PageRecord, T> field, IntFunction<T[]> array) {

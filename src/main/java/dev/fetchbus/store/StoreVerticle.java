@@ -175,11 +175,12 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private static long heldBytes(List<PageRecord> records) {
-    return StoredBody.heldBytes(records.stream().map(PageRecord::body).toList());
+    return StoredBody.heldBytes(records.stream().map(r -> r.response().body()).toList());
   }
 
   private static long heldBytes(PageRecord record) {
-    return record.body() == null ? 0 : record.body().heldBytes();
+    StoredBody body = record.response().body();
+    return body == null ? 0 : body.heldBytes();
   }
 
   private Future<Void> later(java.util.function.Supplier<Future<Void>> retry) {

@@ -2,8 +2,8 @@ package dev.fetchbus.bench;
 
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.Migrations;
-import dev.fetchbus.content.HttpExchange;
 import dev.fetchbus.content.PageFacts;
+import dev.fetchbus.content.Response;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.PageTable;
 import dev.fetchbus.support.TestDatabase;
@@ -133,10 +133,15 @@ class WritePathBenchmark {
     List<PageRecord> records = new ArrayList<>(ROWS);
     long now = System.currentTimeMillis();
     for (int i = 0; i < ROWS; i++) {
-      PageFacts facts = PageFacts.counted(12);
-      records.add(new PageRecord(firstId + i, jobId, "http://127.0.0.1/page/" + (i + 1), 200, "text/html", 1234, false,
-          "%064x".formatted(i), facts, 0, "\"etag-" + i + "\"", null, now, 5, 1, null, null, false, HttpExchange.NONE,
-          null, List.of()));
+      Response response = Response.builder("http://127.0.0.1/page/" + (i + 1))
+          .response(200, "text/html", 0)
+          .body(1234, false, "%064x".formatted(i))
+          .facts(PageFacts.counted(12))
+          .validators("\"etag-" + i + "\"", null)
+          .fetchedAt(now)
+          .elapsedMs(5)
+          .build();
+      records.add(new PageRecord(firstId + i, jobId, response, 1, null, null, List.of()));
     }
     return records;
   }
@@ -168,14 +173,14 @@ class WritePathBenchmark {
       chain = chain.compose(v -> pool.preparedQuery(PAGES_ONLY).execute(io.vertx.sqlclient.Tuple.from(new Object[] {
           batch.stream().map(PageRecord::jobId).toArray(Long[]::new),
           batch.stream().map(PageRecord::urlId).toArray(Long[]::new),
-          batch.stream().map(PageRecord::finalUrl).toArray(String[]::new),
-          batch.stream().map(PageRecord::status).toArray(Integer[]::new),
-          batch.stream().map(PageRecord::contentType).toArray(String[]::new),
-          batch.stream().map(PageRecord::bytes).toArray(Long[]::new),
-          batch.stream().map(r -> r.facts().title()).toArray(String[]::new),
-          batch.stream().map(PageRecord::contentHash).toArray(String[]::new),
-          batch.stream().map(r -> r.facts().links()).toArray(Integer[]::new),
-          batch.stream().map(PageRecord::etag).toArray(String[]::new)})));
+          batch.stream().map(r -> r.response().finalUrl()).toArray(String[]::new),
+          batch.stream().map(r -> r.response().status()).toArray(Integer[]::new),
+          batch.stream().map(r -> r.response().contentType()).toArray(String[]::new),
+          batch.stream().map(r -> r.response().bytes()).toArray(Long[]::new),
+          batch.stream().map(r -> r.response().facts().title()).toArray(String[]::new),
+          batch.stream().map(r -> r.response().contentHash()).toArray(String[]::new),
+          batch.stream().map(r -> r.response().facts().links()).toArray(Integer[]::new),
+          batch.stream().map(r -> r.response().etag()).toArray(String[]::new)})));
     }
     TestNode.await(chain);
   }
@@ -213,8 +218,9 @@ class WritePathBenchmark {
     }
   }
 
-  private static Tuple onePage(PageRecord r) {
-    return Tuple.from(new Object[] {r.jobId(), r.urlId(), r.finalUrl(), r.status(), r.contentType(), r.bytes(),
+  private static Tuple onePage(PageRecord record) {
+    Response r = record.response();
+    return Tuple.from(new Object[] {record.jobId(), record.urlId(), r.finalUrl(), r.status(), r.contentType(), r.bytes(),
         r.facts().title(), r.contentHash(), r.facts().links(), r.etag()});
   }
 
@@ -224,8 +230,9 @@ class WritePathBenchmark {
 
   private static void copyAll(String url, List<PageRecord> records) throws Exception {
     StringBuilder csv = new StringBuilder(records.size() * 160);
-    for (PageRecord r : records) {
-      csv.append(r.jobId()).append(',').append(r.urlId()).append(',').append(r.finalUrl()).append(',')
+    for (PageRecord record : records) {
+      Response r = record.response();
+      csv.append(record.jobId()).append(',').append(record.urlId()).append(',').append(r.finalUrl()).append(',')
           .append(r.status()).append(',').append(r.contentType()).append(',').append(r.bytes()).append(",f,")
           .append(r.facts().title()).append(',').append(r.contentHash()).append(',').append(r.facts().links()).append(",0,\"")
           .append(r.etag().replace("\"", "\"\"")).append("\",,now,5,1,,,f\n");
