@@ -39,74 +39,154 @@ public record Settings(
   /** The API: where it listens, how many instances, and the caps on what clients send. */
   public record Http(String host, int port, int instances, int maxJsonBytes, long maxUploadLines, long maxUploadBytes,
       int idleTimeoutSeconds, int headerTimeoutMs, int maxHeaderBytes, int maxConnectionsPerIp, int maxExportsPerUser,
-      int exportStallSeconds) {}
+      int exportStallSeconds) {
+    static Http from(JsonObject c) {
+      JsonObject h = c.getJsonObject("http");
+      return new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores()),
+          h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes"),
+          h.getInteger("idleTimeoutSeconds"), h.getInteger("headerTimeoutMs"), h.getInteger("maxHeaderBytes"),
+          h.getInteger("maxConnectionsPerIp"), h.getInteger("maxExportsPerUser"), h.getInteger("exportStallSeconds"));
+    }
+  }
 
   /** How this node joins others: Hazelcast bind address, TCP/IP members and ports. */
   public record Cluster(String host, List<String> members, String configFile, int hazelcastPort, int eventbusPort,
-      int membershipMs, int memberTimeoutMs) {}
+      int membershipMs, int memberTimeoutMs) {
+    static Cluster from(JsonObject c) {
+      JsonObject cl = c.getJsonObject("cluster");
+      return new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
+          c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
+          cl.getInteger("membershipMs"), cl.getInteger("memberTimeoutMs"));
+    }
+  }
 
-  public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort, int embeddedRestarts) {}
+  public record Pg(String url, int poolSize, int exportPoolSize, int embeddedPort, int embeddedRestarts) {
+    static Pg from(JsonObject c) {
+      JsonObject p = c.getJsonObject("pg");
+      return new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"),
+          p.getInteger("embeddedPort"), p.getInteger("embeddedRestarts"));
+    }
+  }
 
-  public record Fetch(
-      int instances,
-      int maxInFlight,
-      List<String> allowNetworks,
-      int connectTimeoutMs,
-      int idleTimeoutMs,
-      int timeoutMs,
-      int maxBodyBytes,
-      int maxRedirects,
-      int maxAttempts,
-      int retryBaseMs,
-      int poolPerHost,
-      String userAgent,
-      int maxBufferedBytes) {}
+  public record Fetch(int instances, int maxInFlight, List<String> allowNetworks, int connectTimeoutMs,
+      int idleTimeoutMs, int timeoutMs, int maxBodyBytes, int maxRedirects, int maxAttempts, int retryBaseMs,
+      int poolPerHost, String userAgent, int maxBufferedBytes) {
+    static Fetch from(JsonObject c) {
+      JsonObject f = c.getJsonObject("fetch");
+      return new Fetch(orDefault(f.getInteger("instances"), 2 * cores()), f.getInteger("maxInFlight"),
+          csv(f.getString("allowNetworks")), f.getInteger("connectTimeoutMs"), f.getInteger("idleTimeoutMs"),
+          f.getInteger("timeoutMs"), f.getInteger("maxBodyBytes"), f.getInteger("maxRedirects"),
+          f.getInteger("maxAttempts"), f.getInteger("retryBaseMs"), f.getInteger("poolPerHost"),
+          f.getString("userAgent"), f.getInteger("maxBufferedBytes"));
+    }
+  }
 
-  public record Host(int maxConcurrency, int delayMs, double delayJitter) {}
+  public record Host(int maxConcurrency, int delayMs, double delayJitter) {
+    static Host from(JsonObject c) {
+      JsonObject h = c.getJsonObject("host");
+      return new Host(h.getInteger("maxConcurrency"), h.getInteger("delayMs"), h.getDouble("delayJitter"));
+    }
+  }
 
-  public record Dns(int ttlSeconds, int cacheSize) {}
+  public record Dns(int ttlSeconds, int cacheSize) {
+    static Dns from(JsonObject c) {
+      JsonObject d = c.getJsonObject("dns");
+      return new Dns(d.getInteger("ttlSeconds"), d.getInteger("cacheSize"));
+    }
+  }
 
   /** GET /v1/fetch's cache of outcomes, on the node owning each URL's host. */
-  public record FetchCache(int ttlSeconds, int maxBytes) {}
+  public record FetchCache(int ttlSeconds, int maxBytes) {
+    static FetchCache from(JsonObject c) {
+      JsonObject f = c.getJsonObject("fetchCache");
+      return new FetchCache(f.getInteger("ttlSeconds"), f.getInteger("maxBytes"));
+    }
+  }
 
   public record Robots(
-      String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {}
+      String agent, int ttlSeconds, int errorTtlMs, int timeoutMs, int maxBytes, int maxCrawlDelayMs, int cacheSize) {
+    static Robots from(JsonObject c) {
+      JsonObject r = c.getJsonObject("robots");
+      return new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"),
+          r.getInteger("timeoutMs"), r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"),
+          r.getInteger("cacheSize"));
+    }
+  }
 
   /** The bounds within which a job's own options may override the node's defaults. */
   public record JobLimits(
       int maxHostConcurrency, int minHostDelayMs, int maxTimeoutMs, int maxBodyBytes, int rejectedSamples,
       int retentionDays, int retentionSweepSeconds, int maxPriority, int maxUserAgentLength, int maxHeaders,
-      int maxHeaderBytes, int maxCookies, int cookieCacheMs) {}
+      int maxHeaderBytes, int maxCookies, int cookieCacheMs) {
+    static JobLimits from(JsonObject c) {
+      JsonObject j = c.getJsonObject("job");
+      return new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
+          j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
+          j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds"), j.getInteger("maxPriority"),
+          j.getInteger("maxUserAgentLength"), j.getInteger("maxHeaders"), j.getInteger("maxHeaderBytes"),
+          j.getInteger("maxCookies"), j.getInteger("cookieCacheMs"));
+    }
+  }
 
   /** Claims and leases, and {@code seenLinks}: how many links (8 bytes each) the filter of links seen may hold. */
-  public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {}
+  public record Frontier(int leaseSeconds, int claimBatch, int pollMs, int partitions, int seenLinks) {
+    static Frontier from(JsonObject c) {
+      JsonObject f = c.getJsonObject("frontier");
+      return new Frontier(f.getInteger("leaseSeconds"), f.getInteger("claimBatch"), f.getInteger("pollMs"),
+          f.getInteger("partitions"), f.getInteger("seenLinks"));
+    }
+  }
 
   /** The batch writer, and how bodies are compressed for the content store (zstd, deflate or none). */
-  public record Store(int batchSize, int flushMs, String compression, int compressionLevel, int batchBodyBytes) {}
+  public record Store(int batchSize, int flushMs, String compression, int compressionLevel, int batchBodyBytes) {
+    static Store from(JsonObject c) {
+      JsonObject s = c.getJsonObject("store");
+      return new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
+          s.getInteger("compressionLevel"), s.getInteger("batchBodyBytes"));
+    }
+  }
 
   /**
    * Profiling and event-loop probes: the longest on-demand profile, how often each event loop's
    * lag is sampled, and the lag counted as a blocked loop (0: Vert.x's max event loop execute time).
    */
-  public record Metrics(int profileMaxSeconds, int loopProbeMs, int loopBlockedMs) {}
+  public record Metrics(int profileMaxSeconds, int loopProbeMs, int loopBlockedMs) {
+    static Metrics from(JsonObject c) {
+      JsonObject m = c.getJsonObject("metrics");
+      return new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"),
+          m.getInteger("loopBlockedMs"));
+    }
+  }
 
-  /**
-   * The management server: {@code /metrics}, {@code /ops/stats} and {@code /dashboard} without a key,
-   * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
-   * to admin and metrics keys only.
-   */
   /**
    * What one user may have under way at once, unless an admin set its own ({@code PATCH /v1/users/{id}}):
    * jobs queued or running, the URLs they accepted, fetches running across the cluster, and API
    * requests per second (admins are not rate-limited).
    */
-  public record Limits(int activeJobs, long activeUrls, int concurrentFetches, int requestsPerSecond) {}
+  public record Limits(int activeJobs, long activeUrls, int concurrentFetches, int requestsPerSecond) {
+    static Limits from(JsonObject c) {
+      JsonObject l = c.getJsonObject("limits");
+      return new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls"), l.getInteger("concurrentFetches"),
+          l.getInteger("requestsPerSecond"));
+    }
+  }
 
   /** Job callbacks: how often due ones are looked for, the retry backoff, and when to give up. */
-  public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {}
+  public record Webhook(int pollMs, int retryBaseMs, int maxAttempts, int timeoutMs) {
+    static Webhook from(JsonObject c) {
+      JsonObject w = c.getJsonObject("webhook");
+      return new Webhook(w.getInteger("pollMs"), w.getInteger("retryBaseMs"), w.getInteger("maxAttempts"),
+          w.getInteger("timeoutMs"));
+    }
+  }
 
   /** The TCP event-bus bridge: off while {@code port} is 0; how often it sends each job's progress. */
-  public record Bridge(String host, int port, int progressMs) {}
+  public record Bridge(String host, int port, int progressMs) {
+    static Bridge from(JsonObject c) {
+      JsonObject b = c.getJsonObject("bridge");
+      return new Bridge(b.getString("host"), b.getInteger("port"), b.getInteger("progressMs"));
+    }
+  }
 
   /**
    * The experiments' switches (docs/experiments.md): each turns one of the async-tuning techniques
@@ -115,6 +195,12 @@ public record Settings(
    */
   public record Tuning(String cacheMode, String pgPool, String ingest, boolean cpuOnEventLoop, int eventLoops) {
     public static final Set<String> CACHE_MODES = Set.of("single-flight", "plain", "none");
+
+    static Tuning from(JsonObject c) {
+      JsonObject t = c.getJsonObject("tuning");
+      return new Tuning(t.getString("cacheMode"), t.getString("pgPool"), t.getString("ingest"),
+          t.getBoolean("cpuOnEventLoop"), t.getInteger("eventLoops"));
+    }
 
     /** One pool per verticle instance instead of one per node. */
     public boolean pgPoolPerVerticle() {
@@ -127,7 +213,17 @@ public record Settings(
     }
   }
 
+  /**
+   * The management server: {@code /metrics}, {@code /ops/stats} and {@code /dashboard} without a key,
+   * for an operator's scraper on this host. Port 0 turns it off; the API port then serves those routes
+   * to admin and metrics keys only.
+   */
   public record Management(String host, int port) {
+    static Management from(JsonObject c) {
+      JsonObject m = c.getJsonObject("management");
+      return new Management(m.getString("host"), m.getInteger("port"));
+    }
+
     public boolean enabled() {
       return port > 0;
     }
@@ -142,183 +238,29 @@ public record Settings(
     return from(ConfigLoader.load(overlay, env));
   }
 
-  /** Reads an already effective configuration (as passed to verticles by the entry point). */
+  /**
+   * Reads an already effective configuration (as passed to verticles by the entry point). Each
+   * section reads its own keys ({@code Http.from} and so on), so a new key of a section is added
+   * to that section's record and the lines beneath it only.
+   */
   public static Settings from(JsonObject c) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    JsonObject h = c.getJsonObject("http");
-    JsonObject p = c.getJsonObject("pg");
-    JsonObject f = c.getJsonObject("fetch");
-    JsonObject ho = c.getJsonObject("host");
-    JsonObject r = c.getJsonObject("robots");
-    JsonObject j = c.getJsonObject("job");
-    JsonObject fr = c.getJsonObject("frontier");
-    JsonObject s = c.getJsonObject("store");
-    JsonObject cl = c.getJsonObject("cluster");
-    JsonObject m = c.getJsonObject("metrics");
-    JsonObject mg = c.getJsonObject("management");
-    JsonObject w = c.getJsonObject("webhook");
-    JsonObject l = c.getJsonObject("limits");
-    Settings settings = new Settings(
-        c,
-        new Http(h.getString("host"), h.getInteger("port"), orDefault(h.getInteger("instances"), 2 * cores),
-            h.getInteger("maxJsonBytes"), h.getLong("maxUploadLines"), h.getLong("maxUploadBytes"),
-            h.getInteger("idleTimeoutSeconds"), h.getInteger("headerTimeoutMs"), h.getInteger("maxHeaderBytes"),
-            h.getInteger("maxConnectionsPerIp"), h.getInteger("maxExportsPerUser"), h.getInteger("exportStallSeconds")),
-        Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
-        new Cluster(cl.getString("host"), csv(cl.getString("members")), cl.getString("config"),
-            c.getJsonObject("hazelcast").getInteger("port"), c.getJsonObject("eventbus").getInteger("port"),
-            cl.getInteger("membershipMs"), cl.getInteger("memberTimeoutMs")),
-        c.getJsonObject("data").getString("dir"),
-        new Pg(p.getString("url"), p.getInteger("poolSize"), p.getInteger("exportPoolSize"), p.getInteger("embeddedPort"),
-            p.getInteger("embeddedRestarts")),
-        c.getJsonObject("admin").getString("key"),
-        new Fetch(
-            orDefault(f.getInteger("instances"), 2 * cores),
-            f.getInteger("maxInFlight"),
-            csv(f.getString("allowNetworks")),
-            f.getInteger("connectTimeoutMs"),
-            f.getInteger("idleTimeoutMs"),
-            f.getInteger("timeoutMs"),
-            f.getInteger("maxBodyBytes"),
-            f.getInteger("maxRedirects"),
-            f.getInteger("maxAttempts"),
-            f.getInteger("retryBaseMs"),
-            f.getInteger("poolPerHost"),
-            f.getString("userAgent"),
-            f.getInteger("maxBufferedBytes")),
-        new Host(ho.getInteger("maxConcurrency"), ho.getInteger("delayMs"), ho.getDouble("delayJitter")),
-        new Robots(r.getString("agent"), r.getInteger("ttlSeconds"), r.getInteger("errorTtlMs"), r.getInteger("timeoutMs"),
-            r.getInteger("maxBytes"), r.getInteger("maxCrawlDelayMs"), r.getInteger("cacheSize")),
-        new Dns(c.getJsonObject("dns").getInteger("ttlSeconds"), c.getJsonObject("dns").getInteger("cacheSize")),
-        new FetchCache(c.getJsonObject("fetchCache").getInteger("ttlSeconds"), 
-            c.getJsonObject("fetchCache").getInteger("maxBytes")),
-        c.getJsonObject("sitemap").getInteger("maxBytes"),
-        c.getJsonObject("cpu").getInteger("threads"),
-        new JobLimits(j.getInteger("maxHostConcurrency"), j.getInteger("minHostDelayMs"),
-            j.getInteger("maxTimeoutMs"), j.getInteger("maxBodyBytes"), j.getInteger("rejectedSamples"),
-            j.getInteger("retentionDays"), j.getInteger("retentionSweepSeconds"), j.getInteger("maxPriority"),
-            j.getInteger("maxUserAgentLength"), j.getInteger("maxHeaders"), j.getInteger("maxHeaderBytes"),
-            j.getInteger("maxCookies"), j.getInteger("cookieCacheMs")),
-        new Frontier(fr.getInteger("leaseSeconds"), fr.getInteger("claimBatch"), fr.getInteger("pollMs"),
-            fr.getInteger("partitions"), fr.getInteger("seenLinks")),
-        new Store(s.getInteger("batchSize"), s.getInteger("flushMs"), s.getString("compression"),
-            s.getInteger("compressionLevel"), s.getInteger("batchBodyBytes")),
-        new Metrics(m.getInteger("profileMaxSeconds"), m.getInteger("loopProbeMs"), m.getInteger("loopBlockedMs")),
-        new Management(mg.getString("host"), mg.getInteger("port")),
-        new Webhook(w.getInteger("pollMs"), w.getInteger("retryBaseMs"), w.getInteger("maxAttempts"), w.getInteger("timeoutMs")),
-        new Limits(l.getInteger("activeJobs"), l.getLong("activeUrls"), l.getInteger("concurrentFetches"),
-            l.getInteger("requestsPerSecond")),
-        new Bridge(c.getJsonObject("bridge").getString("host"), c.getJsonObject("bridge").getInteger("port"),
-            c.getJsonObject("bridge").getInteger("progressMs")),
-        tuning(c.getJsonObject("tuning")),
-        Egress.from(f));
-    settings.validate();
+    Settings settings = new Settings(c, Http.from(c), Set.copyOf(csv(c.getJsonObject("node").getString("roles"))),
+        Cluster.from(c), c.getJsonObject("data").getString("dir"), Pg.from(c),
+        c.getJsonObject("admin").getString("key"), Fetch.from(c), Host.from(c), Robots.from(c), Dns.from(c),
+        FetchCache.from(c), c.getJsonObject("sitemap").getInteger("maxBytes"),
+        c.getJsonObject("cpu").getInteger("threads"), JobLimits.from(c), Frontier.from(c), Store.from(c),
+        Metrics.from(c), Management.from(c), Webhook.from(c), Limits.from(c), Bridge.from(c), Tuning.from(c),
+        Egress.from(c.getJsonObject("fetch")));
+    SettingsChecks.validate(settings);
     return settings;
-  }
-
-  private static Tuning tuning(JsonObject t) {
-    return new Tuning(t.getString("cacheMode"), t.getString("pgPool"), t.getString("ingest"),
-        t.getBoolean("cpuOnEventLoop"), t.getInteger("eventLoops"));
   }
 
   public boolean hasRole(String role) {
     return roles.contains(role);
   }
 
-  private void validate() {
-    if (roles.isEmpty() || !Set.of("api", "fetch").containsAll(roles)) {
-      throw new IllegalArgumentException("node.roles must name api, fetch or both, got " + roles
-          + " (env FETCHBUS_NODE_ROLES)");
-    }
-    positive("cluster.membershipMs", cluster.membershipMs);
-    if (cluster.memberTimeoutMs <= cluster.membershipMs) {
-      throw new IllegalArgumentException("cluster.memberTimeoutMs must be longer than cluster.membershipMs "
-          + "(env FETCHBUS_CLUSTER_MEMBER_TIMEOUT_MS)");
-    }
-    positive("http.port", http.port);
-    positive("http.idleTimeoutSeconds", http.idleTimeoutSeconds);
-    positive("http.headerTimeoutMs", http.headerTimeoutMs);
-    positive("http.maxHeaderBytes", http.maxHeaderBytes);
-    positive("http.maxExportsPerUser", http.maxExportsPerUser);
-    positive("http.exportStallSeconds", http.exportStallSeconds);
-    positive("fetch.maxInFlight", fetch.maxInFlight);
-    positive("fetch.timeoutMs", fetch.timeoutMs);
-    positive("fetch.maxBodyBytes", fetch.maxBodyBytes);
-    positive("fetch.maxBufferedBytes", fetch.maxBufferedBytes);
-    positive("fetch.maxAttempts", fetch.maxAttempts);
-    positive("fetch.poolPerHost", fetch.poolPerHost);
-    positive("host.maxConcurrency", host.maxConcurrency);
-    positive("frontier.leaseSeconds", frontier.leaseSeconds);
-    positive("frontier.claimBatch", frontier.claimBatch);
-    positive("frontier.partitions", frontier.partitions);
-    positive("store.batchSize", store.batchSize);
-    if (!Set.of("zstd", "deflate", "none").contains(store.compression)) {
-      throw new IllegalArgumentException("store.compression must be zstd, deflate or none, got '" + store.compression
-          + "' (env FETCHBUS_STORE_COMPRESSION)");
-    }
-    positive("job.retentionSweepSeconds", job.retentionSweepSeconds);
-    positive("job.maxPriority", job.maxPriority);
-    positive("job.maxUserAgentLength", job.maxUserAgentLength);
-    positive("job.maxHeaderBytes", job.maxHeaderBytes);
-    positive("job.cookieCacheMs", job.cookieCacheMs);
-    if (job.maxHeaders < 0 || job.maxCookies < 0 || !fetch.userAgent.matches("[\\x21-\\x7E][\\x20-\\x7E]*")) {
-      throw new IllegalArgumentException("job.maxHeaders and job.maxCookies must not be negative, and fetch.userAgent "
-          + "must be printable ASCII (env FETCHBUS_JOB_MAX_HEADERS, FETCHBUS_JOB_MAX_COOKIES, FETCHBUS_FETCH_USER_AGENT)");
-    }
-    if (job.retentionDays < 0) {
-      throw new IllegalArgumentException("job.retentionDays must be 0 (keep forever) or more (env FETCHBUS_JOB_RETENTION_DAYS)");
-    }
-    positive("pg.poolSize", pg.poolSize);
-    positive("pg.exportPoolSize", pg.exportPoolSize);
-    positive("robots.ttlSeconds", robots.ttlSeconds);
-    positive("robots.timeoutMs", robots.timeoutMs);
-    positive("robots.maxBytes", robots.maxBytes);
-    positive("robots.cacheSize", robots.cacheSize);
-    positive("sitemap.maxBytes", sitemapMaxBytes);
-    positive("dns.ttlSeconds", dns.ttlSeconds);
-    positive("dns.cacheSize", dns.cacheSize);
-    positive("fetchCache.ttlSeconds", fetchCache.ttlSeconds);
-    positive("fetchCache.maxBytes", fetchCache.maxBytes);
-    positive("metrics.profileMaxSeconds", metrics.profileMaxSeconds);
-    positive("pg.embeddedRestarts", pg.embeddedRestarts);
-    positive("store.batchBodyBytes", store.batchBodyBytes);
-    positive("webhook.pollMs", webhook.pollMs);
-    positive("limits.activeJobs", limits.activeJobs);
-    positive("limits.concurrentFetches", limits.concurrentFetches);
-    positive("bridge.progressMs", bridge.progressMs);
-    validateTuning();
-    positive("limits.requestsPerSecond", limits.requestsPerSecond);
-    if (limits.activeUrls < 1) {
-      throw new IllegalArgumentException("limits.activeUrls must be positive (env FETCHBUS_LIMITS_ACTIVE_URLS)");
-    }
-    positive("webhook.retryBaseMs", webhook.retryBaseMs);
-    positive("webhook.maxAttempts", webhook.maxAttempts);
-    positive("webhook.timeoutMs", webhook.timeoutMs);
-    if (management.port < 0 || management.port > 65535) {
-      throw new IllegalArgumentException("management.port must be 0 (off) to 65535, got " + management.port
-          + " (env FETCHBUS_MANAGEMENT_PORT)");
-    }
-    positive("metrics.loopProbeMs", metrics.loopProbeMs);
-    if (metrics.loopBlockedMs < 0) {
-      throw new IllegalArgumentException("metrics.loopBlockedMs must not be negative (env FETCHBUS_METRICS_LOOP_BLOCKED_MS)");
-    }
-    if (host.delayJitter < 0 || host.delayJitter > 10) {
-      throw new IllegalArgumentException("host.delayJitter must be between 0 and 10, got " + host.delayJitter);
-    }
-    if (fetch.poolPerHost < job.maxHostConcurrency) {
-      org.slf4j.LoggerFactory.getLogger(Settings.class).warn("fetch.poolPerHost ({}) is below job.maxHostConcurrency ({}): "
-          + "jobs asking for more will be held back by the connection pool", fetch.poolPerHost, job.maxHostConcurrency);
-    }
-    if (host.delayMs < 0 || fetch.maxRedirects < 0) {
-      throw new IllegalArgumentException("host.delayMs and fetch.maxRedirects must not be negative");
-    }
-  }
-
-  private static void positive(String key, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(
-          key + " must be positive, got " + value + " (env " + ConfigLoader.envName(key) + ")");
-    }
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
   }
 
   private static int orDefault(Integer value, int fallback) {
@@ -330,22 +272,5 @@ public record Settings(
       return List.of();
     }
     return List.of(value.trim().split("\\s*,\\s*"));
-  }
-
-  private void validateTuning() {
-    oneOf("tuning.cacheMode", tuning.cacheMode, Tuning.CACHE_MODES);
-    oneOf("tuning.pgPool", tuning.pgPool, Set.of("node", "verticle"));
-    oneOf("tuning.ingest", tuning.ingest, Set.of("stream", "whole"));
-    if (tuning.eventLoops < 0) {
-      throw new IllegalArgumentException("tuning.eventLoops must be 0 (Vert.x's default, 2 per core) or more "
-          + "(env FETCHBUS_TUNING_EVENT_LOOPS)");
-    }
-  }
-
-  private static void oneOf(String key, String value, Set<String> allowed) {
-    if (!allowed.contains(value)) {
-      throw new IllegalArgumentException(key + " must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + value
-          + "' (env " + ConfigLoader.envName(key) + ")");
-    }
   }
 }
