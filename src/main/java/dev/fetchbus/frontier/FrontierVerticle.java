@@ -210,8 +210,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void fetch(Lease lease) {
     ClaimedUrl url = lease.url();
-    FetchTask task = new FetchTask(url.id(), url.jobId(), url.url(), url.kind(), url.attempts(), lease.options(),
-        lease.plan().scope(), lease.plan().requisites(), url.validators());
+    FetchTask task = FetchTask.of(url, lease.options(), lease.plan().scope(), lease.plan().requisites());
     DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(lease.options().timeoutMs() + 30_000L);
     vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
       if (reply.succeeded() && reply.result().body().retryAfterMs() > 0) {
