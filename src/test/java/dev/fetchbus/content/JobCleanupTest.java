@@ -116,7 +116,10 @@ class JobCleanupTest {
   @DisplayName("a running job cannot be purged; another user's job is not found")
   void purgeRefusals() {
     ApiClient owner = node.newUser("owner");
-    long running = owner.submit(List.of(site.url("/p/1")), "robots=false&hostDelayMs=60000").getLong("id");
+    // two pages a minute apart: the job is still running whenever the purge arrives (one page alone
+    // could be done before it on a loaded machine)
+    long running = owner.submit(List.of(site.url("/p/1"), site.url("/p/2")), "robots=false&hostDelayMs=60000")
+        .getLong("id");
     ApiClient.Response refused = owner.delete("/v1/jobs/" + running + "?purge=true");
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getString("error")).isEqualTo("conflict");
