@@ -1,7 +1,7 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.metrics.OpsAccess;
 import dev.fetchbus.metrics.OpsRoutes;
 import dev.fetchbus.metrics.UserUsageMetrics;

@@ -1,8 +1,8 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.Scope;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.fetch.FetchTask;

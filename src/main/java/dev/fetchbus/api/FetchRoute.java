@@ -1,17 +1,16 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.cluster.PartitionOwnership;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyCodec;
+import dev.fetchbus.content.Bytes;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.frontier.Partitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import dev.fetchbus.content.Bytes;
-import dev.fetchbus.content.BodyCodec;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;

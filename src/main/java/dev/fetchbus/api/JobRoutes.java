@@ -1,8 +1,8 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.BodyTable;
@@ -13,9 +13,9 @@ import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable.User;
 import dev.fetchbus.store.WebhookTable;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,12 +1,12 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
-import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.BodyCodec;
+import dev.fetchbus.content.Bytes;
 import dev.fetchbus.content.StoredBody;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.store.BodyTable;
-import dev.fetchbus.store.ScreenshotTable;
 import dev.fetchbus.store.PageTable;
+import dev.fetchbus.store.ScreenshotTable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
-import dev.fetchbus.frontier.FrontierVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,19 +1,17 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.archive.ArchivedPage;
 import dev.fetchbus.archive.WarcStream;
 import dev.fetchbus.content.Header;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.store.ExportColumns;
 import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.PageTable;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;

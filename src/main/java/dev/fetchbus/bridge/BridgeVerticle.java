@@ -1,7 +1,7 @@
 package dev.fetchbus.bridge;
 
-import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.node.NodeStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

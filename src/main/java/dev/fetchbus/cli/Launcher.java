@@ -3,7 +3,6 @@ package dev.fetchbus.cli;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.LoopProbeVerticle;
-import java.util.concurrent.TimeUnit;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +10,7 @@ import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code vertx run}-style deployment of any verticle by class name, on the Vert.x 5 application

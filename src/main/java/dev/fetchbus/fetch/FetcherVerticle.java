@@ -1,16 +1,16 @@
 package dev.fetchbus.fetch;
 
-import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
-import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.config.ProxyUrl;
-import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.config.RenderSettings;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.metrics.CpuPerPage;
 import dev.fetchbus.metrics.FetchMetrics;
 import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.node.LocalCodec;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.CookieTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.PageTable;

@@ -1,15 +1,14 @@
 package dev.fetchbus.fetch;
 
-import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.store.Validators;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;

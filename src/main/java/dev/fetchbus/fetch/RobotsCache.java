@@ -6,10 +6,10 @@ import dev.fetchbus.cache.SingleFlightCache;
 import dev.fetchbus.config.JobRequests;
 import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import dev.fetchbus.extract.UrlNormalizer;
 import java.time.Duration;
 import java.util.List;
 

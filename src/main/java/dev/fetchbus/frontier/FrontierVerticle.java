@@ -1,9 +1,6 @@
 package dev.fetchbus.frontier;
 
-import dev.fetchbus.node.LocalCodec;
 import dev.fetchbus.cluster.Members;
-import dev.fetchbus.node.NodeStatus;
-import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;
@@ -12,6 +9,9 @@ import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.metrics.FrontierMetrics;
 import dev.fetchbus.metrics.Meters;
+import dev.fetchbus.node.LocalCodec;
+import dev.fetchbus.node.NodeIdentity;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.ClaimedUrl;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.DatabaseHealth;

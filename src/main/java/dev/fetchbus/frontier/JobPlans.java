@@ -1,10 +1,10 @@
 package dev.fetchbus.frontier;
 
-import dev.fetchbus.cpu.CpuPool;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fetchbus.config.JobOptions;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.Scope;
 import dev.fetchbus.store.ClaimedUrl;
 import dev.fetchbus.store.JobTable;

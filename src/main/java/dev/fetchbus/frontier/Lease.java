@@ -1,10 +1,10 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.config.JobOptions;
-import dev.fetchbus.fetch.FetchOutcome;
-import io.vertx.core.Promise;
 import dev.fetchbus.extract.UrlNormalizer;
+import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.store.ClaimedUrl;
+import io.vertx.core.Promise;
 
 /**
  * A URL this node has leased, with its job's plan: the unit the host scheduler hands out. Its

@@ -1,8 +1,8 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.Members;
-import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.cluster.PartitionOwnership;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.FrontierTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,6 @@ package dev.fetchbus.metrics;
 
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.node.NodeStatus;
-import dev.fetchbus.store.JobTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

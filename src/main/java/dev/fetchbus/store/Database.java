@@ -3,13 +3,13 @@ package dev.fetchbus.store;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The node's one PostgreSQL pool. Every verticle asks for it by the same name, so Vert.x hands

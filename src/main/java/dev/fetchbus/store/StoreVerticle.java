@@ -1,10 +1,10 @@
 package dev.fetchbus.store;
 
-import dev.fetchbus.node.LocalCodec;
-import dev.fetchbus.node.NodeIdentity;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;
+import dev.fetchbus.node.LocalCodec;
+import dev.fetchbus.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -12,12 +12,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

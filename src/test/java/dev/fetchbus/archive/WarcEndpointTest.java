@@ -1,12 +1,12 @@
 package dev.fetchbus.archive;
 
-import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.TestNode;
+import dev.fetchbus.support.Tools;
 import dev.fetchbus.support.VersionedSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

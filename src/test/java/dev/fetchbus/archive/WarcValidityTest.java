@@ -1,8 +1,8 @@
 package dev.fetchbus.archive;
 
-import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fetchbus.support.Tools;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.fetchbus.archive;
 
-import dev.fetchbus.support.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fetchbus.support.Tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.fetchbus.bench;
 
-import dev.fetchbus.store.Database;
-import dev.fetchbus.store.Migrations;
 import dev.fetchbus.content.PageFacts;
 import dev.fetchbus.content.Response;
+import dev.fetchbus.store.Database;
+import dev.fetchbus.store.Migrations;
 import dev.fetchbus.store.PageRecord;
 import dev.fetchbus.store.PageTable;
 import dev.fetchbus.support.TestDatabase;

@@ -1,9 +1,9 @@
 package dev.fetchbus.fetch;
 
-import dev.fetchbus.content.BodyBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.Vertx;
