@@ -1,6 +1,7 @@
 package dev.fetchbus;
 
 import dev.fetchbus.api.ApiVerticle;
+import dev.fetchbus.bridge.BridgeVerticle;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.config.MemoryFit;
 import dev.fetchbus.config.Secrets;
@@ -76,7 +77,7 @@ public final class NodeVerticle extends VerticleBase {
       chain = chain.compose(v -> deploy(ApiVerticle.class.getName(), settings.http().instances(), effective))
           .compose(v -> deploy(WebhookVerticle.class.getName(), 1, effective));
       if (settings.bridge().port() > 0) {
-        chain = chain.compose(v -> deploy(dev.fetchbus.bridge.BridgeVerticle.class.getName(), 1, effective));
+        chain = chain.compose(v -> deploy(BridgeVerticle.class.getName(), 1, effective));
       }
     } else {
       chain = chain.compose(v -> deploy(MetricsVerticle.class.getName(), 1, effective));

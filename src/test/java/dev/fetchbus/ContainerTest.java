@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -40,7 +41,7 @@ class ContainerTest {
     builder.environment().put("FETCHBUS_HTTP_PORT", String.valueOf(port));
     Process process = builder.start();
     process.getOutputStream().close();
-    assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the check ends within 10 s").isTrue();
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the check ends within 10 s").isTrue();
     return process.exitValue();
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,7 @@ class KillResumeIT {
   /** A job submitted to a node that is then killed with -9, and the node of the second life that must finish it. */
   private record Killed(long jobId, ApiClient api, NodeProcess node) {}
 
-  private Killed killMidJob(NodeLives lives, java.util.function.ToLongFunction<ApiClient> submit) {
+  private Killed killMidJob(NodeLives lives, ToLongFunction<ApiClient> submit) {
     int port1 = TestNode.freePort();
     NodeProcess first = lives.start(1, port1, Map.of());
     ApiClient api1 = ApiClient.of(port1, NodeLives.ADMIN_KEY);

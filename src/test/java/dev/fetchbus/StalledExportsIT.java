@@ -13,7 +13,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,7 +125,7 @@ class StalledExportsIT {
   private static Socket stalledWarc(int port, long jobId, String key) throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(4096);
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
     socket.getOutputStream().write(("GET /v1/jobs/" + jobId + "/warc HTTP/1.1\r\nHost: fetchbus\r\nAuthorization: Bearer "
         + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     return socket;
@@ -154,10 +157,10 @@ class StalledExportsIT {
         read += n;
       }
       return false;
-    } catch (java.net.SocketException reset) {
+    } catch (SocketException reset) {
       System.out.println("StalledExportsIT: connection reset after " + read + " bytes");
       return true;
-    } catch (java.net.SocketTimeoutException stillOpen) {
+    } catch (SocketTimeoutException stillOpen) {
       System.out.println("StalledExportsIT: connection still open after " + read + " bytes");
       return false;
     }

@@ -5,6 +5,7 @@ import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.metrics.OpsAccess;
 import dev.fetchbus.metrics.OpsRoutes;
 import dev.fetchbus.metrics.UserUsageMetrics;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.BodyTable;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.FrontierTable;
@@ -57,7 +58,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(v -> server.listen())
         .onSuccess(s -> {
           UserUsageMetrics.start(vertx, new JobTable(pool), settings.limits());
-          dev.fetchbus.node.NodeStatus.apiPort(vertx, s.actualPort());
+          NodeStatus.apiPort(vertx, s.actualPort());
           log.debug("API instance listening on port {}", s.actualPort());
         });
   }

@@ -4,6 +4,7 @@ import dev.fetchbus.content.BodyCodec;
 import dev.fetchbus.extract.PageExtractor;
 import dev.fetchbus.extract.PageText;
 import dev.fetchbus.store.ExportColumns;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -86,7 +87,7 @@ enum ExportFields {
 
   /** The stored body's bytes, or null when none was kept. */
   static byte[] body(Row row) {
-    io.vertx.core.buffer.Buffer data = row.getBuffer("body_data");
+    Buffer data = row.getBuffer("body_data");
     return data == null ? null : BodyCodec.decompress(row.getString("body_codec"), data.getBytes(),
         row.getLong("body_size"));
   }

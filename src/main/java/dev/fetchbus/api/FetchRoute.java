@@ -9,6 +9,7 @@ import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.frontier.FrontierVerticle;
 import dev.fetchbus.frontier.Partitions;
+import dev.fetchbus.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -34,7 +35,7 @@ final class FetchRoute {
     this.vertx = vertx;
     this.cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
     this.settings = settings;
-    this.members = Members.of(vertx, dev.fetchbus.store.Database.sharedPool(vertx, settings),
+    this.members = Members.of(vertx, Database.sharedPool(vertx, settings),
         settings.cluster().memberTimeoutMs());
   }
 

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.store.JobRow;
 import dev.fetchbus.store.JobTable;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,7 +35,7 @@ final class JobEvents {
     }).onFailure(ctx::fail);
   }
 
-  private static JsonObject progress(dev.fetchbus.store.JobRow job, Integer depth) {
+  private static JsonObject progress(JobRow job, Integer depth) {
     JsonObject detail = JobViews.detail(job);
     return new JsonObject().put("id", job.id()).put("state", job.state()).put("urls", detail.getJsonObject("urls"))
         .put("pagesPerSecond", detail.getDouble("pagesPerSecond")).put("currentDepth", depth);

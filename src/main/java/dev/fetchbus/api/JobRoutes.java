@@ -24,6 +24,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Job resources: create (JSON or a streamed text list), read, cancel. */
 final class JobRoutes {
@@ -102,7 +104,7 @@ final class JobRoutes {
   Future<JsonObject> list(RoutingContext ctx) {
     User user = Auth.user(ctx);
     String state = ctx.queryParams().get("state");
-    if (state != null && !java.util.Set.of("queued", "running", "done", "cancelled").contains(state)) {
+    if (state != null && !Set.of("queued", "running", "done", "cancelled").contains(state)) {
       return Future.failedFuture(ApiError.badRequest("state must be queued, running, done or cancelled"));
     }
     int limit = JobViews.parseBounded(ctx.queryParams().get("limit"), "limit", 100, 1, 1000);
@@ -270,6 +272,6 @@ final class JobRoutes {
       return "";
     }
     int semicolon = header.indexOf(';');
-    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
   }
 }

@@ -4,6 +4,7 @@ import dev.fetchbus.config.Secrets;
 import dev.fetchbus.store.JobRow;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -92,7 +93,7 @@ public final class JobViews {
 
   static JsonObject parseObject(Buffer body) {
     try {
-      Object value = io.vertx.core.json.Json.decodeValue(body);
+      Object value = Json.decodeValue(body);
       if (value instanceof JsonObject object) {
         return object;
       }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -55,7 +56,7 @@ final class UploadBatch {
    * empty batch) and starts a new one; {@link #drainInto(UrlIngest)} without the database, for tests.
    */
   Future<Void> drainInto(BiFunction<List<String>, long[], Future<Void>> sink) {
-    long[] taken = java.util.Arrays.copyOf(numbers, lines.size());
+    long[] taken = Arrays.copyOf(numbers, lines.size());
     List<String> batch = List.copyOf(lines);
     lines.clear();
     return batch.isEmpty() ? Future.succeededFuture() : sink.apply(batch, taken);

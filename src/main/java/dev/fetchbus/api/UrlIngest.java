@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Feeds one job's URL list into the frontier, a batch at a time: normalise on a worker thread,
@@ -36,7 +37,7 @@ final class UrlIngest {
   private long rejected;
   private boolean announced;
   /** Asked before each batch is stored, with its URL count: the owner's limits (UserLimits). */
-  private java.util.function.IntFunction<Future<Void>> admit = n -> Future.succeededFuture();
+  private IntFunction<Future<Void>> admit = n -> Future.succeededFuture();
 
   /** One batch normalised: accepted URLs with their hosts and partitions, in input order; rejected lines. */
   record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
@@ -55,7 +56,7 @@ final class UrlIngest {
     return jobId;
   }
 
-  UrlIngest admittedBy(java.util.function.IntFunction<Future<Void>> admit) {
+  UrlIngest admittedBy(IntFunction<Future<Void>> admit) {
     this.admit = admit;
     return this;
   }

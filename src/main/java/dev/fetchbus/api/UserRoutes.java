@@ -5,11 +5,16 @@ import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Users and their keys. Admins create, list, disable and delete users; a user reads itself
@@ -22,12 +27,12 @@ final class UserRoutes {
   private final UserTable users;
   private final JobTable jobs;
   private final UserLimits limits;
-  private final io.vertx.core.eventbus.EventBus bus;
-  private static final java.util.Map<String, Long> LIMIT_MAXIMA = new java.util.TreeMap<>(java.util.Map.of(
+  private final EventBus bus;
+  private static final Map<String, Long> LIMIT_MAXIMA = new TreeMap<>(Map.of(
       "activeJobs", (long) Integer.MAX_VALUE, "activeUrls", Long.MAX_VALUE,
       "concurrentFetches", (long) Integer.MAX_VALUE, "requestsPerSecond", (long) Integer.MAX_VALUE));
 
-  UserRoutes(io.vertx.core.eventbus.EventBus bus, UserTable users, JobTable jobs, UserLimits limits) {
+  UserRoutes(EventBus bus, UserTable users, JobTable jobs, UserLimits limits) {
     this.bus = bus;
     this.users = users;
     this.jobs = jobs;
@@ -88,7 +93,7 @@ final class UserRoutes {
           throw ApiError.invalid("Unknown field '" + field + "': a user's 'disabled' and 'limits' can be changed");
         }
       }
-      Future<java.util.Optional<User>> updated = users.find(id);
+      Future<Optional<User>> updated = users.find(id);
       if (json.containsKey("disabled")) {
         if (!(json.getValue("disabled") instanceof Boolean disabled)) {
           throw ApiError.invalid("'disabled' must be true or false");
@@ -99,7 +104,7 @@ final class UserRoutes {
         updated = users.setDisabled(id, disabled);
       }
       if (json.containsKey("limits")) {
-        java.util.Map<String, Long> changes = limitChanges(json);
+        Map<String, Long> changes = limitChanges(json);
         updated = updated.compose(found -> found.isEmpty() ? Future.succeededFuture(found)
             : users.setLimits(id, found.get().overrides().with(changes)))
             .onSuccess(changed -> changed.ifPresent(user -> bus.publish(FrontierVerticle.USER_LIMITS, new JsonObject()
@@ -115,11 +120,11 @@ final class UserRoutes {
    * The limits a PATCH changes: each given field is a positive whole number, or null to go back to
    * the configured default; fields not given keep their value.
    */
-  private static java.util.Map<String, Long> limitChanges(JsonObject json) {
+  private static Map<String, Long> limitChanges(JsonObject json) {
     if (!(json.getValue("limits") instanceof JsonObject given)) {
       throw ApiError.invalid("'limits' must be an object like {\"activeJobs\": 10, \"concurrentFetches\": 20}");
     }
-    java.util.Map<String, Long> changes = new java.util.HashMap<>();
+    Map<String, Long> changes = new HashMap<>();
     for (String field : given.fieldNames()) {
       Long max = LIMIT_MAXIMA.get(field);
       if (max == null) {

@@ -2,6 +2,7 @@ package dev.fetchbus.archive;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -60,7 +61,7 @@ final class Surt {
     String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
     String port = colon < 0 ? "" : hostPort.substring(colon + 1);
     String[] labels = host.split("\\.", -1);
-    java.util.Collections.reverse(Arrays.asList(labels));
+    Collections.reverse(Arrays.asList(labels));
     String key = String.join(",", labels);
     if (!port.isEmpty() && Integer.parseInt(port) != (https ? 443 : 80)) {
       key += ":" + Integer.parseInt(port);

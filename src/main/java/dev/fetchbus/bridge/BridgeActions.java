@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -66,7 +67,7 @@ final class BridgeActions {
     try {
       answer = action.apply(m);
     } catch (ClassCastException | IllegalStateException e) {
-      answer = Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 400,
+      answer = Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400,
           error("bad_request", "The message body must be a JSON object")));
     }
     answer.onSuccess(m::reply).onFailure(err -> {

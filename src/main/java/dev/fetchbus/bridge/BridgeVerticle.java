@@ -11,6 +11,7 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,7 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private static void refuse(BridgeEvent event, String address, String why) {
-    log.warn("Bridge refused a {} to '{}' from {}: {}", event.type().name().toLowerCase(java.util.Locale.ROOT), address,
+    log.warn("Bridge refused a {} to '{}' from {}: {}", event.type().name().toLowerCase(Locale.ROOT), address,
         event.socket() == null ? "?" : event.socket().remoteAddress(), why);
     event.complete(false);
   }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,7 +29,7 @@ final class ProgressFeeds {
   private final ApiCalls api;
   private final long periodMs;
   /** One job's feed: its timer, and the keys that may read the job, first used first. */
-  private record Feed(long timer, java.util.LinkedHashSet<String> keys) {}
+  private record Feed(long timer, LinkedHashSet<String> keys) {}
 
   /** Running feeds by job id; only touched on the bridge verticle's event loop. */
   private final Map<Long, Feed> feeds = new HashMap<>();
@@ -49,7 +50,7 @@ final class ProgressFeeds {
   Future<Boolean> admit(long job, String authorization) {
     return read(job, authorization).map(view -> {
       feeds.computeIfAbsent(job, id -> new Feed(vertx.setPeriodic(periodMs, t -> tick(job)),
-          new java.util.LinkedHashSet<>())).keys().add(authorization);
+          new LinkedHashSet<>())).keys().add(authorization);
       return true;
     }).otherwise(false);
   }

@@ -3,6 +3,7 @@ package dev.fetchbus.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -10,8 +11,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * A bounded async cache with a TTL per value and single flight: concurrent asks for a missing key
@@ -37,7 +40,7 @@ public final class SingleFlightCache<K, V> implements Shareable {
    * Bounded by the sum of {@code weight} over the entries (for example their bytes) instead of
    * their number: for values whose sizes differ by orders of magnitude.
    */
-  public SingleFlightCache(String name, long maxWeight, java.util.function.ToIntFunction<V> weight,
+  public SingleFlightCache(String name, long maxWeight, ToIntFunction<V> weight,
       Function<V, Duration> ttl, MeterRegistry registry) {
     this(name, Caffeine.newBuilder().maximumWeight(maxWeight)
         .weigher((K key, V value) -> weight.applyAsInt(value)), ttl, registry);
@@ -49,8 +52,8 @@ public final class SingleFlightCache<K, V> implements Shareable {
         .description("Entries evicted for size").register(registry);
     this.cache = ((Caffeine<K, V>) bound)
         .expireAfter(expiry(ttl))
-        .removalListener((K key, V value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-          if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {
+        .removalListener((K key, V value, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE) {
             evictions.increment();
           }
         })
@@ -73,7 +76,7 @@ public final class SingleFlightCache<K, V> implements Shareable {
 
     /** {@code single-flight}, {@code plain} or {@code none}. */
     public static Mode of(String name) {
-      return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 

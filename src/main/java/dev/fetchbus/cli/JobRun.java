@@ -2,6 +2,8 @@ package dev.fetchbus.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -171,7 +173,7 @@ final class JobRun {
     if (started == null || finished == null) {
       return "";
     }
-    double seconds = java.time.Duration.between(java.time.Instant.parse(started), java.time.Instant.parse(finished))
+    double seconds = Duration.between(Instant.parse(started), Instant.parse(finished))
         .toMillis() / 1000.0;
     return String.format(", in %.1f s (%.0f pages/s)", seconds, job.getDouble("pagesPerSecond", 0.0));
   }

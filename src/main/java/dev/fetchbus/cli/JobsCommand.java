@@ -1,6 +1,8 @@
 package dev.fetchbus.cli;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -42,7 +44,7 @@ final class JobsCommand implements Callable<Integer> {
 
   /** An instant to the second, for a table a person reads ({@code --json} keeps the API's). */
   static String seconds(String instant) {
-    return instant == null ? "-" : java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+    return instant == null ? "-" : Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS)
         .toString();
   }
 }

@@ -3,6 +3,7 @@ package dev.fetchbus.cli;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.metrics.LoopProbeVerticle;
+import dev.fetchbus.node.NodeIdentity;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,7 @@ public final class Launcher implements VertxApplicationHooks {
   @Override
   public void afterVertxStarted(HookContext context) {
     if (context.vertx().isClustered()) {
-      dev.fetchbus.node.NodeIdentity.remember(context.vertx(), manager);
+      NodeIdentity.remember(context.vertx(), manager);
     }
     // Before the main verticle, so the probes take every event loop; the launcher's options are
     // the real ones (-options may change the loop count). This is the launcher thread, so it may wait.

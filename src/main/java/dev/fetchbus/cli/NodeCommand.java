@@ -4,6 +4,7 @@ import dev.fetchbus.NodeVerticle;
 import dev.fetchbus.cluster.ClusterSetup;
 import dev.fetchbus.config.Settings;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+  private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
   }
 

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.fetchbus.config.Settings;
+import dev.fetchbus.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -55,7 +56,7 @@ public final class ClusterSetup {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }
     HazelcastClusterManager manager = clusterManager(settings);
-    return builder(options, settings, manager).buildClustered().onSuccess(vertx -> dev.fetchbus.node.NodeIdentity.remember(vertx, manager));
+    return builder(options, settings, manager).buildClustered().onSuccess(vertx -> NodeIdentity.remember(vertx, manager));
   }
 
   public static HazelcastClusterManager clusterManager(Settings settings) {

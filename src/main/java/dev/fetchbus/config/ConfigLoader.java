@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class ConfigLoader {
     if (current.isEmpty()) {
       return System.getenv();
     }
-    Map<String, String> merged = new java.util.HashMap<>(System.getenv());
+    Map<String, String> merged = new HashMap<>(System.getenv());
     merged.putAll(current);
     return merged;
   }

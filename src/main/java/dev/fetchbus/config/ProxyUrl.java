@@ -1,7 +1,9 @@
 package dev.fetchbus.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -21,7 +23,7 @@ public record ProxyUrl(String type, String host, int port, String username, Stri
     URI uri;
     try {
       uri = new URI(text.strip());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalArgumentException("is not a URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -90,6 +92,6 @@ public record ProxyUrl(String type, String host, int port, String username, Stri
   }
 
   private static String encode(String value) {
-    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

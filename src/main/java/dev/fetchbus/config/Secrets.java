@@ -1,5 +1,6 @@
 package dev.fetchbus.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -33,7 +34,7 @@ public final class Secrets {
     JsonObject out = options.copy();
     if (out.getValue("headers") instanceof JsonObject headers) {
       maskHeaders(headers);
-    } else if (out.getValue("headers") instanceof io.vertx.core.json.JsonArray entries) {
+    } else if (out.getValue("headers") instanceof JsonArray entries) {
       entries.forEach(e -> {
         if (e instanceof JsonObject entry && entry.getValue("headers") instanceof JsonObject headers) {
           maskHeaders(headers);
@@ -57,7 +58,7 @@ public final class Secrets {
   }
 
   private static void maskFields(Object list, String... fields) {
-    if (list instanceof io.vertx.core.json.JsonArray entries) {
+    if (list instanceof JsonArray entries) {
       entries.forEach(e -> {
         if (e instanceof JsonObject entry) {
           for (String field : fields) {

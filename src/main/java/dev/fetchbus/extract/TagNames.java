@@ -1,5 +1,8 @@
 package dev.fetchbus.extract;
 
+import java.util.Arrays;
+import java.util.Set;
+
 /**
  * A small set of lower-case ASCII tag names, looked up straight from a body's bytes (any case)
  * without making a String of every tag the scanner meets.
@@ -10,7 +13,7 @@ final class TagNames {
       "iframe", "noembed", "noframes", "plaintext", "frameset");
 
   /** The elements whose contents are raw text, never markup. */
-  private static final java.util.Set<String> RAW_TEXT = java.util.Set.of("script", "style", "textarea", "title", "xmp",
+  private static final Set<String> RAW_TEXT = Set.of("script", "style", "textarea", "title", "xmp",
       "iframe", "noembed", "noframes", "plaintext");
 
   /** Names grouped by length, so a lookup compares only names that could match. */
@@ -19,7 +22,7 @@ final class TagNames {
   TagNames(String... names) {
     for (String name : names) {
       String[] same = byLength[name.length()];
-      String[] grown = same == null ? new String[1] : java.util.Arrays.copyOf(same, same.length + 1);
+      String[] grown = same == null ? new String[1] : Arrays.copyOf(same, same.length + 1);
       grown[grown.length - 1] = name;
       byLength[name.length()] = grown;
     }

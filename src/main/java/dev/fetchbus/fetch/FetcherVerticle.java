@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.TrustOptions;
+import java.time.Duration;
 
 /**
  * One fetcher per instance, each on its own event loop. Takes {@link FetchTask}s on
@@ -54,7 +55,7 @@ public final class FetcherVerticle extends VerticleBase {
     SingleFlightCache.Mode cacheMode = SingleFlightCache.Mode.of(settings.tuning().cacheMode());
     NetworkGuard guard = new NetworkGuard(settings.fetch().allowNetworks());
     HostResolver resolver = new HostResolver(vertx,
-        java.time.Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode);
+        Duration.ofSeconds(settings.dns().ttlSeconds()), settings.dns().cacheSize()).cacheMode(cacheMode);
     HttpFetcher fetcher = new HttpFetcher(vertx, clients, guard, resolver, settings.fetch(),
         bodyBudget(vertx, settings.fetch()), settings.egress().proxy());
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));

@@ -51,7 +51,7 @@ public final class HostResolver {
       // an IP literal is parsed, never looked up: no worker thread needed
       try {
         return Future.succeededFuture(List.of(InetAddress.getByName(host)));
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         return Future.failedFuture(e);
       }
     }

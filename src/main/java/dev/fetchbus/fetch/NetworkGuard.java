@@ -1,7 +1,9 @@
 package dev.fetchbus.fetch;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Refuses to fetch from addresses that are not on the public internet (loopback, private,
@@ -10,7 +12,7 @@ import java.util.List;
  * the fetcher connects to the address it judged, so DNS rebinding cannot slip past it.
  */
 public final class NetworkGuard {
-  private static final List<Cidr> NON_PUBLIC = java.util.stream.Stream.of(
+  private static final List<Cidr> NON_PUBLIC = Stream.of(
       "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
       "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
       "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
@@ -58,7 +60,7 @@ public final class NetworkGuard {
     }
     try {
       return InetAddress.getByAddress(new byte[] {b[from], b[from + 1], b[from + 2], b[from + 3]});
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return null;
     }
   }
@@ -99,7 +101,7 @@ public final class NetworkGuard {
     }
     try {
       return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return address;
     }
   }

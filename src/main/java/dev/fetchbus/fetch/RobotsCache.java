@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * robots.txt per origin (scheme, host, port), fetched once per TTL for the whole node: all fetcher
@@ -61,7 +62,7 @@ public final class RobotsCache {
    * per agent token and route.
    */
   Future<Robots> rulesFor(String url, HttpFetcher fetcher, String userAgent, ProxyUrl proxy) {
-    String agent = userAgent == null ? config.agent().toLowerCase(java.util.Locale.ROOT) : JobRequests.agentToken(userAgent);
+    String agent = userAgent == null ? config.agent().toLowerCase(Locale.ROOT) : JobRequests.agentToken(userAgent);
     String origin = UrlNormalizer.origin(url);
     String key = origin + " " + agent + (proxy == null ? "" : " via " + proxy.routeKey());
     return cache.get(key, k -> load(origin, agent, userAgent, proxy, fetcher));

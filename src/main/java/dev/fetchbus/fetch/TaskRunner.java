@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -229,7 +230,7 @@ final class TaskRunner {
     }
   }
 
-  private <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
+  private <T> Future<T> onWorker(Callable<T> work) {
     return cpu.run(work);
   }
 

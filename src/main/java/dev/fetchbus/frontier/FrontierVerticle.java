@@ -4,9 +4,12 @@ import dev.fetchbus.cluster.Members;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;
+import dev.fetchbus.fetch.Discovered;
 import dev.fetchbus.fetch.FetchOutcome;
 import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
+import dev.fetchbus.fetch.HostSlots;
+import dev.fetchbus.fetch.Robots;
 import dev.fetchbus.metrics.FrontierMetrics;
 import dev.fetchbus.metrics.Meters;
 import dev.fetchbus.node.LocalCodec;
@@ -23,6 +26,7 @@ import dev.fetchbus.store.StoredBatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +89,7 @@ public final class FrontierVerticle extends VerticleBase {
     gate = new ClaimGate(DatabaseHealth.of(vertx, pool), leased, frontier, settings.frontier().leaseSeconds(), nodeId);
     jobs = new JobTable(pool);
     scheduler = new HostScheduler<>(settings.fetch().maxInFlight(), System::currentTimeMillis,
-        settings.host().delayJitter(), java.util.concurrent.ThreadLocalRandom.current()::nextDouble);
+        settings.host().delayJitter(), ThreadLocalRandom.current()::nextDouble);
     metrics = new FrontierMetrics(Meters.registry(), scheduler::inFlight, scheduler::waiting);
     completion = new JobCompletion(vertx, jobs);
     retries = new RetryPolicy(settings.fetch().maxAttempts(), settings.fetch().retryBaseMs());
@@ -102,7 +107,7 @@ public final class FrontierVerticle extends VerticleBase {
     claims = new ClaimLoop(vertx, settings, frontier, nodeId, leased, gate, ownership, plans, shares, this::accept,
         this::pump);
     LocalCodec.register(vertx, FetchTask.class, FetchOutcome.class, PageRecord.class, StoredBatch.class,
-        dev.fetchbus.fetch.Robots.class);
+        Robots.class);
     storedConsumer = vertx.eventBus().localConsumer(StoreVerticle.STORED, m -> stored(m.body()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CREATED, m -> claims.now()));
     consumers.add(vertx.eventBus().<Long>consumer(JOB_CANCELLED, m -> dropJob(m.body())));
@@ -116,7 +121,7 @@ public final class FrontierVerticle extends VerticleBase {
     SyncFetches sync = new SyncFetches(settings, this::fetchNow);
     consumers.add(vertx.eventBus().<JsonObject>consumer(syncAddress(nodeId), sync::handle));
     lent = new LentSlots(vertx, nodeId, ownership::ownerOf, scheduler, this::pump);
-    consumers.add(vertx.eventBus().<JsonObject>localConsumer(dev.fetchbus.fetch.HostSlots.ADDRESS, lent::asked));
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(HostSlots.ADDRESS, lent::asked));
     consumers.add(vertx.eventBus().<JsonObject>consumer(LentSlots.ownerAddress(nodeId), lent::queue));
     return Database.prepare(vertx, settings)
         .compose(version -> ownership.refresh())
@@ -218,7 +223,7 @@ public final class FrontierVerticle extends VerticleBase {
       }
       scheduler.finished(lease);
       if (lease.isSynchronous()) {
-        lease.answer().handle(reply.map(io.vertx.core.eventbus.Message::body));
+        lease.answer().handle(reply.map(Message::body));
       } else if (reply.succeeded()) {
         settle(lease, reply.result().body());
       } else {
@@ -249,7 +254,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   /** The lease stays held until the store reports the record's batch written ({@link #stored}). */
   private void store(Lease lease, FetchOutcome outcome) {
-    List<dev.fetchbus.fetch.Discovered> fresh = outcome.failed() ? List.of()
+    List<Discovered> fresh = outcome.failed() ? List.of()
         : links.unseen(lease.url().jobId(), lease.url().id(), outcome.discovered());
     vertx.eventBus().send(StoreVerticle.ADDRESS, Records.of(lease, outcome, fresh, settings.frontier().partitions()),
         LOCAL);

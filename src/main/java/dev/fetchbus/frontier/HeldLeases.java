@@ -5,8 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongToIntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -36,10 +39,10 @@ final class HeldLeases {
    * The jobs whose users already hold twice their fetch share on this node: claiming more of their
    * URLs would only fill the buffer with work that must wait, and hold back other users' work.
    */
-  Long[] crowdedJobs(java.util.function.LongToIntFunction share) {
+  Long[] crowdedJobs(LongToIntFunction share) {
     Map<Long, Integer> perUser = new HashMap<>();
     byUrl.values().forEach(lease -> perUser.merge(lease.user(), 1, Integer::sum));
-    java.util.Set<Long> jobs = new java.util.HashSet<>();
+    Set<Long> jobs = new HashSet<>();
     for (Lease lease : byUrl.values()) {
       if (lease.user() != 0 && perUser.get(lease.user()) >= 2L * share.applyAsInt(lease.user())) {
         jobs.add(lease.url().jobId());

@@ -7,7 +7,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.LongToIntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -60,11 +62,11 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   private final int maxInFlight;
   private final LongSupplier clock;
   private final double jitter;
-  private final java.util.function.DoubleSupplier random;
+  private final DoubleSupplier random;
   private final Map<String, Host<W>> hosts = new HashMap<>();
   /** Started work per user, and how much each user may run on this node at once. */
   private final Map<Long, Integer> activeByUser = new HashMap<>();
-  private java.util.function.LongToIntFunction userLimit = user -> Integer.MAX_VALUE;
+  private LongToIntFunction userLimit = user -> Integer.MAX_VALUE;
   private final ArrayDeque<Host<W>> ring = new ArrayDeque<>();
   private int inFlight;
   private int waiting;
@@ -76,7 +78,7 @@ public final class HostScheduler<W extends HostScheduler.Work> {
   }
 
   /** {@code jitter} stretches each delay by a random fraction up to it (0.2: up to 20 % longer). */
-  public HostScheduler(int maxInFlight, LongSupplier clockMs, double jitter, java.util.function.DoubleSupplier random) {
+  public HostScheduler(int maxInFlight, LongSupplier clockMs, double jitter, DoubleSupplier random) {
     this.maxInFlight = maxInFlight;
     this.clock = clockMs;
     this.jitter = jitter;
@@ -88,7 +90,7 @@ public final class HostScheduler<W extends HostScheduler.Work> {
    * belongs to users at their bound waits (others' work behind it on the same host may start), and
    * is looked at again when one of those users' work finishes.
    */
-  public void boundUsers(java.util.function.LongToIntFunction limit) {
+  public void boundUsers(LongToIntFunction limit) {
     this.userLimit = limit;
   }
 

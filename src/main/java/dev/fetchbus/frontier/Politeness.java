@@ -2,6 +2,7 @@ package dev.fetchbus.frontier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fetchbus.extract.UrlNormalizer;
 import dev.fetchbus.fetch.FetchTask;
 import dev.fetchbus.fetch.FetcherVerticle;
 import dev.fetchbus.fetch.Robots;
@@ -9,6 +10,7 @@ import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.NewUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,7 +54,7 @@ final class Politeness {
       scheduler.hold(host);
     }
     vertx.eventBus().<Robots>request(FetcherVerticle.ROBOTS_ADDRESS, lease.url().url(), robotsDelivery(plan))
-        .map(io.vertx.core.eventbus.Message::body)
+        .map(Message::body)
         .onComplete(robots -> {
           if (hold) {
             long crawlDelay = robots.succeeded() ? robots.result().crawlDelayMs() : 0;
@@ -88,7 +90,7 @@ final class Politeness {
   private void queueSitemaps(Lease lease, List<String> sitemaps) {
     List<NewUrl> urls = new ArrayList<>();
     for (String sitemap : sitemaps) {
-      if (dev.fetchbus.extract.UrlNormalizer.normalize(sitemap) instanceof dev.fetchbus.extract.UrlNormalizer.Accepted ok) {
+      if (UrlNormalizer.normalize(sitemap) instanceof UrlNormalizer.Accepted ok) {
         urls.add(new NewUrl(ok.url(), ok.host(), Partitions.of(ok.host(), partitions), 0, FetchTask.SITEMAP, null));
       }
     }

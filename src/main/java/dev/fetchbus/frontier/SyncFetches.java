@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -78,7 +79,7 @@ final class SyncFetches {
 
   private JsonObject view(Cached cached, SingleFlightCache.Result result) {
     String how = cached.revalidated() && result == SingleFlightCache.Result.MISS ? "revalidated"
-        : result.name().toLowerCase(java.util.Locale.ROOT);
+        : result.name().toLowerCase(Locale.ROOT);
     return SyncView.of(cached.outcome()).put("cache", how)
         .put("ageSeconds", (System.currentTimeMillis() - cached.atMs()) / 1000);
   }

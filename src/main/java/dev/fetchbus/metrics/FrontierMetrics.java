@@ -1,10 +1,12 @@
 package dev.fetchbus.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The frontier's series: fetches in flight, leased URLs waiting for a host slot, queued URLs, retries. */
 public final class FrontierMetrics {
@@ -44,8 +46,8 @@ public final class FrontierMetrics {
   }
 
   /** The filter of links seen: links it kept from the store, and hashes it holds. */
-  public void links(java.util.function.LongSupplier filtered, java.util.function.LongSupplier held, MeterRegistry registry) {
-    io.micrometer.core.instrument.FunctionCounter.builder("fetchbus_frontier_links_filtered", filtered,
+  public void links(LongSupplier filtered, LongSupplier held, MeterRegistry registry) {
+    FunctionCounter.builder("fetchbus_frontier_links_filtered", filtered,
             f -> f.getAsLong())
         .description("Discovered links not sent to the database because this node knew them queued already")
         .register(registry);

@@ -1,5 +1,7 @@
 package dev.fetchbus.metrics;
 
+import dev.fetchbus.node.NodeIdentity;
+import dev.fetchbus.node.NodeStatus;
 import dev.fetchbus.store.JobTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,9 +39,9 @@ final class NodeStats {
   Future<JsonObject> stats() {
     MeterRegistry registry = Meters.registry();
     return runningJobs().map(running -> new JsonObject()
-        .put("node", dev.fetchbus.node.NodeIdentity.of(vertx))
-        .put("ownedPartitions", dev.fetchbus.node.NodeStatus.ownedPartitions(vertx))
-        .put("rendering", dev.fetchbus.node.NodeStatus.rendering(vertx))
+        .put("node", NodeIdentity.of(vertx))
+        .put("ownedPartitions", NodeStatus.ownedPartitions(vertx))
+        .put("rendering", NodeStatus.rendering(vertx))
         .put("time", System.currentTimeMillis())
         .put("pages", pages(registry))
         .put("fetch", fetch(registry))
@@ -61,7 +64,7 @@ final class NodeStats {
     return runningJobs;
   }
 
-  private static JsonArray jobsJson(java.util.List<JobTable.Progress> running) {
+  private static JsonArray jobsJson(List<JobTable.Progress> running) {
     JsonArray array = new JsonArray();
     for (JobTable.Progress job : running) {
       long finished = job.finished();

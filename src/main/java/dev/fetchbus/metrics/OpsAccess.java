@@ -1,6 +1,7 @@
 package dev.fetchbus.metrics;
 
 import dev.fetchbus.store.UserTable;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,12 +59,12 @@ public final class OpsAccess implements Handler<RoutingContext> {
    * management server, else with an enabled admin or metrics key. For the event-bus bridge, whose
    * browsers send the header with their registration instead of on a request.
    */
-  public io.vertx.core.Future<Boolean> allows(String authorization) {
+  public Future<Boolean> allows(String authorization) {
     if (users == null) {
-      return io.vertx.core.Future.succeededFuture(true);
+      return Future.succeededFuture(true);
     }
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
-      return io.vertx.core.Future.succeededFuture(false);
+      return Future.succeededFuture(false);
     }
     return users.findByKey(authorization.substring(7).strip())
         .map(found -> found.isPresent() && found.get().readsMetrics() && !found.get().disabled());

@@ -2,13 +2,18 @@ package dev.fetchbus.metrics;
 
 import dev.fetchbus.cluster.Members;
 import dev.fetchbus.node.NodeStatus;
+import dev.fetchbus.store.PageTable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
 
 /**
  * The operator's routes, served by every node whatever its roles: {@code /health} (liveness) and
@@ -22,12 +27,12 @@ public final class OpsRoutes {
   private static final String DASHBOARD = "dashboard/index.html";
   private final Vertx vertx;
   private final Pool pool;
-  private final dev.fetchbus.store.PageTable pages;
+  private final PageTable pages;
 
   private OpsRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
-    this.pages = new dev.fetchbus.store.PageTable(pool);
+    this.pages = new PageTable(pool);
   }
 
   public static void mount(Router router, Vertx vertx, Pool pool, OpsAccess access) {
@@ -42,7 +47,7 @@ public final class OpsRoutes {
     StatsBus.publish(vertx, pool);
     router.route("/ops/eventbus/*").subRouter(StatsBus.bridge(vertx, access));
     // the dashboard's one library, from its webjar on the classpath (no CDN, no npm at run time)
-    router.route("/ops/webjars/*").handler(io.vertx.ext.web.handler.StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/ops/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
   }
 
   /**
@@ -68,13 +73,13 @@ public final class OpsRoutes {
     try {
       id = Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
-      return Future.failedFuture(new io.vertx.ext.web.handler.HttpException(404, "No job " + ctx.pathParam("id")));
+      return Future.failedFuture(new HttpException(404, "No job " + ctx.pathParam("id")));
     }
     return pages.breakdown(id, 5, 20_000).map(breakdown -> {
-      io.vertx.core.json.JsonArray hosts = new io.vertx.core.json.JsonArray();
+      JsonArray hosts = new JsonArray();
       breakdown.slowestHosts().forEach(h -> hosts.add(new JsonObject().put("host", h.host()).put("pages", h.pages())
           .put("meanMs", Math.round(h.meanMs() * 10) / 10.0)));
-      return new JsonObject().put("job", id).put("outcomes", new JsonObject(new java.util.LinkedHashMap<>(breakdown.outcomes())))
+      return new JsonObject().put("job", id).put("outcomes", new JsonObject(new LinkedHashMap<>(breakdown.outcomes())))
           .put("slowestHosts", hosts);
     });
   }

@@ -2,6 +2,7 @@ package dev.fetchbus.node;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.UUID;
 
@@ -38,5 +39,5 @@ public final class NodeIdentity {
     return holder == null || !vertx.isClustered() ? null : holder.manager();
   }
 
-  private record Holder(ClusterManager manager) implements io.vertx.core.shareddata.Shareable {}
+  private record Holder(ClusterManager manager) implements Shareable {}
 }

@@ -3,12 +3,15 @@ package dev.fetchbus.store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +91,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** A {@code postgresql://} URL, with the password, for the superuser's connection to {@code database}. */
   public String url(String database) {
-    return "postgresql://postgres:" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+    return "postgresql://postgres:" + URLEncoder.encode(password, StandardCharsets.UTF_8)
         + "@127.0.0.1:" + port() + "/" + database;
   }
 
@@ -119,7 +122,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         pidFile.getParent());
     orphan.get().destroy();
     try {
-      orphan.get().onExit().get(ORPHAN_STOP_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      orphan.get().onExit().get(ORPHAN_STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("Orphan PostgreSQL did not stop in {}; killing it (it will recover from its WAL)", ORPHAN_STOP_WAIT);
       orphan.get().destroyForcibly();

@@ -5,7 +5,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * All SQL for the frontier's two tables: {@code frontier}, each URL of each job, written once and
@@ -162,7 +165,7 @@ public final class FrontierTable {
    * in {@code skipJobs} (those whose users hold enough work here already).
    */
   public Future<List<ClaimedUrl>> claim(int[] partitions, int limit, int leaseSeconds, String nodeId, Long[] skipJobs) {
-    Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
+    Integer[] boxed = Arrays.stream(partitions).boxed().toArray(Integer[]::new);
     return pool.preparedQuery(CLAIM).execute(Tuple.of(boxed, limit, leaseSeconds, nodeId, skipJobs)).map(rows -> {
       List<ClaimedUrl> claimed = new ArrayList<>(rows.size());
       rows.forEach(r -> claimed.add(new ClaimedUrl(r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
@@ -216,13 +219,13 @@ public final class FrontierTable {
    * a partition that just changed hands stays off-limits to its new owner until the old owner's
    * fetches there have finished, so a host's limit holds across the hand-over too.
    */
-  public Future<java.util.Set<Integer>> busyPartitions(int[] partitions, List<String> nodes) {
-    Integer[] boxed = java.util.Arrays.stream(partitions).boxed().toArray(Integer[]::new);
+  public Future<Set<Integer>> busyPartitions(int[] partitions, List<String> nodes) {
+    Integer[] boxed = Arrays.stream(partitions).boxed().toArray(Integer[]::new);
     return pool.preparedQuery("select distinct partition from queue where due_at > now() "
             + "and partition = any($1) and leased_by = any($2)")
         .execute(Tuple.of(boxed, (Object) nodes.toArray(String[]::new)))
         .map(rows -> {
-          java.util.Set<Integer> busy = new java.util.HashSet<>();
+          Set<Integer> busy = new HashSet<>();
           rows.forEach(row -> busy.add(row.getInteger(0)));
           return busy;
         });

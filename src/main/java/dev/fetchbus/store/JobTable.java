@@ -5,9 +5,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +114,7 @@ public final class JobTable {
             + "and ($2::text is null or state = $2) and id < $3 order by id desc limit $4")
         .execute(Tuple.of(userId, state, before, limit))
         .map(rows -> {
-          List<JobRow> jobs = new java.util.ArrayList<>(rows.size());
+          List<JobRow> jobs = new ArrayList<>(rows.size());
           rows.forEach(row -> jobs.add(toJob(row, Map.of())));
           return jobs;
         });
@@ -170,7 +172,7 @@ public final class JobTable {
             + "order by j.state <> 'running', j.id limit $1")
         .execute(Tuple.of(limit, endedSeconds))
         .map(rows -> {
-          List<Progress> jobs = new java.util.ArrayList<>(rows.size());
+          List<Progress> jobs = new ArrayList<>(rows.size());
           rows.forEach(row -> jobs.add(new Progress(row.getLong("id"), row.getString("kind"), row.getString("state"),
               row.getLong("accepted"), row.getLong("unfinished"), row.getLong("cancelled_urls"),
               row.getOffsetDateTime("started_at"))));
@@ -214,8 +216,8 @@ public final class JobTable {
         .map(JobTable::ids);
   }
 
-  private static List<Long> ids(io.vertx.sqlclient.RowSet<Row> rows) {
-    List<Long> ids = new java.util.ArrayList<>(rows.size());
+  private static List<Long> ids(RowSet<Row> rows) {
+    List<Long> ids = new ArrayList<>(rows.size());
     rows.forEach(row -> ids.add(row.getLong(0)));
     return ids;
   }
@@ -292,7 +294,7 @@ public final class JobTable {
             where j.state in ('queued', 'running')
             group by u.id order by urls desc, u.id limit $1""".formatted(LimitOverrides.COLUMNS))
         .execute(Tuple.of(limit)).map(rows -> {
-          List<UserUsage> users = new java.util.ArrayList<>();
+          List<UserUsage> users = new ArrayList<>();
           rows.forEach(r -> users.add(new UserUsage(r.getLong("id"), r.getLong("active"), r.getLong("urls"),
               r.getLong("leased"), r.getLong("requests"), LimitOverrides.of(r))));
           return users;

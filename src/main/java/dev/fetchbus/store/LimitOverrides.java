@@ -2,6 +2,7 @@ package dev.fetchbus.store;
 
 import dev.fetchbus.config.Settings;
 import io.vertx.sqlclient.Row;
+import java.util.Map;
 
 /**
  * A user's own limits, set by an admin ({@code PATCH /v1/users/{id}}); a null field takes the
@@ -28,7 +29,7 @@ public record LimitOverrides(Integer activeJobs, Long activeUrls, Integer concur
   }
 
   /** These overrides with the fields {@code changes} sets (a field set to null there goes back to the default). */
-  public LimitOverrides with(java.util.Map<String, Long> changes) {
+  public LimitOverrides with(Map<String, Long> changes) {
     return new LimitOverrides(
         changes.containsKey("activeJobs") ? toInt(changes.get("activeJobs")) : activeJobs,
         changes.containsKey("activeUrls") ? changes.get("activeUrls") : activeUrls,

@@ -17,7 +17,12 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,9 +48,9 @@ public final class Migrations {
   record Migration(int version, String name, String sql) {
     String checksum() {
       try {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
             .digest(sql.getBytes(StandardCharsets.UTF_8)));
-      } catch (java.security.NoSuchAlgorithmException e) {
+      } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }
@@ -72,7 +77,7 @@ public final class Migrations {
         .compose(created -> conn.query("alter table schema_version add column if not exists checksum text").execute())
         .compose(added -> conn.query("select version, name, checksum from schema_version order by version").execute())
         .compose(rows -> {
-          List<Applied> applied = new java.util.ArrayList<>();
+          List<Applied> applied = new ArrayList<>();
           rows.forEach(row -> applied.add(new Applied(row.getInteger(0), row.getString(1), row.getString(2))));
           return verify(conn, applied, all).map(applied.isEmpty() ? 0 : applied.get(applied.size() - 1).version());
         })
@@ -89,7 +94,7 @@ public final class Migrations {
 
   /** Refuses a database this build must not touch; fills in checksums that were never kept. */
   private static Future<Void> verify(SqlConnection conn, List<Applied> applied, List<Migration> all) {
-    Map<Integer, Migration> known = new java.util.HashMap<>();
+    Map<Integer, Migration> known = new HashMap<>();
     all.forEach(m -> known.put(m.version(), m));
     int newest = all.isEmpty() ? 0 : all.get(all.size() - 1).version();
     Future<Void> chain = Future.succeededFuture();

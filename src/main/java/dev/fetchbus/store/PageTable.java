@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -242,7 +243,7 @@ public final class PageTable {
   public record HostTime(String host, long pages, double meanMs) {}
 
   /** A job's records for the dashboard: by outcome ({@code ok} or the error code), and its slowest hosts. */
-  public record Breakdown(java.util.Map<String, Long> outcomes, List<HostTime> slowestHosts) {}
+  public record Breakdown(Map<String, Long> outcomes, List<HostTime> slowestHosts) {}
 
   /**
    * How a job's records came out, all of them, and which {@code hosts} hosts were slowest among its
@@ -250,11 +251,11 @@ public final class PageTable {
    * bounded however big the job is.
    */
   public Future<Breakdown> breakdown(long jobId, int hosts, int recent) {
-    Future<java.util.Map<String, Long>> outcomes = pool.preparedQuery(
+    Future<Map<String, Long>> outcomes = pool.preparedQuery(
             "select coalesce(error_code, 'ok') as outcome, count(*) as n from pages where job_id = $1 group by 1")
         .execute(Tuple.of(jobId))
         .map(rows -> {
-          java.util.Map<String, Long> byOutcome = new java.util.TreeMap<>();
+          Map<String, Long> byOutcome = new TreeMap<>();
           rows.forEach(row -> byOutcome.put(row.getString("outcome"), row.getLong("n")));
           return byOutcome;
         });
@@ -265,7 +266,7 @@ public final class PageTable {
             group by f.host order by mean_ms desc, f.host limit $2""")
         .execute(Tuple.of(jobId, hosts, recent))
         .map(rows -> {
-          List<HostTime> list = new java.util.ArrayList<>();
+          List<HostTime> list = new ArrayList<>();
           rows.forEach(row -> list.add(new HostTime(row.getString("host"), row.getLong("pages"), row.getDouble("mean_ms"))));
           return list;
         });

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,7 +184,7 @@ public final class StoreVerticle extends VerticleBase {
     return body == null ? 0 : body.heldBytes();
   }
 
-  private Future<Void> later(java.util.function.Supplier<Future<Void>> retry) {
+  private Future<Void> later(Supplier<Future<Void>> retry) {
     Promise<Void> done = Promise.promise();
     vertx.setTimer(RETRY_MS, id -> retry.get().onComplete(done));
     return done.future();

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -140,7 +143,7 @@ class AuthTest {
     assertThat(dave.getLong("id")).isEqualTo(created.getLong("id"));
     assertThat(dave.getString("role")).isEqualTo("user");
     assertThat(r.body()).doesNotContain(key).doesNotContain(key.substring(3))
-        .doesNotContain(hex(sha256(key))).doesNotContain(java.util.Base64.getEncoder().encodeToString(sha256(key)));
+        .doesNotContain(hex(sha256(key))).doesNotContain(Base64.getEncoder().encodeToString(sha256(key)));
   }
 
   @Test
@@ -240,12 +243,12 @@ class AuthTest {
   private static byte[] sha256(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private static String hex(byte[] bytes) {
-    return java.util.HexFormat.of().formatHex(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +189,7 @@ class AuthorizationMatrixTest {
   private static OriginServer slowOrigin;
   private static TestNode node;
   private static ApiClient owner;
-  private static final Map<Caller, String> KEYS = new java.util.EnumMap<>(Caller.class);
+  private static final Map<Caller, String> KEYS = new EnumMap<>(Caller.class);
   private static long sharedJob;
   private static long sharedCursor;
   private static List<String> sharedUrls;

@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fetchbus.support.ApiClient;
 import dev.fetchbus.support.MultiHostOrigin;
+import dev.fetchbus.support.TestDatabase;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -64,9 +69,9 @@ class FetchAndRequestLimitsTest {
 
     assertThat(done.getJsonObject("urls").getLong("done")).isEqualTo(60);
     assertThat(otherDone.getJsonObject("urls").getLong("done")).isEqualTo(40);
-    assertThat(java.time.Instant.parse(otherDone.getString("finishedAt")))
+    assertThat(Instant.parse(otherDone.getString("finishedAt")))
         .as("the other user's job was not held behind the limited one")
-        .isBefore(java.time.Instant.parse(done.getString("finishedAt")));
+        .isBefore(Instant.parse(done.getString("finishedAt")));
     // the free user's 40 URLs ran beside it, so the origin saw more than 3 at once only thanks to them
     assertThat(origin.maxConcurrent()).isGreaterThan(3);
   }
@@ -108,9 +113,9 @@ class FetchAndRequestLimitsTest {
   }
 
   private static long liveFetchNodes() throws Exception {
-    try (java.sql.Connection conn = dev.fetchbus.support.TestDatabase.connect(node.databaseUrl());
-        java.sql.Statement st = conn.createStatement();
-        java.sql.ResultSet rows = st.executeQuery("select count(*) from fetch_nodes where last_seen > now() - interval '5 seconds'")) {
+    try (Connection conn = TestDatabase.connect(node.databaseUrl());
+        Statement st = conn.createStatement();
+        ResultSet rows = st.executeQuery("select count(*) from fetch_nodes where last_seen > now() - interval '5 seconds'")) {
       rows.next();
       return rows.getLong(1);
     }

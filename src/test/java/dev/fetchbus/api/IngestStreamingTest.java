@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -176,12 +177,12 @@ class IngestStreamingTest {
   /** An input stream that makes its lines as they are read, so the upload never exists in memory whole. */
   private static final class GeneratedLines extends InputStream {
     private final int count;
-    private final java.util.function.IntFunction<String> line;
+    private final IntFunction<String> line;
     private int next;
     private byte[] current = new byte[0];
     private int position;
 
-    GeneratedLines(int count, java.util.function.IntFunction<String> line) {
+    GeneratedLines(int count, IntFunction<String> line) {
       this.count = count;
       this.line = line;
     }

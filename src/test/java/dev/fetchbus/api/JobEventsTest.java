@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +88,7 @@ class JobEventsTest {
     }, READERS);
     try {
       reading.get(STREAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       response.body().close();
       synchronized (lines) {
         throw new AssertionError("the event stream did not end within " + STREAM_TIMEOUT + "; read " + lines);

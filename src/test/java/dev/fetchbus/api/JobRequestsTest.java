@@ -9,6 +9,7 @@ import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -143,7 +144,7 @@ class JobRequestsTest {
   @Test
   @DisplayName("each refused header, user agent, auth or cookie shape is 422, naming the option")
   void refused() {
-    Map<String, Object> bad = new java.util.LinkedHashMap<>();
+    Map<String, Object> bad = new LinkedHashMap<>();
     for (String name : List.of("Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
         "Proxy-Authorization", "TE", "Trailer", "Upgrade", "Bad Name", "X-A:b")) {
       bad.put("header " + name, new JsonObject().put("headers", new JsonObject().put(name, "x")));

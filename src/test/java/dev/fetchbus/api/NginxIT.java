@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,7 +182,7 @@ class NginxIT {
     int valid = 1000;
     String filler = "this line is not a URL, and is counted as rejected by the upload " + "x".repeat(40) + "\n";
     long fillerLines = (100L << 20) / filler.length();
-    Iterable<byte[]> body = () -> new java.util.Iterator<>() {
+    Iterable<byte[]> body = () -> new Iterator<>() {
       long sent;
 
       @Override

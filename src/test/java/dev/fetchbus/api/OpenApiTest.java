@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.pointer.JsonPointer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
@@ -108,7 +109,7 @@ class OpenApiTest {
     Set<String> handlersOnly = new TreeSet<>();
     Vertx scratch = Vertx.vertx();
     try {
-      for (io.vertx.ext.web.Route route : router(scratch).getRoutes()) {
+      for (Route route : router(scratch).getRoutes()) {
         String path = route.getPath() == null ? "(no path)" : openApiPath(route.getPath());
         if (route.methods() == null || route.methods().isEmpty()) {
           handlersOnly.add("* " + path);

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +75,7 @@ class WarcStreamTest {
   void warcinfoMustOpenTheFile() {
     WarcStream stream = ArchiveFixtures.stream();
     stream.append(page(1, "https://x.example/", 200, "OK", List.of(), utf8("x")));
-    org.assertj.core.api.Assertions.assertThatIllegalStateException().isThrownBy(stream::warcinfo);
+    Assertions.assertThatIllegalStateException().isThrownBy(stream::warcinfo);
   }
 
   @Test
@@ -122,9 +125,9 @@ class WarcStreamTest {
 
   static String gunzip(byte[] members) {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(members))) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -3,14 +3,20 @@ package dev.fetchbus.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.support.Tools;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +68,7 @@ class WarcValidityTest {
     // proves the subprocess check above can fail: one response whose payload digest lies
     Path bad = dir.resolve("bad.warc.gz");
     try (WarcWriter writer = new WarcWriter(Files.newByteChannel(bad,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE), WarcCompression.GZIP)) {
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
       HttpResponse http = new HttpResponse.Builder(200, "OK")
           .body(MediaType.parse("text/plain"), "hello".getBytes()).build();
       writer.write(new WarcResponse.Builder("https://bad.example/").body(http)
@@ -118,8 +124,8 @@ class WarcValidityTest {
     assertThat(http.headers().first("Content-Encoding")).isEmpty();
     assertThat(http.headers().first("Transfer-Encoding")).isEmpty();
     assertThat(response.headers().first("WARC-Truncated")).isEqualTo(
-        page.truncated() ? java.util.Optional.of("length") : java.util.Optional.empty());
-    String head = new String(http.serializeHeader(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        page.truncated() ? Optional.of("length") : Optional.empty());
+    String head = new String(http.serializeHeader(), StandardCharsets.ISO_8859_1);
     switch (page.url()) {
       case "https://example.com/new/page?b=2&a=1" -> assertThat(head)
           .contains("X-Archive-Orig-Content-Encoding: gzip\r\nX-Archive-Orig-Content-Length: 31\r\n");
@@ -135,11 +141,11 @@ class WarcValidityTest {
   private void checkRequest(WarcRequest request) throws Exception {
     ArchivedPage page = pages.get(request.target());
     assertThat(request.http().method()).isEqualTo("GET");
-    java.net.URI uri = java.net.URI.create(request.target());
+    URI uri = URI.create(request.target());
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     assertThat(request.http().target()).isEqualTo(uri.getRawPath() + query);
     assertThat(request.concurrentTo()).hasSize(1);
-    String head = new String(request.http().serializeHeader(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String head = new String(request.http().serializeHeader(), StandardCharsets.ISO_8859_1);
     StringBuilder expected = new StringBuilder();
     for (Map.Entry<String, String> header : page.requestHeaders()) {
       expected.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
@@ -171,7 +177,7 @@ class WarcValidityTest {
     assertThat(copy).isNotNull();
     assertThat(copy.profile()).isEqualTo(WarcRevisit.IDENTICAL_PAYLOAD_DIGEST_1_1);
     assertThat(copy.refersTo()).contains(first.id());
-    assertThat(copy.refersToTargetURI()).contains(java.net.URI.create(first.target()));
+    assertThat(copy.refersToTargetURI()).contains(URI.create(first.target()));
     assertThat(copy.refersToDate()).contains(first.date());
     assertThat(copy.payloadDigest()).isEqualTo(first.payloadDigest());
 
@@ -186,8 +192,8 @@ class WarcValidityTest {
         "validate", "-v", file.toString()));
   }
 
-  private static byte[] readAll(MessageBody body) throws java.io.IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+  private static byte[] readAll(MessageBody body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteBuffer buffer = ByteBuffer.allocate(8192);
     while (body.read(buffer) >= 0) {
       buffer.flip();

@@ -2,6 +2,7 @@ package dev.fetchbus.bench;
 
 import dev.fetchbus.content.BodyCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,7 +75,7 @@ class CompressionBenchmark {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

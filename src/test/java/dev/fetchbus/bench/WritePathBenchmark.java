@@ -170,7 +170,7 @@ class WritePathBenchmark {
     Future<?> chain = Future.succeededFuture();
     for (int from = 0; from < records.size(); from += BATCH) {
       List<PageRecord> batch = records.subList(from, Math.min(records.size(), from + BATCH));
-      chain = chain.compose(v -> pool.preparedQuery(PAGES_ONLY).execute(io.vertx.sqlclient.Tuple.from(new Object[] {
+      chain = chain.compose(v -> pool.preparedQuery(PAGES_ONLY).execute(Tuple.from(new Object[] {
           batch.stream().map(PageRecord::jobId).toArray(Long[]::new),
           batch.stream().map(PageRecord::urlId).toArray(Long[]::new),
           batch.stream().map(r -> r.response().finalUrl()).toArray(String[]::new),

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -89,8 +91,8 @@ class CliExitCodesIT {
       List<JsonObject> records = CliProcess.ndjson(dir.resolve("site.ndjson"));
       assertThat(records).hasSize(5).allSatisfy(r -> assertThat(r.getInteger("status")).isEqualTo(200));
       assertThat(records).extracting(r -> r.getString("url")).contains(origin.url("/page/1"), origin.url("/page/11"));
-      try (var warc = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("site.warc.gz")))) {
-        String text = new String(warc.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      try (var warc = new GZIPInputStream(Files.newInputStream(dir.resolve("site.warc.gz")))) {
+        String text = new String(warc.readAllBytes(), StandardCharsets.ISO_8859_1);
         assertThat(text.split("WARC-Type: response", -1)).hasSize(6);
       }
     }

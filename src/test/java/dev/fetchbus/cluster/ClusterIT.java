@@ -8,7 +8,10 @@ import dev.fetchbus.support.MultiHostOrigin;
 import dev.fetchbus.support.NodeProcess;
 import dev.fetchbus.support.TestDatabase;
 import dev.fetchbus.support.TestNode;
+import dev.fetchbus.support.VersionedSite;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,7 +164,7 @@ class ClusterIT {
     for (JsonObject record : records.subList(0, 20)) {
       ApiClient.Bytes body = client.getBytes("/v1/jobs/" + id + "/pages/" + record.getLong("cursor") + "/body");
       assertThat(body.status()).isEqualTo(200);
-      assertThat(dev.fetchbus.support.VersionedSite.sha256(body.body())).isEqualTo(record.getString("contentHash"));
+      assertThat(VersionedSite.sha256(body.body())).isEqualTo(record.getString("contentHash"));
     }
     assertThat(client.getBytes("/v1/jobs/" + id + "/warc").body()).hasSizeGreaterThan(urls.size() * 100);
     assertThat(client.get("/v1/jobs/" + id + "/cdx").body().lines()).hasSize(urls.size());
@@ -174,7 +177,7 @@ class ClusterIT {
     awaitEveryNodeSees(nodes.size() + extras.size()); // the frozen node merged back: every API node routes alike
     awaitRoutingHealed();
     for (int n = 400_000; n < 400_010; n++) {
-      String path = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(n), java.nio.charset.StandardCharsets.UTF_8);
+      String path = "/v1/fetch?url=" + URLEncoder.encode(origin.url(n), StandardCharsets.UTF_8);
       JsonObject first = ApiClient.of(httpPorts[3], KEY).get(path).json();
       JsonObject second = api().get(path).json();
       assertThat(first.getString("cache")).as("first ask for %s", origin.url(n)).isEqualTo("miss");
@@ -190,7 +193,7 @@ class ClusterIT {
    * this test is about routing once the cluster is whole, so it waits until one probe gets through.
    */
   private static void awaitRoutingHealed() {
-    String probe = "/v1/fetch?url=" + java.net.URLEncoder.encode(origin.url(399_999), java.nio.charset.StandardCharsets.UTF_8);
+    String probe = "/v1/fetch?url=" + URLEncoder.encode(origin.url(399_999), StandardCharsets.UTF_8);
     for (int attempt = 1; attempt <= 4; attempt++) {
       ApiClient.Response answer = ApiClient.of(httpPorts[3], KEY).get(probe);
       if (answer.status() == 200) {

@@ -3,9 +3,13 @@ package dev.fetchbus.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fetchbus.cluster.ClusterSetup;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,7 +93,7 @@ class ConfigLoaderTest {
     assertThat(switched.tuning().pgPoolPerVerticle()).isTrue();
     assertThat(switched.tuning().wholeBodyIngest()).isTrue();
     assertThat(switched.tuning().cpuOnEventLoop()).isTrue();
-    assertThat(dev.fetchbus.cluster.ClusterSetup.vertxOptions(switched).getEventLoopPoolSize()).isEqualTo(1);
+    assertThat(ClusterSetup.vertxOptions(switched).getEventLoopPoolSize()).isEqualTo(1);
     assertThatThrownBy(() -> Settings.load(new JsonObject(), Map.of("FETCHBUS_TUNING_CACHE_MODE", "lru")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FETCHBUS_TUNING_CACHE_MODE")
         .hasMessageContaining("single-flight");
@@ -170,12 +174,12 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("every overlay in conf/ (such as conf/api.json, which the docs use) names only known keys and loads")
   void shippedOverlaysLoad() throws Exception {
-    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("conf"))) {
-      List<java.nio.file.Path> overlays = files.filter(f -> f.toString().endsWith(".json"))
+    try (var files = Files.list(Path.of("conf"))) {
+      List<Path> overlays = files.filter(f -> f.toString().endsWith(".json"))
           .filter(f -> !f.getFileName().toString().equals("fetchbus.json")).toList();
       assertThat(overlays).extracting(f -> f.getFileName().toString()).contains("api.json");
-      for (java.nio.file.Path overlay : overlays) {
-        JsonObject json = new JsonObject(java.nio.file.Files.readString(overlay));
+      for (Path overlay : overlays) {
+        JsonObject json = new JsonObject(Files.readString(overlay));
         assertThat(onlyKnownKeys(json, ConfigLoader.defaults())).as("keys of %s", overlay).isTrue();
         Settings.load(json, Map.of());
       }
@@ -193,7 +197,7 @@ class ConfigLoaderTest {
       assertThat(pinned.dataDir()).isEqualTo("/tmp/pinned");
       assertThat(ConfigLoader.environment()).containsAllEntriesOf(System.getenv().entrySet().stream()
           .filter(e -> !e.getKey().equals("FETCHBUS_HTTP_PORT") && !e.getKey().equals("FETCHBUS_DATA_DIR"))
-          .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     } finally {
       ConfigLoader.pin(Map.of());
     }

@@ -3,6 +3,7 @@ package dev.fetchbus.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -169,9 +170,9 @@ class JobOptionsTest {
   @DisplayName("request options: headers per host (never a subdomain), credentials, cookies; they round-trip stored")
   void requests() {
     JsonObject raw = new JsonObject().put("userAgent", "AcmeBot/1.0 (+https://example.com/bot)")
-        .put("headers", new io.vertx.core.json.JsonArray()
+        .put("headers", new JsonArray()
             .add(new JsonObject().put("host", "API.Example.com").put("headers", new JsonObject().put("X-Key", "k"))))
-        .put("auth", new io.vertx.core.json.JsonArray().add(new JsonObject().put("host", "api.example.com")
+        .put("auth", new JsonArray().add(new JsonObject().put("host", "api.example.com")
             .put("type", "bearer").put("token", "t")))
         .put("cookies", true);
     JobOptions options = JobOptions.parse(raw, SETTINGS);
@@ -195,7 +196,7 @@ class JobOptionsTest {
         .put("B", "2")), tight)).hasMessageContaining("job.maxHeaders");
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("userAgent", "abcdefghijk/1"), tight))
         .hasMessageContaining("job.maxUserAgentLength");
-    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("cookies", new io.vertx.core.json.JsonArray()
+    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("cookies", new JsonArray()
         .add(new JsonObject().put("name", "a").put("value", "b").put("domain", "x.example"))), tight))
         .hasMessageContaining("job.maxCookies");
   }
@@ -207,9 +208,9 @@ class JobOptionsTest {
         .put("allowProxies", "127.0.0.1:3128")), Map.of());
     JsonObject given = new JsonObject().put("userAgent", "examplebot/2.0 (+https://example.com/bot)")
         .put("headers", new JsonObject().put("X-Api-Key", "k1"))
-        .put("auth", new io.vertx.core.json.JsonArray().add(new JsonObject().put("host", "example.com")
+        .put("auth", new JsonArray().add(new JsonObject().put("host", "example.com")
             .put("type", "bearer").put("token", "t1")))
-        .put("cookies", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "sid").put("value", "c1")
+        .put("cookies", new JsonArray().add(new JsonObject().put("name", "sid").put("value", "c1")
             .put("domain", "example.com")))
         .put("proxy", "http://u:pw1@127.0.0.1:3128");
     JobOptions options = JobOptions.parse(given, allowing);

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ class ContentStoreTest {
     assertThat(record.getBoolean("truncated")).isTrue();
     assertThat(record.getJsonObject("error").getString("code")).isEqualTo("too_large");
     ApiClient.Bytes body = user.getBytes("/v1/jobs/" + job + "/pages/" + record.getLong("cursor") + "/body");
-    assertThat(body.body()).hasSize(100).isEqualTo(java.util.Arrays.copyOf(site.body("/p/49"), 100));
+    assertThat(body.body()).hasSize(100).isEqualTo(Arrays.copyOf(site.body("/p/49"), 100));
     assertThat(body.header("X-Fetchbus-Truncated")).isEqualTo("true");
   }
 

@@ -2,14 +2,17 @@ package dev.fetchbus.extract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.jsoup.nodes.Element;
+import org.jsoup.parser.Parser;
 import org.jsoup.parser.StreamParser;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -53,8 +56,8 @@ class ExtractionBenchmark {
   /** Links from jsoup's StreamParser: elements as they close, the tree pruned as it goes. */
   private static int streamParser(Page page) {
     Set<String> links = new HashSet<>();
-    try (StreamParser parser = new StreamParser(org.jsoup.parser.Parser.htmlParser())
-        .parse(new String(page.body(), java.nio.charset.StandardCharsets.UTF_8), page.url())) {
+    try (StreamParser parser = new StreamParser(Parser.htmlParser())
+        .parse(new String(page.body(), StandardCharsets.UTF_8), page.url())) {
       for (Element e : (Iterable<Element>) parser.stream()::iterator) {
         if ((e.nameIs("a") || e.nameIs("area")) && e.hasAttr("href")) {
           String url = LinkResolver.normalised(e.absUrl("href"));
@@ -89,7 +92,7 @@ class ExtractionBenchmark {
         example == null ? "" : " first: " + example);
   }
 
-  private static void time(List<Page> pages, String name, java.util.function.ToIntFunction<Page> extract,
+  private static void time(List<Page> pages, String name, ToIntFunction<Page> extract,
       boolean print) {
     long best = Long.MAX_VALUE;
     long links = 0;

@@ -2,10 +2,12 @@ package dev.fetchbus.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,7 +47,7 @@ class HtmlScannerTest {
     assertThat(scanned.title()).as("title of %s", html).isEqualTo(JsoupOracle.title(body, "text/html; charset=utf-8", URL));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   @DisplayName("a title inside SVG is not the page's; the first HTML title is, wherever it stands")
   void svgTitle() {
     byte[] body = "<html><body><svg><title>icon</title></svg><title>Page</title></body></html>"
@@ -57,7 +59,7 @@ class HtmlScannerTest {
   @ValueSource(strings = {"windows-1252", "ISO-8859-15", "UTF-16LE", "Shift_JIS"})
   void readsOtherCharsets(String charset) {
     String html = "<html><head><title>Größe ü</title></head><body><a href=\"/größe\">g</a></body></html>";
-    byte[] body = html.getBytes(java.nio.charset.Charset.forName(charset));
+    byte[] body = html.getBytes(Charset.forName(charset));
     String type = "text/html; charset=" + charset;
     PageExtractor.Extracted scanned = PageExtractor.extract(body, type, URL);
     assertThat(scanned.outlinks()).isEqualTo(List.copyOf(JsoupOracle.outlinks(body, type, URL)));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -253,22 +254,22 @@ class ScopeTest {
     assertThat(stored.fieldNames()).containsExactlyInAnyOrder("mode", "prefixes", "include", "exclude");
   }
 
-  @org.junit.jupiter.api.Test
-  @org.junit.jupiter.api.DisplayName("patterns run in linear time (RE2): a catastrophic one for backtracking engines still answers")
-  @org.junit.jupiter.api.Timeout(60) // a hang guard, not a speed claim: java.util.regex took minutes here
+  @Test
+  @DisplayName("patterns run in linear time (RE2): a catastrophic one for backtracking engines still answers")
+  @Timeout(60) // a hang guard, not a speed claim: java.util.regex took minutes here
   void linearTimePatterns() {
-    Scope scope = Scope.parse(new io.vertx.core.json.JsonObject().put("exclude",
-        new io.vertx.core.json.JsonArray().add("(.*a){12}b")), java.util.List.of("https://example.com/"));
+    Scope scope = Scope.parse(new JsonObject().put("exclude",
+        new JsonArray().add("(.*a){12}b")), List.of("https://example.com/"));
     String url = "https://example.com/" + "a".repeat(40);
-    org.assertj.core.api.Assertions.assertThat(scope.allows(url)).isTrue();
-    org.assertj.core.api.Assertions.assertThat(scope.allows(url + "b")).isFalse();
+    assertThat(scope.allows(url)).isTrue();
+    assertThat(scope.allows(url + "b")).isFalse();
   }
 
-  @org.junit.jupiter.api.Test
-  @org.junit.jupiter.api.DisplayName("backreferences are refused with a message that says why")
+  @Test
+  @DisplayName("backreferences are refused with a message that says why")
   void backreferencesRefused() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scope.parse(new io.vertx.core.json.JsonObject()
-            .put("include", new io.vertx.core.json.JsonArray().add("(a)\\1")), java.util.List.of("https://example.com/")))
+    assertThatThrownBy(() -> Scope.parse(new JsonObject()
+            .put("include", new JsonArray().add("(a)\\1")), List.of("https://example.com/")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RE2");
   }
 }

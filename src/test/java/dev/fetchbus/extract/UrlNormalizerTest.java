@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The URL normalizer")
 class UrlNormalizerTest {
@@ -92,7 +93,7 @@ class UrlNormalizerTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://[fe80::1%25lo]/", "http://[fe80::1%lo]/x",
+  @ValueSource(strings = {"http://[fe80::1%25lo]/", "http://[fe80::1%lo]/x",
       "https://[fe80::abcd%25eth0]:8443/", "http://[FE80::1%2525]/"})
   @DisplayName("IPv6 zone identifiers are refused with a reason that names them")
   void zoneIds(String url) {
@@ -106,7 +107,7 @@ class UrlNormalizerTest {
    * once would not be found again by the same URL (a property over URLs that stress each step).
    */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://Example.COM:80/a/./b/../c?q=1#f",
+  @ValueSource(strings = {"http://Example.COM:80/a/./b/../c?q=1#f",
       "https://example.com:443", "http://[::1]:8080/x", "http://[::ffff:127.0.0.1]/", "http://example.com/a%2fb%7e",
       "http://example.com/a b", "http://example.com/?a=%zz&b", "http://example.com/%", "http://EXAMPLE.com./",
       "http://bücher.example/straße?ü=1", "http://example.com/a//b///c", "http://example.com/;p?q#f",
@@ -132,7 +133,7 @@ class UrlNormalizerTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://1.2.3.4.5/", "http://256.1.1.1/",
+  @ValueSource(strings = {"http://1.2.3.4.5/", "http://256.1.1.1/",
       "http://0x100000000/", "http://1.2.3.09/", "http://1.16777216/", "http://example.1/"})
   @DisplayName("hosts that end in a number but are no IPv4 address are refused, not looked up as names")
   void invalidIpv4(String raw) {

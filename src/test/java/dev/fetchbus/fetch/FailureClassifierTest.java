@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
@@ -15,6 +16,10 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
@@ -115,7 +120,7 @@ class FailureClassifierTest {
   @Test
   @DisplayName("a proxy's refusal is typed proxy, although Netty's exception is a ConnectException")
   void proxyRefusal() {
-    Throwable refused = new io.netty.handler.proxy.ProxyConnectException("socks5, password, auth failed");
+    Throwable refused = new ProxyConnectException("socks5, password, auth failed");
     assertThat(refused).isInstanceOf(ConnectException.class);
     assertThat(FailureClassifier.classify(new VertxException(refused)).type()).isEqualTo(FetchError.PROXY);
   }
@@ -123,15 +128,15 @@ class FailureClassifierTest {
   @Test
   @DisplayName("a TLS failure's message starts with its reason, found by exception type")
   void tlsReasons() {
-    Throwable expired = new SSLHandshakeException("PKIX").initCause(new java.security.cert.CertPathValidatorException(
-        "validity check failed", new java.security.cert.CertificateExpiredException("NotAfter"), null, -1,
-        java.security.cert.CertPathValidatorException.BasicReason.EXPIRED));
+    Throwable expired = new SSLHandshakeException("PKIX").initCause(new CertPathValidatorException(
+        "validity check failed", new CertificateExpiredException("NotAfter"), null, -1,
+        CertPathValidatorException.BasicReason.EXPIRED));
     assertThat(FailureClassifier.classify(expired).getMessage()).startsWith("certificate expired: ");
     Throwable unknownCa = new SSLHandshakeException("PKIX").initCause(
-        new java.security.cert.CertPathBuilderException("unable to find valid certification path"));
+        new CertPathBuilderException("unable to find valid certification path"));
     assertThat(FailureClassifier.classify(unknownCa).getMessage()).startsWith("certificate not issued by a trusted CA: ");
     Throwable mismatch = new SSLHandshakeException("no name").initCause(
-        new java.security.cert.CertificateException("No subject alternative DNS name matching x found."));
+        new CertificateException("No subject alternative DNS name matching x found."));
     assertThat(FailureClassifier.classify(mismatch).getMessage()).startsWith("certificate does not match the host name: ");
     assertThat(FailureClassifier.classify(new SSLException("bad record")).getMessage()).startsWith("handshake failed: ");
   }

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.Permission;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1098,9 +1100,9 @@ class SsrfCatalogueTest {
       LoopbackOnly tripwire = new LoopbackOnly();
       try {
         InetAddress self = InetAddress.getLocalHost();
-        tripwire.ownNames.add(self.getHostName().toLowerCase(java.util.Locale.ROOT));
-        tripwire.ownNames.add(self.getCanonicalHostName().toLowerCase(java.util.Locale.ROOT));
-      } catch (java.net.UnknownHostException e) {
+        tripwire.ownNames.add(self.getHostName().toLowerCase(Locale.ROOT));
+        tripwire.ownNames.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
+      } catch (UnknownHostException e) {
         // no name of its own: only localhost may be looked up
       }
       try {
@@ -1139,7 +1141,7 @@ class SsrfCatalogueTest {
 
     @Override
     public void checkConnect(String host, int port) {
-      boolean allowed = port < 0 ? isLiteral(host) || ownNames.contains(host.toLowerCase(java.util.Locale.ROOT))
+      boolean allowed = port < 0 ? isLiteral(host) || ownNames.contains(host.toLowerCase(Locale.ROOT))
           : isLocal(host);
       if (!allowed) {
         String what = port < 0 ? "a lookup of " + host : "a connection to " + host + ":" + port;

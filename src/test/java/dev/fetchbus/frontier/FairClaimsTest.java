@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -65,8 +66,8 @@ class FairClaimsTest {
     long bigDoneThen = done(a, big);
 
     System.out.printf("FairClaimsTest: B's %d URLs took %s (created to finished); A had %d of %d done then%n", SMALL,
-        java.time.Duration.between(java.time.Instant.parse(smallJob.getString("createdAt")),
-            java.time.Instant.parse(smallJob.getString("finishedAt"))), bigDoneThen, BIG);
+        Duration.between(Instant.parse(smallJob.getString("createdAt")),
+            Instant.parse(smallJob.getString("finishedAt"))), bigDoneThen, BIG);
     assertThat(smallJob.getJsonObject("urls").getLong("done")).isEqualTo(SMALL);
     assertThat(bigDoneThen).as("A's URLs done when B's job ended (of %d)", BIG).isLessThan(BIG / 2);
 

@@ -3,8 +3,10 @@ package dev.fetchbus.frontier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.support.ApiClient;
+import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.RecordingOrigin;
 import dev.fetchbus.support.TestNode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +55,7 @@ class PolitenessTest {
   @Test
   @DisplayName("a Retry-After on a 200 pauses nothing: only a 429 or a 503 asks the host to be left alone")
   void retryAfterOnSuccessIgnored() {
-    try (dev.fetchbus.support.OriginServer origin = dev.fetchbus.support.OriginServer.start()) {
+    try (OriginServer origin = OriginServer.start()) {
       List<String> urls = List.of(origin.url("/calm-down"), origin.url("/page/calm1"), origin.url("/page/calm2"));
       long id = user.submit(urls, "hostConcurrency=1&robots=false").getLong("id");
       // the 200 says Retry-After: 120; were it obeyed, the next two pages would wait two minutes
@@ -117,9 +119,9 @@ class PolitenessTest {
   @DisplayName("a sitemap that robots.txt disallows is recorded as robots and never fetched")
   void sitemapObeysRobots() {
     try (RecordingOrigin origin = new RecordingOrigin().robots(200, "User-agent: *\nDisallow: /private-sitemap\n")) {
-      io.vertx.core.json.JsonObject crawl = new io.vertx.core.json.JsonObject().put("kind", "crawl")
-          .put("seeds", new io.vertx.core.json.JsonArray().add(origin.url("/page/1")))
-          .put("sitemapSeeds", new io.vertx.core.json.JsonArray().add(origin.url("/private-sitemap.xml")));
+      JsonObject crawl = new JsonObject().put("kind", "crawl")
+          .put("seeds", new JsonArray().add(origin.url("/page/1")))
+          .put("sitemapSeeds", new JsonArray().add(origin.url("/private-sitemap.xml")));
       long id = user.postJson("/v1/jobs", crawl).json().getLong("id");
       user.awaitState(id, "done", Duration.ofMinutes(2));
       JsonObject sitemap = user.get("/v1/jobs/" + id + "/results").ndjson().stream()

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,10 +41,10 @@ class CrawlLoopsTest {
     if (!Files.isDirectory(MANUAL) && System.getenv("CI") != null) {
       throw new AssertionError(MANUAL + " is missing, but CI is set: scripts/test-tools should have installed it");
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(MANUAL),
+    Assumptions.assumeTrue(Files.isDirectory(MANUAL),
         "the PostgreSQL manual (Debian package postgresql-doc-15) is not installed: skipping");
     Router router = Router.router(origin);
-    router.route().handler(StaticHandler.create(io.vertx.ext.web.handler.FileSystemAccess.ROOT, MANUAL.toString())
+    router.route().handler(StaticHandler.create(FileSystemAccess.ROOT, MANUAL.toString())
         .setCachingEnabled(false));
     site = TestNode.await(origin.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     node = TestNode.start();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -132,14 +135,14 @@ class DashboardBrowserIT {
     until(b -> texts(jobRow + " .state", "textContent").contains("done"));
 
     // the job's own page: its records by outcome, and its slowest hosts
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.querySelector(arguments[0]).click()", jobRow);
+    ((JavascriptExecutor) browser).executeScript("document.querySelector(arguments[0]).click()", jobRow);
     until(b -> texts("#jobOutcomes td", "textContent").contains("6,000"));
     assertThat(texts("#jobOutcomes td", "textContent")).startsWith("ok", "6,000");
     assertThat(texts("#slowHosts tr", "textContent")).as("header and the 5 slowest hosts").hasSize(6);
 
     screenshot(1280);
     browser.manage().window().setSize(new Dimension(1024, 1400));
-    assertThat((Long) ((org.openqa.selenium.JavascriptExecutor) browser)
+    assertThat((Long) ((JavascriptExecutor) browser)
         .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
         .as("horizontal overflow at 1,024 px").isLessThanOrEqualTo(0L);
   }
@@ -147,19 +150,19 @@ class DashboardBrowserIT {
   /** A property of every element the selector matches now, read in one script. */
   @SuppressWarnings("unchecked")
   private static List<String> texts(String selector, String property) {
-    Object found = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+    Object found = ((JavascriptExecutor) browser).executeScript(
         "return [...document.querySelectorAll(arguments[0])].map(e => String(e." + property + ").trim())", selector);
     return (List<String>) found;
   }
 
   /** Waits (at most 2 minutes, looking every 200 ms) until the page shows what {@code condition} asks. */
-  private static void until(java.util.function.Predicate<WebDriver> condition) {
+  private static void until(Predicate<WebDriver> condition) {
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> condition.test(browser));
   }
 
   private void screenshot(int width) throws Exception {
     browser.manage().window().setSize(new Dimension(width, 1400));
-    Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
     Files.createDirectories(Path.of("docs/img"));
     Files.copy(shot, Path.of("docs/img/dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
     Files.copy(shot, WORK.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);

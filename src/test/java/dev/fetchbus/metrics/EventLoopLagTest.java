@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,7 @@ class EventLoopLagTest {
     awaitLoop(loop, l -> l.getLong("ticks") > ticks);
   }
 
-  private static JsonObject awaitLoop(String loop, java.util.function.Predicate<JsonObject> condition) {
+  private static JsonObject awaitLoop(String loop, Predicate<JsonObject> condition) {
     AtomicReference<JsonObject> last = new AtomicReference<>();
     try {
       return await("loop " + loop + " to meet the condition").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,8 +62,8 @@ class StatsBusTest {
 
     /** The raw endpoint carries the bridge's frames as binary messages (SockJS's own client gets them framed as text). */
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
-      return onText(webSocket, java.nio.charset.StandardCharsets.UTF_8.decode(data), last);
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      return onText(webSocket, StandardCharsets.UTF_8.decode(data), last);
     }
 
     @Override

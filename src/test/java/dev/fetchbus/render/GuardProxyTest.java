@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class GuardProxyTest {
         return host.equals("127.0.0.1") || host.equals("public.test")
             ? Future.succeededFuture(InetAddress.getByName("127.0.0.1"))
             : Future.failedFuture(host + " is not a public address");
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         return Future.failedFuture(e);
       }
     });

@@ -11,9 +11,12 @@ import dev.fetchbus.support.TestProxy;
 import dev.fetchbus.support.Tools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,9 +153,9 @@ class RenderingTest {
   void namesResolvedByTheNode() throws Exception {
     // names only the node's stub resolver knows: Chromium could not resolve them at all on its own
     HostResolver.useLookup(node.vertx(), host -> switch (host) {
-      case "site.test" -> List.of(java.net.InetAddress.getByName("127.0.0.1"));
-      case "inside.test" -> List.of(java.net.InetAddress.getByName("127.0.0.2"));
-      default -> throw new java.net.UnknownHostException(host);
+      case "site.test" -> List.of(InetAddress.getByName("127.0.0.1"));
+      case "inside.test" -> List.of(InetAddress.getByName("127.0.0.2"));
+      default -> throw new UnknownHostException(host);
     });
     int port = URI.create(origin.url("/")).getPort();
     String inside = "http://inside.test:" + URI.create(internal.url("/")).getPort() + "/";
@@ -181,7 +184,7 @@ class RenderingTest {
     ApiClient.Bytes png = user.getBytes("/v1/jobs/" + id + "/pages/" + cursor + "/screenshot");
     assertThat(png.status()).isEqualTo(200);
     assertThat(png.header("Content-Type")).isEqualTo("image/png");
-    assertThat(java.util.Arrays.copyOf(png.body(), 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    assertThat(Arrays.copyOf(png.body(), 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
 
     origin.page("/shot/none");
     long plain = user.submitJson(new JsonArray().add(origin.url("/shot/none")), new JsonObject().put("render", "chromium"))

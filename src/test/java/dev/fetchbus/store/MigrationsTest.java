@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fetchbus.support.TestDatabase;
 import dev.fetchbus.support.TestNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,11 +126,11 @@ class MigrationsTest {
   @Test
   @DisplayName("nodes starting together on an empty database take turns: each migration is applied once")
   void concurrentStarts() throws Exception {
-    List<io.vertx.core.Future<Integer>> starts = new java.util.ArrayList<>();
+    List<Future<Integer>> starts = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       starts.add(Migrations.migrate(vertx, Database.privatePool(vertx, url, 1)));
     }
-    TestNode.await(io.vertx.core.Future.all(starts));
+    TestNode.await(Future.all(starts));
     int newest = Migrations.list().get(Migrations.list().size() - 1).version();
     assertThat(starts).allSatisfy(start -> assertThat(start.result()).isEqualTo(newest));
     try (Connection conn = TestDatabase.connect(url); Statement st = conn.createStatement();
@@ -139,7 +141,7 @@ class MigrationsTest {
   }
 
   private String failure(Pool pool) {
-    io.vertx.core.Future<Integer> refused = Migrations.migrate(vertx, pool);
+    Future<Integer> refused = Migrations.migrate(vertx, pool);
     try {
       TestNode.await(refused);
     } catch (RuntimeException expected) {

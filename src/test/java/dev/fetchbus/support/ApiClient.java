@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,7 +23,7 @@ public final class ApiClient {
   private final String key;
 
   /** A response: status, headers and body text. */
-  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+  public record Response(int status, HttpHeaders headers, String body) {
     public JsonObject json() {
       return new JsonObject(body);
     }
@@ -57,7 +58,7 @@ public final class ApiClient {
   }
 
   /** A response whose body is kept as bytes: for bodies that must come back exactly as served. */
-  public record Bytes(int status, java.net.http.HttpHeaders headers, byte[] body) {
+  public record Bytes(int status, HttpHeaders headers, byte[] body) {
     public String header(String name) {
       return headers.firstValue(name).orElse(null);
     }

@@ -1,5 +1,6 @@
 package dev.fetchbus.support;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,7 +98,7 @@ public final class CuttableProxy implements AutoCloseable {
     pump.start();
   }
 
-  private static void closeQuietly(java.io.Closeable closeable) {
+  private static void closeQuietly(Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException e) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -58,7 +60,7 @@ public final class NodeProcess implements AutoCloseable {
   private static List<String> shippedFlags() {
     try {
       String prereqs = Files.readString(Path.of("scripts/prereqs"));
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("FETCHBUS_DEFAULT_JAVA_OPTS=\"([^\"]+)\"").matcher(prereqs);
+      Matcher m = Pattern.compile("FETCHBUS_DEFAULT_JAVA_OPTS=\"([^\"]+)\"").matcher(prereqs);
       if (!m.find()) {
         throw new IllegalStateException("no FETCHBUS_DEFAULT_JAVA_OPTS in scripts/prereqs");
       }
@@ -117,7 +119,7 @@ public final class NodeProcess implements AutoCloseable {
   public void terminate() {
     process.destroy();
     try {
-      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
         throw new AssertionError("the node did not exit within 60 s of SIGTERM");
       }
     } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import io.vertx.core.net.SelfSignedCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -112,7 +113,7 @@ public final class OriginServer implements AutoCloseable {
           .end(Buffer.buffer(new byte[Integer.parseInt(arg)]));
       case "random" -> {
         byte[] body = new byte[Integer.parseInt(arg)];
-        new java.util.Random(req.path().hashCode()).nextBytes(body); // the same bytes for the same path
+        new Random(req.path().hashCode()).nextBytes(body); // the same bytes for the same path
         req.response().putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(body));
       }
       case "gzip-bomb" -> req.response().putHeader("Content-Type", "text/plain").putHeader("Content-Encoding", "gzip")

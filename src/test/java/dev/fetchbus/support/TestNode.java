@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -125,6 +128,6 @@ public final class TestNode implements AutoCloseable {
 
   private static final int FIRST_PORT = 20_000;
   private static final int PORT_COUNT = 12_000;
-  private static final java.util.Random PORTS = new java.util.Random();
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Random PORTS = new Random();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -126,7 +127,7 @@ public final class TestProxy implements AutoCloseable {
     } else {
       // forwarded: the origin gets the request as sent (Vert.x servers read absolute-form request
       // lines), with Connection: close, so each request comes on a connection of its own and is counted
-      java.net.URI target = java.net.URI.create(parts[1]);
+      URI target = URI.create(parts[1]);
       Socket origin = connect(target.getHost() + ":" + (target.getPort() > 0 ? target.getPort() : 80));
       String forwarded = head.replaceAll("(?im)^connection:.*\r\n", "").replaceFirst("\r\n\r\n$", "\r\nConnection: close\r\n\r\n");
       origin.getOutputStream().write(forwarded.getBytes(StandardCharsets.ISO_8859_1));

@@ -10,6 +10,8 @@ import dev.fetchbus.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -66,7 +68,7 @@ class WebhookTest {
     String secret;
     try (TestNode first = node()) {
       JsonObject created = first.admin().submit(List.of(origin.url("/page/hook1"), origin.url("/page/hook2")),
-          "callback=" + java.net.URLEncoder.encode(hook, java.nio.charset.StandardCharsets.UTF_8));
+          "callback=" + URLEncoder.encode(hook, StandardCharsets.UTF_8));
       job = created.getLong("id");
       secret = created.getJsonObject("callback").getString("secret");
       assertThat(created.getJsonObject("callback").getString("url")).isEqualTo(hook);
