@@ -41,7 +41,9 @@ class DocsAgreeTest {
   private static final Pattern STATUS = Pattern.compile("\\b([1-5]\\d\\d)\\b");
 
   @Test
-  @DisplayName("every leaf key of conf/fetchbus.json has a row in docs/configuration.md with its FETCHBUS_ name, and no row names another key")
+  @DisplayName(
+      "every leaf key of conf/fetchbus.json has a row in docs/configuration.md "
+          + "with its FETCHBUS_ name, and no row names another key")
   void configurationKeys() throws IOException {
     Map<String, String> expected = new TreeMap<>();
     leafKeys(new JsonObject(read("conf/fetchbus.json")), "").forEach(k -> expected.put(k, ConfigLoader.envName(k)));

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A node killed with -9 mid-job resumes on restart, and the job ends with one record per URL")
 class KillResumeIT {
   private static final int URLS = 2000;
-  /** Each page takes 20 ms at the origin and the job allows 2 at once: at most ~100 pages/s, so the kill lands mid-job. */
+  /**
+   * Each page takes 20 ms at the origin and the job allows 2 at once: at most ~100 pages/s, so the kill lands mid-job.
+   */
   private static final int SLOW_MS = 20;
   private static final int HOST_CONCURRENCY = 2;
   private static final int KILL_AFTER_DONE = 100;
@@ -40,7 +42,8 @@ class KillResumeIT {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   @Test
-  @DisplayName("kill -9 mid-job, restart on the same data dir: done=N, NDJSON N distinct URLs with bodies, CSV N+1 lines")
+  @DisplayName(
+      "kill -9 mid-job, restart on the same data dir: done=N, NDJSON N distinct URLs with bodies, CSV N+1 lines")
   void killedNodeResumesJob() throws Exception {
     try (OriginServer origin = OriginServer.start(); NodeLives lives = new NodeLives("kill-resume-it")) {
       lives.run(() -> listJob(origin, lives));
@@ -50,7 +53,8 @@ class KillResumeIT {
   @Test
   @DisplayName("kill -9 mid-crawl with bodies on: every page once, every body present and byte-exact")
   void killedNodeResumesCrawl() throws Exception {
-    try (VersionedSite site = new VersionedSite(1500, SLOW_MS); NodeLives lives = new NodeLives("kill-resume-crawl-it")) {
+    try (VersionedSite site = new VersionedSite(1500, SLOW_MS);
+        NodeLives lives = new NodeLives("kill-resume-crawl-it")) {
       lives.run(() -> crawl(site, lives));
     }
   }
@@ -90,7 +94,8 @@ class KillResumeIT {
     assertThat(seconds).as("finished before the stopped node's 60 s leases could have run out").isLessThan(60);
     // issue #11 point 14: a lease handed back unstarted is not an attempt
     assertThat(api2.get("/v1/jobs/" + jobId + "/results").ndjson())
-        .as("every URL was fetched once, and says so").allSatisfy(r -> assertThat(r.getInteger("attempts")).isEqualTo(1));
+        .as("every URL was fetched once, and says so")
+        .allSatisfy(r -> assertThat(r.getInteger("attempts")).isEqualTo(1));
   }
 
   private void listJob(OriginServer origin, NodeLives lives) throws Exception {
@@ -156,7 +161,8 @@ class KillResumeIT {
     System.out.printf("KillResumeIT: killed node 1 (exit %d) with %d URLs done%n", first.exitValue(), doneAtKill);
     assertThat(beforeKill.getString("state")).as("the kill must land mid-job; last seen %s", beforeKill)
         .isEqualTo("running");
-    long orphanPid = lives.postmasterPid().orElseThrow(() -> new AssertionError("no postmaster.pid in " + lives.pgDir()));
+    long orphanPid =
+        lives.postmasterPid().orElseThrow(() -> new AssertionError("no postmaster.pid in " + lives.pgDir()));
     assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false))
         .as("the first node's PostgreSQL (pid %d) outlives the kill -9 of its JVM", orphanPid).isTrue();
 
@@ -165,7 +171,8 @@ class KillResumeIT {
     NodeProcess second = lives.start(2, port2, Map.of());
     assertThat(second.log()).as("node 2 log").contains("left running");
     NodeLives.poll("orphaned PostgreSQL " + orphanPid + " to exit", STOP_TIMEOUT, second,
-        () -> ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false) ? Optional.empty() : Optional.of(1));
+        () -> ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false) ? Optional.empty()
+            : Optional.of(1));
     assertThat(lives.postmasterPid()).as("node 2 runs its own postmaster").isPresent().get().isNotEqualTo(orphanPid);
     return new Killed(jobId, ApiClient.of(port2, NodeLives.ADMIN_KEY), second);
   }

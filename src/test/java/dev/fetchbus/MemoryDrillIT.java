@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * node must stay up and finish the job; and settings that cannot fit the heap must stop it at
  * startup with a message, not crash it later.
  */
-@DisplayName("Memory drills on the shipped flags: the node survives the largest bodies, and refuses settings that cannot fit")
+@DisplayName(
+    "Memory drills on the shipped flags: the node survives the largest bodies, and refuses settings that cannot fit")
 class MemoryDrillIT {
   private static final int URLS = 48;
   private static final int CONCURRENCY = 16;
@@ -38,7 +39,8 @@ class MemoryDrillIT {
   private static final int BODY = 8_000_000;
 
   @Test
-  @DisplayName("48 incompressible 8 MB bodies, 16 at a time, bodies stored: the node stays up and records every URL once")
+  @DisplayName(
+      "48 incompressible 8 MB bodies, 16 at a time, bodies stored: the node stays up and records every URL once")
   void largestBodiesDoNotCrashTheNode() throws Exception {
     Vertx vertx = Vertx.vertx();
     AtomicInteger concurrent = new AtomicInteger();
@@ -53,7 +55,8 @@ class MemoryDrillIT {
       new Random(req.path().hashCode()).nextBytes(body); // distinct per URL: no dedupe
       // headers first, the body a little later: the responses of one wave overlap
       req.response().putHeader("Content-Type", "application/octet-stream").setChunked(true).write(Buffer.buffer(16));
-      vertx.setTimer(200, t -> req.response().end(Buffer.buffer(body)).onComplete(done -> concurrent.decrementAndGet()));
+      vertx.setTimer(200,
+          t -> req.response().end(Buffer.buffer(body)).onComplete(done -> concurrent.decrementAndGet()));
     }).listen(0, "127.0.0.1"));
     try (NodeLives lives = new NodeLives("memory-drill-it")) {
       lives.run(() -> drill(lives, origin.actualPort(), maxConcurrent));
@@ -95,7 +98,8 @@ class MemoryDrillIT {
     try (NodeLives lives = new NodeLives("memory-refusal-it")) {
       Map<String, String> env = Map.of("FETCHBUS_DATA_DIR", lives.workDir().resolve("refused-data").toString(),
           "FETCHBUS_JOB_MAX_BODY_BYTES", String.valueOf(64 << 20), "FETCHBUS_ADMIN_KEY", NodeLives.ADMIN_KEY);
-      NodeProcess node = NodeProcess.jar("refused", lives.workDir(), TestNode.freePort(), env, NodeProcess.SHIPPED_FLAGS);
+      NodeProcess node =
+          NodeProcess.jar("refused", lives.workDir(), TestNode.freePort(), env, NodeProcess.SHIPPED_FLAGS);
       try {
         await().atMost(Duration.ofMinutes(2)).until(() -> !node.alive());
         assertThat(node.exitValue()).as("exit status").isNotZero();

@@ -44,7 +44,9 @@ class StalledExportsIT {
   private static final Pattern CUT_OFF = Pattern.compile("Export cut off.*?(\\d+) bytes queued, (\\d+) taken");
 
   @Test
-  @DisplayName("four unread WARC exports of one user: another user's export answers in under a second; slots come back on their own")
+  @DisplayName(
+      "four unread WARC exports of one user: another user's export "
+          + "answers in under a second; slots come back on their own")
   void stalledExportsBlockNobody() throws Exception {
     Vertx vertx = Vertx.vertx();
     // random bodies: a WARC is gzip-compressed, and zeros would shrink to nothing
@@ -62,7 +64,8 @@ class StalledExportsIT {
 
   private void drill(String origin, NodeLives lives) throws Exception {
     int port = TestNode.freePort();
-    NodeProcess node = lives.start(1, port, Map.of("FETCHBUS_HTTP_EXPORT_STALL_SECONDS", String.valueOf(STALL_SECONDS)));
+    NodeProcess node =
+        lives.start(1, port, Map.of("FETCHBUS_HTTP_EXPORT_STALL_SECONDS", String.valueOf(STALL_SECONDS)));
     ApiClient admin = ApiClient.of(port, NodeLives.ADMIN_KEY);
     String aliceKey = admin.postJson("/v1/users", new JsonObject().put("name", "alice")).json().getString("key");
     String bobKey = admin.postJson("/v1/users", new JsonObject().put("name", "bob")).json().getString("key");
@@ -91,10 +94,12 @@ class StalledExportsIT {
       assertThat(alice.get("/v1/jobs/" + aliceJob + "/cdx").status()).as("alice's slots are all held").isEqualTo(429);
 
       HttpClient client = HttpClient.newHttpClient();
-      HttpRequest bobExport = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs/" + bobJob + "/results"))
+      HttpRequest bobExport =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/jobs/" + bobJob + "/results"))
           .header("Authorization", "Bearer " + bobKey).timeout(Duration.ofSeconds(1)).build();
       HttpResponse<String> answer = client.send(bobExport, HttpResponse.BodyHandlers.ofString());
-      assertThat(answer.statusCode()).as("bob's export, within its 1 s timeout, beside 4 stalled exports").isEqualTo(200);
+      assertThat(answer.statusCode()).as("bob's export, within its 1 s timeout, beside 4 stalled exports")
+          .isEqualTo(200);
       assertThat(answer.body().lines()).hasSize(2);
 
       // nobody closes the stalled sockets: the node cuts all three off, and the slots come back
@@ -111,7 +116,8 @@ class StalledExportsIT {
       assertThat(alice.get("/v1/jobs/" + aliceJob + "/cdx").status()).isEqualTo(200);
       for (int i = 0; i < stalled.size(); i++) {
         if (statuses.get(i).contains(" 200 ")) {
-          assertThat(drainsToTheEnd(stalled.get(i))).as("a stalled export's connection was closed by the node").isTrue();
+          assertThat(drainsToTheEnd(stalled.get(i))).as("a stalled export's connection was closed by the node")
+              .isTrue();
         }
       }
     } finally {
@@ -126,7 +132,8 @@ class StalledExportsIT {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress("127.0.0.1", port));
-    socket.getOutputStream().write(("GET /v1/jobs/" + jobId + "/warc HTTP/1.1\r\nHost: fetchbus\r\nAuthorization: Bearer "
+    socket.getOutputStream()
+        .write(("GET /v1/jobs/" + jobId + "/warc HTTP/1.1\r\nHost: fetchbus\r\nAuthorization: Bearer "
         + key + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     return socket;
   }

@@ -77,7 +77,8 @@ public final class ApiVerticle extends VerticleBase {
     JobRoutes jobs = new JobRoutes(vertx, settings, jobTable, new FrontierTable(pool), bodies);
     PageTable exportPages = new PageTable(Database.exportPool(vertx, settings));
     CpuPool cpu = CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop());
-    ExportSlots slots = new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
+    ExportSlots slots =
+        new ExportSlots(vertx, settings.http().maxExportsPerUser(), settings.http().exportStallSeconds());
     ResultExport results = new ResultExport(cpu, exportPages, jobs, slots);
     PageRoutes pages = new PageRoutes(cpu, exportPages, bodies, new ScreenshotTable(pool), jobs);
     UserRoutes users = new UserRoutes(vertx.eventBus(), userTable, jobTable, limits);

@@ -46,7 +46,8 @@ final class CrawlJobs {
 
   Future<JsonObject> create(long userId, JsonObject request) {
     return cpu.run(() -> validate(request))
-        .recover(err -> Future.failedFuture(err instanceof IllegalArgumentException ? ApiError.invalid(err.getMessage()) : err))
+        .recover(err ->
+            Future.failedFuture(err instanceof IllegalArgumentException ? ApiError.invalid(err.getMessage()) : err))
         .compose(plan -> jobs.createCrawl(userId, plan.options().toJson(), plan.stored(), plan.maxPages(),
                 plan.maxDurationSeconds())
             .compose(id -> frontier.enqueueCapped(id, firstUrls(plan))
@@ -126,12 +127,14 @@ final class CrawlJobs {
       long min = switch (key) {
         case "maxDepth" -> 0;
         case "maxPages", "maxDurationSeconds" -> 1;
-        default -> throw new IllegalArgumentException("Unknown limit '" + key + "'; known: maxDepth, maxPages, maxDurationSeconds");
+        default -> throw new IllegalArgumentException("Unknown limit '" + key
+            + "'; known: maxDepth, maxPages, maxDurationSeconds");
       };
       Object value = limits.getValue(key);
       if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < min
           || n.longValue() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("limits." + key + " must be a whole number from " + min + " to " + Integer.MAX_VALUE);
+        throw new IllegalArgumentException("limits." + key + " must be a whole number from " + min + " to "
+            + Integer.MAX_VALUE);
       }
       checked.put(key, n.intValue());
     }

@@ -29,7 +29,8 @@ enum ExportFields {
       try {
         fields.add(valueOf(name.strip().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw ApiError.badRequest("Unknown field '" + name.strip() + "'; fields are html, text, markdown, outlinks, headers");
+        throw ApiError.badRequest("Unknown field '" + name.strip()
+            + "'; fields are html, text, markdown, outlinks, headers");
       }
     }
     return fields;

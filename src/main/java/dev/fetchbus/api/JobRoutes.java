@@ -121,7 +121,8 @@ final class JobRoutes {
   Future<JsonObject> delete(RoutingContext ctx) {
     if ("true".equals(ctx.queryParams().get("purge"))) {
       return visibleJob(ctx).compose(job -> purge.purge(job.id()).map(done -> done.orElseThrow(() ->
-          ApiError.conflict("Job " + job.id() + " is " + job.state() + "; cancel it, or wait for it to end, then purge"))));
+          ApiError.conflict("Job " + job.id() + " is " + job.state()
+              + "; cancel it, or wait for it to end, then purge"))));
     }
     return cancel(ctx);
   }

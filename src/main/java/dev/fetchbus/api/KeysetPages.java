@@ -68,7 +68,8 @@ final class KeysetPages {
   }
 
   /** Reads and renders the next page while the previous one is still going out. */
-  private Future<Void> next(long jobId, long after, Function<RowSet<Row>, Future<Buffer>> render, Future<Void> previous) {
+  private Future<Void> next(long jobId, long after, Function<RowSet<Row>, Future<Buffer>> render,
+      Future<Void> previous) {
     if (response.closed()) {
       return Future.failedFuture("the client went away");
     }

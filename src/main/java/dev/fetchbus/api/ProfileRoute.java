@@ -53,7 +53,8 @@ public final class ProfileRoute {
     } catch (NumberFormatException e) {
       // answered below, with the bounds
     }
-    throw ApiError.badRequest("'seconds' must be a whole number from 1 to " + maxSeconds + " (metrics.profileMaxSeconds)");
+    throw ApiError.badRequest("'seconds' must be a whole number from 1 to " + maxSeconds
+        + " (metrics.profileMaxSeconds)");
   }
 
   private static boolean jfrFormat(String format) {

@@ -42,7 +42,8 @@ final class UrlIngest {
   /** One batch normalised: accepted URLs with their hosts and partitions, in input order; rejected lines. */
   record Batch(List<String> urls, List<String> hosts, List<Integer> partitions, List<JsonObject> rejected) {}
 
-  UrlIngest(Vertx vertx, CpuPool cpu, FrontierTable frontier, JobTable jobs, long jobId, int partitions, int sampleLimit) {
+  UrlIngest(Vertx vertx, CpuPool cpu, FrontierTable frontier, JobTable jobs, long jobId, int partitions,
+      int sampleLimit) {
     this.vertx = vertx;
     this.cpu = cpu;
     this.frontier = frontier;

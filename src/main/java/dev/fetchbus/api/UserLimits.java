@@ -11,7 +11,8 @@ import io.vertx.core.json.JsonObject;
  * What one user may have under way, checked against PostgreSQL so that it holds across the
  * cluster: jobs queued or running ({@code limits.activeJobs}), the URLs those jobs accepted
  * ({@code limits.activeUrls}) and API requests in the current second ({@code limits.requestsPerSecond},
- * counted by the key lookup). Concurrent fetches are the frontier's ({@code frontier.UserSlots}). An admin may set a user's own ({@code PATCH /v1/users/{id}}).
+ * counted by the key lookup). Concurrent fetches are the frontier's ({@code frontier.UserSlots}). An admin may set a
+ * user's own ({@code PATCH /v1/users/{id}}).
  * Going over answers 429 with {@code Retry-After} and an error code that names the limit. Two job
  * creations of one user at the very same moment may both pass the check: the limit is a fairness
  * bound, not an exact one.

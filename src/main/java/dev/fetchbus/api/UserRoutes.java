@@ -148,7 +148,8 @@ final class UserRoutes {
     }
     return jobs.usage(id).compose(usage -> {
       if (usage.activeJobs() > 0) {
-        throw ApiError.conflict("User " + id + " has " + usage.activeJobs() + " jobs queued or running: cancel them first");
+        throw ApiError.conflict("User " + id + " has " + usage.activeJobs()
+            + " jobs queued or running: cancel them first");
       }
       return users.delete(id);
     }).map(deleted -> {
@@ -165,7 +166,8 @@ final class UserRoutes {
     visibleUser(ctx)
         .compose(user -> users.addKey(user.id(), Auth.hash(key)).map(id -> id.orElseThrow(() -> ApiError.conflict(
             "User " + user.id() + " holds " + UserTable.MAX_KEYS + " keys already: revoke one first"))))
-        .onSuccess(keyId -> created(ctx, ctx.request().path() + "/" + keyId, new JsonObject().put("id", keyId).put("key", key)))
+        .onSuccess(keyId ->
+            created(ctx, ctx.request().path() + "/" + keyId, new JsonObject().put("id", keyId).put("key", key)))
         .onFailure(ctx::fail);
   }
 

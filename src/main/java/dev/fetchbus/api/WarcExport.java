@@ -98,7 +98,8 @@ final class WarcExport {
   }
 
   private static List<Map.Entry<String, String>> entries(List<Header> headers) {
-    return headers.stream().<Map.Entry<String, String>>map(h -> new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()))
+    return headers.stream()
+        .<Map.Entry<String, String>>map(h -> new AbstractMap.SimpleImmutableEntry<>(h.name(), h.value()))
         .toList();
   }
 

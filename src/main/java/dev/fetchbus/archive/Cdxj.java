@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * CDXJ lines in the form warcio.js {@code cdx-index} writes them (warcio.js 2.4):
- * {@code <surt> <14-digit timestamp> {"url":…,"mime":…,"status":"…","digest":…,"length":"…","offset":"…","filename":…}}.
+ * {@code <surt> <14-digit timestamp>
+ * {"url":…,"mime":…,"status":"…","digest":…,"length":"…","offset":"…","filename":…}}.
  * Field by field, as warcio derives them from the record:
  * <ul>
  *   <li>url: WARC-Target-URI;

@@ -34,7 +34,8 @@ public final class BridgeVerticle extends VerticleBase {
     Settings.Bridge config = Settings.load(config()).bridge();
     Integer apiPort = NodeStatus.apiPort(vertx);
     if (apiPort == null) {
-      return Future.failedFuture("The bridge acts through this node's API, which does not listen: deploy it after ApiVerticle");
+      return Future.failedFuture(
+          "The bridge acts through this node's API, which does not listen: deploy it after ApiVerticle");
     }
     ApiCalls api = new ApiCalls(vertx, apiPort);
     feeds = new ProgressFeeds(vertx, api, config.progressMs());

@@ -42,10 +42,12 @@ final class CrawlCommand implements Callable<Integer> {
     @Option(names = "--max-pages", paramLabel = "N", description = "Record at most N pages (exact; default: no limit).")
     Integer maxPages;
 
-    @Option(names = {"-l", "--max-depth"}, paramLabel = "N", description = "Follow links at most N deep from a seed (default: no limit).")
+    @Option(names = {"-l", "--max-depth"}, paramLabel = "N",
+        description = "Follow links at most N deep from a seed (default: no limit).")
     Integer maxDepth;
 
-    @Option(names = "--max-duration", paramLabel = "SECONDS", description = "Stop the crawl after this long (default: no limit).")
+    @Option(names = "--max-duration", paramLabel = "SECONDS",
+        description = "Stop the crawl after this long (default: no limit).")
     Integer maxDurationSeconds;
 
     @Option(names = "--scope", paramLabel = "MODE", defaultValue = "host",
@@ -53,13 +55,16 @@ final class CrawlCommand implements Callable<Integer> {
             + "by default the seeds) (default: ${DEFAULT-VALUE}).")
     String mode = "host";
 
-    @Option(names = "--prefix", paramLabel = "URL", description = "With --scope prefix: a URL prefix to stay under (repeatable).")
+    @Option(names = "--prefix", paramLabel = "URL",
+        description = "With --scope prefix: a URL prefix to stay under (repeatable).")
     List<String> prefixes;
 
-    @Option(names = "--include", paramLabel = "REGEX", description = "Follow only URLs matching one of these (RE2; repeatable).")
+    @Option(names = "--include", paramLabel = "REGEX",
+        description = "Follow only URLs matching one of these (RE2; repeatable).")
     List<String> include;
 
-    @Option(names = "--exclude", paramLabel = "REGEX", description = "Never follow URLs matching one of these (RE2; repeatable).")
+    @Option(names = "--exclude", paramLabel = "REGEX",
+        description = "Never follow URLs matching one of these (RE2; repeatable).")
     List<String> exclude;
 
     @Option(names = "--sitemaps", description = "Also crawl the URLs of the sites' sitemaps (from robots.txt).")

@@ -44,7 +44,8 @@ final class JobFollower {
         lastFailure = e;
       }
     }
-    throw lastFailure != null ? lastFailure : new CliException("The progress stream of job " + jobId + " kept ending early");
+    throw lastFailure != null ? lastFailure
+        : new CliException("The progress stream of job " + jobId + " kept ending early");
   }
 
   /** Reads one event stream; answers the job's state at its end event, or null when the stream stopped before it. */

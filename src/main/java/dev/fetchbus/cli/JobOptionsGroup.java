@@ -32,7 +32,8 @@ final class JobOptionsGroup {
   @Option(names = "--no-bodies", description = "Keep records only, not the pages' bodies (no --warc then).")
   boolean noBodies;
 
-  @Option(names = "--priority", paramLabel = "N", description = "The job's share against its owner's other jobs (default: 1).")
+  @Option(names = "--priority", paramLabel = "N",
+      description = "The job's share against its owner's other jobs (default: 1).")
   Integer priority;
 
   /** The options given, as the API's query parameters (text/plain uploads). */

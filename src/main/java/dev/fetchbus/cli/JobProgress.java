@@ -13,7 +13,8 @@ record JobProgress(long id, String state, long done, long failed, long total) {
     JsonObject urls = job.getJsonObject("urls", new JsonObject());
     long done = urls.getLong("done", 0L);
     long failed = urls.getLong("failed", 0L);
-    long total = done + failed + urls.getLong("queued", 0L) + urls.getLong("leased", 0L) + urls.getLong("cancelled", 0L);
+    long total =
+        done + failed + urls.getLong("queued", 0L) + urls.getLong("leased", 0L) + urls.getLong("cancelled", 0L);
     return new JobProgress(job.getLong("id"), job.getString("state"), done, failed, total);
   }
 

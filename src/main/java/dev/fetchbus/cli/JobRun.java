@@ -179,7 +179,8 @@ final class JobRun {
   }
 
   private static String written(List<Download> downloads) {
-    List<String> files = downloads.stream().map(d -> d.target()).filter(t -> !t.toStdout()).map(OutputFile::name).toList();
+    List<String> files =
+        downloads.stream().map(d -> d.target()).filter(t -> !t.toStdout()).map(OutputFile::name).toList();
     return files.isEmpty() ? "" : "; wrote " + String.join(", ", files);
   }
 

@@ -15,7 +15,8 @@ final class JobsCommand implements Callable<Integer> {
   @Option(names = "--state", paramLabel = "STATE", description = "Only jobs queued, running, done or cancelled.")
   String state;
 
-  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20", description = "At most N jobs (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
+      description = "At most N jobs (default: ${DEFAULT-VALUE}).")
   int limit = 20;
 
   @Option(names = "--json", description = "Print the API's JSON as it is.")

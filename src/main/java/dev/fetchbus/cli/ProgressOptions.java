@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 /** How progress is shown on standard error. */
 final class ProgressOptions {
   @Option(names = "--progress", paramLabel = "TYPE", defaultValue = "auto",
-      description = "bar, lines, none, or auto: a bar on a terminal, plain lines otherwise (default: ${DEFAULT-VALUE}).")
+      description =
+          "bar, lines, none, or auto: a bar on a terminal, plain lines otherwise (default: ${DEFAULT-VALUE}).")
   String mode = "auto";
 
   @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "5",

@@ -16,6 +16,7 @@ final class RunOptions {
           + "submitting a new one. The URL list or seeds are not read again.")
   boolean resume;
 
-  @Option(names = "--job", paramLabel = "N", description = "With --resume: finish job N (default: the one in the state file).")
+  @Option(names = "--job", paramLabel = "N",
+      description = "With --resume: finish job N (default: the one in the state file).")
   Long job;
 }

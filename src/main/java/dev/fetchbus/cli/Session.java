@@ -42,7 +42,8 @@ final class Session implements AutoCloseable {
       Files.createDirectories(run.data);
       return run.data;
     } catch (IOException e) {
-      throw new CliException("Cannot use " + (run.data == null ? "a temporary directory" : run.data) + ": " + e.getMessage());
+      throw new CliException("Cannot use " + (run.data == null ? "a temporary directory" : run.data) + ": "
+          + e.getMessage());
     }
   }
 

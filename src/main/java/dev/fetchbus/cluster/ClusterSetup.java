@@ -56,7 +56,8 @@ public final class ClusterSetup {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }
     HazelcastClusterManager manager = clusterManager(settings);
-    return builder(options, settings, manager).buildClustered().onSuccess(vertx -> NodeIdentity.remember(vertx, manager));
+    return builder(options, settings, manager).buildClustered()
+        .onSuccess(vertx -> NodeIdentity.remember(vertx, manager));
   }
 
   public static HazelcastClusterManager clusterManager(Settings settings) {

@@ -85,7 +85,8 @@ public final class ConfigLoader {
         throw new IllegalArgumentException("Configuration key '" + path + "' must be "
             + (current instanceof JsonObject ? "an object" : "a single value"));
       } else {
-        target.put(key, value instanceof String text && !(current instanceof String) ? coerce(path, text, current) : value);
+        target.put(key,
+            value instanceof String text && !(current instanceof String) ? coerce(path, text, current) : value);
       }
     }
   }

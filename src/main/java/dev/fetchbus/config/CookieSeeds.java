@@ -44,7 +44,8 @@ final class CookieSeeds {
     }
     String domain = JobRequestsParser.host(seed.getValue("domain"), "cookies");
     Object path = seed.getValue("path", "/");
-    if (!(path instanceof String p) || !p.startsWith("/") || p.chars().anyMatch(c -> c < 0x20 || c == ';' || c > 0x7E)) {
+    if (!(path instanceof String p) || !p.startsWith("/")
+        || p.chars().anyMatch(c -> c < 0x20 || c == ';' || c > 0x7E)) {
       throw JobRequestsParser.invalid("Option 'cookies': the path of " + n + " must start with '/', without ';'");
     }
     Object secure = seed.getValue("secure", false);

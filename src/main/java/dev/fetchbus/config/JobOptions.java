@@ -16,19 +16,20 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
     boolean extract, String store, int priority, JobRequests requests, ProxyUrl proxy, RenderOption render) {
   public static final String STORE_BODY = "body";
   public static final String STORE_NONE = "none";
-  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes", "robots",
-      "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy", "render", "screenshot");
+  private static final Set<String> KNOWN = Set.of("hostConcurrency", "hostDelayMs", "timeoutMs", "maxBodyBytes",
+      "robots", "extract", "store", "priority", "userAgent", "headers", "cookies", "auth", "proxy", "render",
+      "screenshot");
 
   public static JobOptions defaults(Settings s) {
-    return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(), s.fetch().maxBodyBytes(),
-        true, true, STORE_BODY, 1, JobRequests.NONE, null, RenderOption.OFF);
+    return new JobOptions(s.host().maxConcurrency(), s.host().delayMs(), s.fetch().timeoutMs(),
+        s.fetch().maxBodyBytes(), true, true, STORE_BODY, 1, JobRequests.NONE, null, RenderOption.OFF);
   }
 
   /** The same options without the job's request additions or proxy (for tests and synchronous fetches). */
   public JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, int maxBodyBytes, boolean robots,
       boolean extract, String store, int priority) {
-    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE, null,
-        RenderOption.OFF);
+    this(hostConcurrency, hostDelayMs, timeoutMs, maxBodyBytes, robots, extract, store, priority, JobRequests.NONE,
+        null, RenderOption.OFF);
   }
 
   /** Whether the job keeps the bodies it fetches (the default), or records only. */
@@ -64,7 +65,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
   public static JobOptions stored(JsonObject options, Settings s) {
     JobOptions d = defaults(s);
     JsonObject o = options == null ? new JsonObject() : options;
-    return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()), o.getInteger("hostDelayMs", d.hostDelayMs()),
+    return new JobOptions(o.getInteger("hostConcurrency", d.hostConcurrency()),
+        o.getInteger("hostDelayMs", d.hostDelayMs()),
         o.getInteger("timeoutMs", d.timeoutMs()), o.getInteger("maxBodyBytes", d.maxBodyBytes()),
         o.getBoolean("robots", d.robots()), o.getBoolean("extract", d.extract()),
         // jobs stored before the content store existed kept no bodies
@@ -122,7 +124,8 @@ public record JobOptions(int hostConcurrency, int hostDelayMs, int timeoutMs, in
       throw new IllegalArgumentException("Option '" + key + "' must be a whole number, got '" + raw + "'");
     }
     if (value < min || value > max) {
-      throw new IllegalArgumentException("Option '" + key + "' must be between " + min + " and " + max + ", got " + value);
+      throw new IllegalArgumentException(
+          "Option '" + key + "' must be between " + min + " and " + max + ", got " + value);
     }
     return (int) value;
   }

@@ -13,7 +13,8 @@ final class JobProxy {
       return null;
     }
     if (!(raw instanceof String text) || text.isBlank()) {
-      throw new IllegalArgumentException("Option 'proxy' must be a proxy URL such as http://host:3128 or socks5://host:1080");
+      throw new IllegalArgumentException(
+          "Option 'proxy' must be a proxy URL such as http://host:3128 or socks5://host:1080");
     }
     ProxyUrl proxy;
     try {

@@ -23,7 +23,8 @@ final class JobRequestsParser {
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Visible ASCII, space and tab: no CR, LF or other controls, nothing a server might decode differently. */
   private static final Pattern FIELD_VALUE = Pattern.compile("[\\x20-\\x7E\\t]*");
-  private static final Pattern COOKIE_VALUE = Pattern.compile("\"?[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]*\"?");
+  private static final Pattern COOKIE_VALUE =
+      Pattern.compile("\"?[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]*\"?");
   private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
   private static final Pattern HOST = Pattern.compile(
       "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*|\\[[0-9a-f:.]+\\]");
@@ -145,8 +146,10 @@ final class JobRequestsParser {
   }
 
   private static String text(JsonObject entry, String key, String host) {
-    if (!(entry.getValue(key) instanceof String value) || value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-      throw invalid("Option 'auth' for " + host + ": '" + key + "' must be a non-empty string without control characters");
+    if (!(entry.getValue(key) instanceof String value) || value.isEmpty()
+        || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      throw invalid("Option 'auth' for " + host + ": '" + key
+          + "' must be a non-empty string without control characters");
     }
     return value;
   }

@@ -37,7 +37,8 @@ public final class MemoryFit {
     long largestBody = Math.max(storedBody, settings.sitemapMaxBytes());
     if (settings.hasRole("fetch")) {
       bytes += add(terms, "2 × fetch.maxBufferedBytes", 2L * settings.fetch().maxBufferedBytes());
-      bytes += add(terms, "4 × the largest body (job.maxBodyBytes, sitemap.maxBytes) over the budget", 4L * largestBody);
+      bytes += add(terms, "4 × the largest body (job.maxBodyBytes, sitemap.maxBytes) over the budget",
+          4L * largestBody);
       bytes += add(terms, "fetchCache.maxBytes", settings.fetchCache().maxBytes());
       bytes += add(terms, "16 × frontier.seenLinks", 16L * settings.frontier().seenLinks());
     }
@@ -54,7 +55,8 @@ public final class MemoryFit {
       throw new IllegalArgumentException(String.format(
           "These settings need about %d MiB of heap and the JVM has %d MiB (%s). Lower fetch.maxBufferedBytes "
               + "(FETCHBUS_FETCH_MAX_BUFFERED_BYTES), job.maxBodyBytes (FETCHBUS_JOB_MAX_BODY_BYTES) or "
-              + "fetchCache.maxBytes (FETCHBUS_FETCH_CACHE_MAX_BYTES), or give the JVM more (-Xmx in FETCHBUS_JAVA_OPTS)",
+              + "fetchCache.maxBytes (FETCHBUS_FETCH_CACHE_MAX_BYTES), "
+              + "or give the JVM more (-Xmx in FETCHBUS_JAVA_OPTS)",
           need.bytes() / MIB, maxHeapBytes / MIB, String.join(" + ", need.terms())));
     }
   }

@@ -62,7 +62,8 @@ public final class ProxyAllowList {
   private static byte[] network(String cidr) {
     String[] parts = cidr.split("/", 2);
     InetAddress address = literal(parts[0]);
-    if (address == null || !parts[1].matches("\\d{1,3}") || Integer.parseInt(parts[1]) > address.getAddress().length * 8) {
+    if (address == null || !parts[1].matches("\\d{1,3}")
+        || Integer.parseInt(parts[1]) > address.getAddress().length * 8) {
       throw new IllegalArgumentException("fetch.allowProxies: not a CIDR network: '" + cidr + "'");
     }
     return address.getAddress();

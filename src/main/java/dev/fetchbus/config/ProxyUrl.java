@@ -28,7 +28,8 @@ public record ProxyUrl(String type, String host, int port, String username, Stri
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals(HTTP) && !scheme.equals(SOCKS5)) {
-      throw new IllegalArgumentException("must be an http:// (HTTP CONNECT) or socks5:// URL, got scheme '" + scheme + "'");
+      throw new IllegalArgumentException(
+          "must be an http:// (HTTP CONNECT) or socks5:// URL, got scheme '" + scheme + "'");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("has no host (a password with '@' or '/' must be percent-encoded)");
@@ -37,7 +38,8 @@ public record ProxyUrl(String type, String host, int port, String username, Stri
       throw new IllegalArgumentException("must name a port between 1 and 65535");
     }
     String path = uri.getRawPath();
-    if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+    if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
       throw new IllegalArgumentException("must be scheme://[user:password@]host:port, without a path or query");
     }
     String user = null;
@@ -47,7 +49,8 @@ public record ProxyUrl(String type, String host, int port, String username, Stri
       user = decode(info[0]);
       pass = info.length == 2 ? decode(info[1]) : "";
     }
-    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+        : uri.getHost();
     return new ProxyUrl(scheme, host.toLowerCase(Locale.ROOT), uri.getPort(), user, pass);
   }
 

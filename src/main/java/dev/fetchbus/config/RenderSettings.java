@@ -17,7 +17,8 @@ public record RenderSettings(String chromium, int maxConcurrency, int timeoutMs,
     RenderSettings render = new RenderSettings(c.getString("chromium", "/usr/bin/chromium"),
         c.getInteger("maxConcurrency", 2), c.getInteger("timeoutMs", 30_000), c.getInteger("maxRequests", 200));
     if (render.maxConcurrency < 1 || render.timeoutMs < 1 || render.maxRequests < 1) {
-      throw new IllegalArgumentException("render.maxConcurrency, render.timeoutMs and render.maxRequests must be positive");
+      throw new IllegalArgumentException(
+          "render.maxConcurrency, render.timeoutMs and render.maxRequests must be positive");
     }
     return render;
   }

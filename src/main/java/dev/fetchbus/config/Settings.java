@@ -229,7 +229,9 @@ public record Settings(
     }
   }
 
-  /** Defaults, then {@code overlay}, then the process environment (and any {@link ConfigLoader#pin pinned} variables). */
+  /**
+   * Defaults, then {@code overlay}, then the process environment (and any {@link ConfigLoader#pin pinned} variables).
+   */
   public static Settings load(JsonObject overlay) {
     return from(ConfigLoader.load(overlay, ConfigLoader.environment()));
   }

@@ -144,7 +144,8 @@ final class PageCollector implements HtmlScanner.Handler {
       addResolved(needed, resolver.resolve(requisites.get(i)));
     }
     String language = lang != null && !lang.isBlank() ? lang : contentLanguage;
-    return new PageFacts(capped(title == null ? null : collapse(title), MAX_TITLE), capped(description, MAX_DESCRIPTION),
+    return new PageFacts(capped(title == null ? null : collapse(title), MAX_TITLE),
+        capped(description, MAX_DESCRIPTION),
         canonicalUrl, capped(language, 64), outlinks.size(), List.copyOf(outlinks), List.copyOf(needed));
   }
 

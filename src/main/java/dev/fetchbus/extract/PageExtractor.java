@@ -40,7 +40,8 @@ public final class PageExtractor {
   private PageExtractor() {}
 
   public static Extracted extract(byte[] body, String contentType, String baseUrl) {
-    return new Extracted(ContentHash.sha256(body), isHtml(contentType) ? facts(body, contentType, baseUrl) : PageFacts.NONE);
+    return new Extracted(ContentHash.sha256(body),
+        isHtml(contentType) ? facts(body, contentType, baseUrl) : PageFacts.NONE);
   }
 
   /** The facts of an HTML body (no hash). */

@@ -155,7 +155,8 @@ public final class Scope {
     List<Pattern> patterns = new ArrayList<>();
     for (String regex : strings(s, field)) {
       if (regex.length() > MAX_PATTERN) {
-        throw new IllegalArgumentException("scope." + field + " patterns are limited to " + MAX_PATTERN + " characters");
+        throw new IllegalArgumentException("scope." + field + " patterns are limited to " + MAX_PATTERN
+            + " characters");
       }
       try {
         patterns.add(Pattern.compile(regex));

@@ -42,7 +42,8 @@ public final class UrlNormalizer {
     int open = url.indexOf('[');
     int close = url.indexOf(']', open + 1);
     int pathStart = url.indexOf('/', url.indexOf("//") + 2);
-    return open >= 0 && close > open && (pathStart < 0 || open < pathStart) && url.substring(open, close).indexOf('%') >= 0;
+    return open >= 0 && close > open && (pathStart < 0 || open < pathStart)
+        && url.substring(open, close).indexOf('%') >= 0;
   }
 
   /** Whether the host holds an escape of a character that ends or splits an authority. */

@@ -47,7 +47,8 @@ final class CookieRules {
     if (!hostOnly && !domainMatches(host, domain)) {
       return null;
     }
-    String path = cookie.path() == null || !cookie.path().startsWith("/") ? defaultPath(uri.getRawPath()) : cookie.path();
+    String path = cookie.path() == null || !cookie.path().startsWith("/") ? defaultPath(uri.getRawPath())
+        : cookie.path();
     Long expires = cookie.maxAge() == Cookie.UNDEFINED_MAX_AGE ? null
         : cookie.maxAge() <= 0 ? Long.MIN_VALUE : nowMs + Math.min(cookie.maxAge(), 400L * 86_400) * 1000;
     return new StoredCookie(hostOnly ? host : domain, path, cookie.name(), cookie.value(), hostOnly, cookie.isSecure(),
@@ -59,7 +60,8 @@ final class CookieRules {
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     boolean hostMatch = cookie.hostOnly() ? host.equals(cookie.domain()) : domainMatches(host, cookie.domain());
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    return hostMatch && pathMatches(path, cookie.path()) && (!cookie.secure() || "https".equalsIgnoreCase(uri.getScheme()));
+    return hostMatch && pathMatches(path, cookie.path())
+        && (!cookie.secure() || "https".equalsIgnoreCase(uri.getScheme()));
   }
 
   /** Section 5.1.3: the same host, or a subdomain of a domain (never of an IP address). */

@@ -21,7 +21,9 @@ public enum FetchError {
   PROTOCOL("protocol", false),
   /** The proxy refused the request: authentication required or failed (407, SOCKS5), CONNECT denied. */
   PROXY("proxy", false),
-  /** The proxy could not be reached (refused, timed out, its name did not resolve): retried, recorded as {@code proxy}. */
+  /**
+   * The proxy could not be reached (refused, timed out, its name did not resolve): retried, recorded as {@code proxy}.
+   */
   PROXY_UNREACHABLE("proxy", true),
   /**
    * Claimed more than {@code fetch.maxAttempts} times without an attempt ever finishing: each time,

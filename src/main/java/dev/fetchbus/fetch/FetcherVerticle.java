@@ -59,7 +59,8 @@ public final class FetcherVerticle extends VerticleBase {
     HttpFetcher fetcher = new HttpFetcher(vertx, clients, guard, resolver, settings.fetch(),
         bodyBudget(vertx, settings.fetch()), settings.egress().proxy());
     PageTable pages = new PageTable(Database.sharedPool(vertx, settings));
-    CookieJars cookies = CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
+    CookieJars cookies =
+        CookieJars.shared(vertx, new CookieTable(Database.sharedPool(vertx, settings)), settings.job());
     runner = new TaskRunner(vertx, fetcher, RobotsCache.shared(vertx, settings.robots()).mode(cacheMode), settings,
         pages::previous, cookies)
         .rendering(rendered = new RenderedFetch(vertx, RenderSettings.of(settings), guard, resolver,

@@ -35,7 +35,8 @@ public final class HostSlots {
   static Future<Runnable> take(Vertx vertx, String origin, String host, JobOptions job, long waitMs, long holdMs) {
     JsonObject ask = new JsonObject().put(ORIGIN, origin).put(HOST, host).put(CONCURRENCY, job.hostConcurrency())
         .put(DELAY_MS, job.hostDelayMs()).put(WAIT_MS, waitMs).put(HOLD_MS, holdMs);
-    return vertx.eventBus().<JsonObject>request(ADDRESS, ask, new DeliveryOptions().setLocalOnly(true).setSendTimeout(waitMs))
+    return vertx.eventBus()
+        .<JsonObject>request(ADDRESS, ask, new DeliveryOptions().setLocalOnly(true).setSendTimeout(waitMs))
         .map(grant -> {
           AtomicBoolean given = new AtomicBoolean();
           // the grant asked for a reply: replying is the release

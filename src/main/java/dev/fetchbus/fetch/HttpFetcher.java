@@ -49,7 +49,9 @@ public final class HttpFetcher {
     this(vertx, clients, guard, resolver, config, budget, null);
   }
 
-  /** A fetcher whose requests go through {@code nodeProxy} ({@code fetch.proxy}, or null) unless a job names its own. */
+  /**
+   * A fetcher whose requests go through {@code nodeProxy} ({@code fetch.proxy}, or null) unless a job names its own.
+   */
   public HttpFetcher(Vertx vertx, WebClients clients, NetworkGuard guard, HostResolver resolver, Settings.Fetch config,
       BodyBudget budget, ProxyUrl nodeProxy) {
     this.vertx = vertx;
@@ -138,7 +140,8 @@ public final class HttpFetcher {
       hostHeader = port == (ssl ? 443 : 80) ? host : host + ":" + port;
       return resolver.resolve(bareHost)
           .compose(addresses -> profile.headers(uri).compose(headers -> connect(ssl, conditional(HopRequest.options(
-              uri, port, ssl, guard.choose(bareHost, addresses), config, profile.userAgent(), headers, route, hostHeader)))))
+              uri, port, ssl, guard.choose(bareHost, addresses), config, profile.userAgent(), headers, route,
+              hostHeader)))))
           .compose(request -> {
             if (result.future().isComplete()) {
               // the deadline passed while connecting: the deadline covers the whole fetch, so the
@@ -159,7 +162,8 @@ public final class HttpFetcher {
     /** A connection for the request; through a proxy, failing to reach the proxy is a {@code proxy} failure. */
     private Future<HttpClientRequest> connect(boolean ssl, RequestOptions options) {
       Future<HttpClientRequest> request = clients.forScheme(ssl).request(options);
-      return route.proxied() ? request.recover(err -> Future.failedFuture(ProxyFailures.classify(route, err))) : request;
+      return route.proxied() ? request.recover(err -> Future.failedFuture(ProxyFailures.classify(route, err)))
+          : request;
     }
 
     /** Validators belong to the URL asked for: only its first hop is conditional. */
@@ -192,7 +196,8 @@ public final class HttpFetcher {
       }
       UrlNormalizer.Result next = UrlNormalizer.normalize(target);
       if (next instanceof UrlNormalizer.Rejected rejected) {
-        throw new FetchFailure(FetchError.BAD_URL, "redirect to an unfetchable URL (" + rejected.reason() + "): " + target);
+        throw new FetchFailure(FetchError.BAD_URL,
+            "redirect to an unfetchable URL (" + rejected.reason() + "): " + target);
       }
       String nextUrl = ((UrlNormalizer.Accepted) next).url();
       if (redirects >= config.maxRedirects()) {
@@ -256,7 +261,8 @@ public final class HttpFetcher {
     private Download downloaded(String finalUrl, HttpClientResponse response, BodyChunks data, boolean truncated) {
       return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data.join(),
           truncated,
-          redirects, startedMs, HopRequest.protocol(response.version()), HopRequest.sentHeaders(hostHeader, response.request()));
+          redirects, startedMs, HopRequest.protocol(response.version()),
+          HopRequest.sentHeaders(hostHeader, response.request()));
     }
   }
 }

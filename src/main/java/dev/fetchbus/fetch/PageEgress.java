@@ -51,7 +51,8 @@ final class PageEgress implements PageNetwork {
   @Override
   public Future<Runnable> slot(String scheme, String host, int port) {
     String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    if (!(UrlNormalizer.normalize(scheme + "://" + authority + ":" + port + "/") instanceof UrlNormalizer.Accepted ok)) {
+    UrlNormalizer.Result normalized = UrlNormalizer.normalize(scheme + "://" + authority + ":" + port + "/");
+    if (!(normalized instanceof UrlNormalizer.Accepted ok)) {
       return Future.failedFuture(new FetchFailure(FetchError.BAD_URL, "no origin for " + host + ":" + port));
     }
     String origin = UrlNormalizer.origin(ok.url());

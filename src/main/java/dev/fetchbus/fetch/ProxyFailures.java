@@ -30,7 +30,8 @@ final class ProxyFailures {
   static Future<HttpClientResponse> checkResponse(ProxyRoute route, HttpClientResponse response) {
     if (route.proxied() && response.statusCode() == 407) {
       FetchFailure refused = new FetchFailure(FetchError.PROXY, route.describe() + " refused: 407 "
-          + response.statusMessage() + (route.proxy().hasCredentials() ? " (credentials rejected)" : " (no credentials)"));
+          + response.statusMessage()
+          + (route.proxy().hasCredentials() ? " (credentials rejected)" : " (no credentials)"));
       // drained, not reset: the proxy's short answer ends on its own (and the fetch deadline still runs)
       return response.end().transform(drained -> Future.failedFuture(refused));
     }

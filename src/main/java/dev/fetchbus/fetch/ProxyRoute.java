@@ -46,7 +46,8 @@ record ProxyRoute(ProxyUrl proxy) {
     }
     // the proxy's handshake (CONNECT answer, SOCKS5 replies) gets the same bound as a direct connect,
     // not Vert.x's 10 s default
-    options.setProxyOptions(proxyOptions().setConnectTimeout(Duration.ofMillis(Math.max(1, options.getConnectTimeout()))));
+    options.setProxyOptions(proxyOptions()
+        .setConnectTimeout(Duration.ofMillis(Math.max(1, options.getConnectTimeout()))));
     if (!ssl && ProxyUrl.HTTP.equals(proxy.type())) {
       // forwarded, not tunnelled: Vert.x writes the request line from the request's host, so the
       // host becomes the judged IP and the Host header keeps the name

@@ -32,7 +32,10 @@ final class RenderedFetch {
   private final ScreenshotTable screenshots;
   private final ProxyUrl nodeProxy;
 
-  /** Pages go through a job's proxy, else {@code nodeProxy} ({@code fetch.proxy}, or null), as the fetcher's requests do. */
+  /**
+   * Pages go through a job's proxy, else {@code nodeProxy} ({@code fetch.proxy}, or null), as the fetcher's requests
+   * do.
+   */
   RenderedFetch(Vertx vertx, RenderSettings settings, NetworkGuard guard, HostResolver resolver,
       ScreenshotTable screenshots, ProxyUrl nodeProxy) {
     this.vertx = vertx;
@@ -90,6 +93,7 @@ final class RenderedFetch {
       sent.add(new Header(h.getKey(), h.getValue()));
     }
     return new Download(page.url(), page.status(), page.statusText(), headers,
-        truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, page.protocol(), sent);
+        truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, page.protocol(),
+        sent);
   }
 }

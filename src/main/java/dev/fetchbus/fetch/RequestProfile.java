@@ -44,7 +44,10 @@ final class RequestProfile {
     return new RequestProfile(userAgent, JobRequests.NONE, -1, null, proxy);
   }
 
-  /** A job's requests, through its {@code proxy} (null: the node's route); {@code jars} is used only when the job keeps cookies. */
+  /**
+   * A job's requests, through its {@code proxy} (null: the node's route); {@code jars} is used only when the job keeps
+   * cookies.
+   */
   static RequestProfile of(String nodeAgent, JobRequests requests, long jobId, CookieJars jars, ProxyUrl proxy) {
     String agent = requests.userAgent() != null ? requests.userAgent() : nodeAgent;
     return new RequestProfile(agent, requests, jobId, requests.cookies() && jobId >= 0 ? jars : null, proxy);

@@ -24,7 +24,8 @@ public final class RetryAfter {
         return MAX_MS; // more seconds than a long holds: still just "later than the cap"
       }
       try {
-        return clamp(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli() - nowMs);
+        return clamp(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
+            .toEpochMilli() - nowMs);
       } catch (DateTimeParseException notADate) {
         return 0;
       }

@@ -48,7 +48,9 @@ public final class RobotsCache {
     return this;
   }
 
-  /** The rules for the origin of {@code url} as the node's agent reads them, loaded through {@code fetcher} on a miss. */
+  /**
+   * The rules for the origin of {@code url} as the node's agent reads them, loaded through {@code fetcher} on a miss.
+   */
   public Future<Robots> rulesFor(String url, HttpFetcher fetcher) {
     return rulesFor(url, fetcher, null, null);
   }

@@ -21,7 +21,10 @@ public final class SharedHttpClient {
 
   private SharedHttpClient() {}
 
-  /** The clients, trusting the JDK's CAs (and, when a trust store is configured, use {@link #create(Vertx, Settings, TrustOptions)}). */
+  /**
+   * The clients, trusting the JDK's CAs (and, when a trust store is configured, use
+   * {@link #create(Vertx, Settings, TrustOptions)}).
+   */
   public static WebClients create(Vertx vertx, Settings.Fetch config) {
     return create(vertx, config, true, null);
   }

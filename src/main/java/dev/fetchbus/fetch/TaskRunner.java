@@ -275,7 +275,8 @@ final class TaskRunner {
       // a sitemap is read up to sitemap.maxBytes, a page up to its job's maxBodyBytes
       String cap = FetchTask.SITEMAP.equals(task.kind()) ? "sitemap.maxBytes (" + sitemapMaxBytes + ")"
           : "maxBodyBytes (" + task.maxBodyBytes() + ")";
-      outcome.error(FetchError.TOO_LARGE, "body exceeded " + cap + " bytes; the first " + d.body().length + " were read");
+      outcome.error(FetchError.TOO_LARGE,
+          "body exceeded " + cap + " bytes; the first " + d.body().length + " were read");
     }
     return outcome.build();
   }

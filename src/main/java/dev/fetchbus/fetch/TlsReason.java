@@ -16,7 +16,8 @@ final class TlsReason {
 
   static String of(Throwable error) {
     // an expired certificate is reported inside a path-validation failure: its cause is looked for first
-    if (has(error, CertificateExpiredException.class) || reason(error) == CertPathValidatorException.BasicReason.EXPIRED) {
+    if (has(error, CertificateExpiredException.class)
+        || reason(error) == CertPathValidatorException.BasicReason.EXPIRED) {
       return "certificate expired";
     }
     if (has(error, CertificateNotYetValidException.class)

@@ -216,7 +216,8 @@ public final class FrontierVerticle extends VerticleBase {
   private void fetch(Lease lease) {
     ClaimedUrl url = lease.url();
     FetchTask task = FetchTask.of(url, lease.options(), lease.plan().scope(), lease.plan().requisites());
-    DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(lease.options().timeoutMs() + 30_000L);
+    DeliveryOptions delivery =
+        new DeliveryOptions().setLocalOnly(true).setSendTimeout(lease.options().timeoutMs() + 30_000L);
     vertx.eventBus().<FetchOutcome>request(FetcherVerticle.ADDRESS, task, delivery).onComplete(reply -> {
       if (reply.succeeded() && reply.result().body().retryAfterMs() > 0) {
         scheduler.pause(lease.host(), reply.result().body().retryAfterMs());

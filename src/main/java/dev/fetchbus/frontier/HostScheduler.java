@@ -192,7 +192,8 @@ public final class HostScheduler<W extends HostScheduler.Work> {
       inFlight--;
     }
     host.active--;
-    if (work.user() != 0 && activeByUser.merge(work.user(), -1, Integer::sum) + 1 >= userLimit.applyAsInt(work.user())) {
+    if (work.user() != 0
+        && activeByUser.merge(work.user(), -1, Integer::sum) + 1 >= userLimit.applyAsInt(work.user())) {
       // the user was at its bound: hosts that waited only on it may start again
       hosts.values().forEach(h -> {
         if (!h.queue.isEmpty()) {

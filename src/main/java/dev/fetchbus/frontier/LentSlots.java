@@ -61,7 +61,8 @@ final class LentSlots {
     }
     long waitMs = request.body().getLong(HostSlots.WAIT_MS);
     long holdMs = request.body().getLong(HostSlots.HOLD_MS);
-    vertx.eventBus().<JsonObject>request(ownerAddress(owner), request.body(), new DeliveryOptions().setSendTimeout(waitMs))
+    vertx.eventBus()
+        .<JsonObject>request(ownerAddress(owner), request.body(), new DeliveryOptions().setSendTimeout(waitMs))
         .onFailure(err -> unanswered(request, owner, err))
         .onSuccess(grant -> request.replyAndRequest(grant.body(), new DeliveryOptions().setSendTimeout(holdMs))
             .onComplete(released -> grant.reply(null)));
@@ -85,7 +86,8 @@ final class LentSlots {
     JsonObject body = request.body();
     long now = System.currentTimeMillis();
     scheduler.add(new Loan(body.getString(HostSlots.ORIGIN), body.getInteger(HostSlots.CONCURRENCY),
-        body.getInteger(HostSlots.DELAY_MS), now + body.getLong(HostSlots.WAIT_MS), body.getLong(HostSlots.HOLD_MS), request));
+        body.getInteger(HostSlots.DELAY_MS), now + body.getLong(HostSlots.WAIT_MS), body.getLong(HostSlots.HOLD_MS),
+        request));
     pump.run();
   }
 

@@ -66,7 +66,8 @@ final class Ownership {
           apply(nodes);
           return checkHandOver(nodes);
         })
-        .onFailure(err -> log.warn("Could not read the cluster's fetch nodes; keeping {} partitions", owned.length, err))
+        .onFailure(err ->
+            log.warn("Could not read the cluster's fetch nodes; keeping {} partitions", owned.length, err))
         .mapEmpty();
   }
 

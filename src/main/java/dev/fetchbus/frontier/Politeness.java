@@ -31,8 +31,8 @@ final class Politeness {
   private final Runnable afterRelease;
   private final Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  Politeness(Vertx vertx, HostScheduler<HostScheduler.Work> scheduler, FrontierTable frontier, long maxCrawlDelayMs, int partitions,
-      Runnable afterRelease) {
+  Politeness(Vertx vertx, HostScheduler<HostScheduler.Work> scheduler, FrontierTable frontier, long maxCrawlDelayMs,
+      int partitions, Runnable afterRelease) {
     this.vertx = vertx;
     this.scheduler = scheduler;
     this.frontier = frontier;
@@ -96,7 +96,8 @@ final class Politeness {
     }
     if (!urls.isEmpty()) {
       frontier.enqueueCapped(lease.url().jobId(), urls)
-          .onFailure(err -> log.warn("Could not queue the sitemaps of {} for job {}", lease.host(), lease.url().jobId(), err));
+          .onFailure(err ->
+              log.warn("Could not queue the sitemaps of {} for job {}", lease.host(), lease.url().jobId(), err));
     }
   }
 }

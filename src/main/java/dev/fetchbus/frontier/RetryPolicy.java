@@ -30,9 +30,9 @@ final class RetryPolicy {
 
   /** The outcome recorded for an exhausted URL instead of fetching it again. */
   FetchOutcome poisoned(String url, int attempt) {
-    return FetchOutcome.failure(url, new FetchFailure(FetchError.POISON, "claimed " + attempt + " times, and no attempt "
-        + "finished: the nodes that held it died or stalled with it in flight (fetch.maxAttempts " + maxAttempts + ")"),
-        System.currentTimeMillis());
+    return FetchOutcome.failure(url, new FetchFailure(FetchError.POISON, "claimed " + attempt + " times, and no "
+        + "attempt finished: the nodes that held it died or stalled with it in flight (fetch.maxAttempts "
+        + maxAttempts + ")"), System.currentTimeMillis());
   }
 
   boolean shouldRetry(FetchOutcome outcome, int attemptsSoFar) {

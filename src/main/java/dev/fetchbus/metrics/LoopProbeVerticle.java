@@ -117,7 +117,8 @@ public final class LoopProbeVerticle extends VerticleBase {
   private static void logCoverage(Vertx vertx, int loops, long blockedMs) {
     int covered = loops(vertx).size();
     if (covered < loops) {
-      log.warn("Event-loop probes cover {} of {} event loops (another deployment ran at the same time)", covered, loops);
+      log.warn("Event-loop probes cover {} of {} event loops (another deployment ran at the same time)", covered,
+          loops);
     } else {
       log.info("Probing {} event loops; a lag over {} ms counts as blocked", covered, blockedMs);
     }

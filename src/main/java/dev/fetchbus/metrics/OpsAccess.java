@@ -63,7 +63,8 @@ public final class OpsAccess implements Handler<RoutingContext> {
     if (users == null) {
       return Future.succeededFuture(true);
     }
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || authorization.length() <= 7) {
       return Future.succeededFuture(false);
     }
     return users.findByKey(authorization.substring(7).strip())

@@ -39,11 +39,14 @@ public final class UserUsageMetrics {
     activeUrls = MultiGauge.builder("fetchbus_user_active_urls")
         .description("URLs accepted by jobs under way, for the same users").register(Meters.registry());
     jobsLimit = MultiGauge.builder("fetchbus_user_limit_active_jobs")
-        .description("Each shown user's limit on jobs under way (limits.activeJobs or its own)").register(Meters.registry());
+        .description("Each shown user's limit on jobs under way (limits.activeJobs or its own)")
+        .register(Meters.registry());
     urlsLimit = MultiGauge.builder("fetchbus_user_limit_active_urls")
-        .description("Each shown user's limit on URLs under way (limits.activeUrls or its own)").register(Meters.registry());
+        .description("Each shown user's limit on URLs under way (limits.activeUrls or its own)")
+        .register(Meters.registry());
     leasedUrls = MultiGauge.builder("fetchbus_user_leased_urls")
-        .description("URLs leased to a node now (fetching or about to), for the same users").register(Meters.registry());
+        .description("URLs leased to a node now (fetching or about to), for the same users")
+        .register(Meters.registry());
     fetchesLimit = MultiGauge.builder("fetchbus_user_limit_concurrent_fetches")
         .description("Each shown user's limit on fetches at once (limits.concurrentFetches or its own)")
         .register(Meters.registry());

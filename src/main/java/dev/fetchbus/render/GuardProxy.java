@@ -201,7 +201,8 @@ final class GuardProxy {
         headers.add(h.getKey(), h.getValue());
       }
     });
-    return new RequestOptions().setMethod(req.method()).setServer(SocketAddress.inetSocketAddress(port, ip.getHostAddress()))
+    return new RequestOptions().setMethod(req.method())
+        .setServer(SocketAddress.inetSocketAddress(port, ip.getHostAddress()))
         .setHost(uri.getHost()).setPort(port).setURI(path).setHeaders(headers).setConnectTimeout(timeoutMs);
   }
 
@@ -224,7 +225,8 @@ final class GuardProxy {
    * The host's politeness slot; the browser gets a 503 when the page could not wait for it. A slot
    * that comes after the browser gave up on the request (the page was done) is given back at once.
    */
-  private static Future<Runnable> slot(HttpServerRequest req, PageNetwork network, String scheme, String host, int port) {
+  private static Future<Runnable> slot(HttpServerRequest req, PageNetwork network, String scheme, String host,
+      int port) {
     return network.slot(scheme, host, port).onFailure(err -> {
       req.resume();
       if (!req.response().headWritten()) {

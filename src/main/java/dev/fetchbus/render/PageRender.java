@@ -161,7 +161,8 @@ final class PageRender {
     if (!Set.of("http", "https", "ws", "wss").contains(scheme) || uri.getHost() == null) {
       return "only http(s) and ws(s) URLs with a host are requested: " + url;
     }
-    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+        : uri.getHost();
     try {
       network.address(host).toCompletionStage().toCompletableFuture().get(settings.timeoutMs(), TimeUnit.MILLISECONDS);
       return null;

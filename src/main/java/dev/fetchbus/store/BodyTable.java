@@ -55,7 +55,10 @@ public final class BodyTable {
     });
   }
 
-  /** Notes which bodies a job's records (and their screenshots) use, before they are deleted (a temporary table of this transaction). */
+  /**
+   * Notes which bodies a job's records (and their screenshots) use, before they are deleted (a temporary table of this
+   * transaction).
+   */
   static Future<Void> rememberCandidates(SqlClient client, long jobId) {
     return client.preparedQuery("create temp table purge_candidates on commit drop as "
             + "select distinct body_hash as hash from pages where job_id = $1 and body_hash is not null "

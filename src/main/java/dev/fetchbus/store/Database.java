@@ -63,7 +63,8 @@ public final class Database {
 
   public static PgConnectOptions connectOptions(String url) {
     if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException("No PostgreSQL URL: set FETCHBUS_PG_URL or let the node start its embedded database");
+      throw new IllegalArgumentException(
+          "No PostgreSQL URL: set FETCHBUS_PG_URL or let the node start its embedded database");
     }
     PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
     return options.setPipeliningLimit(256).setCachePreparedStatements(true);

@@ -114,7 +114,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return;
     }
     List<String> lines = Files.readAllLines(pidFile);
-    Optional<ProcessHandle> orphan = lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0)).flatMap(ProcessHandle::of);
+    Optional<ProcessHandle> orphan = lines.isEmpty() ? Optional.empty()
+        : parsePid(lines.get(0)).flatMap(ProcessHandle::of);
     if (orphan.isEmpty() || !orphan.get().isAlive() || !isPostgres(orphan.get())) {
       return;
     }

@@ -131,7 +131,8 @@ public final class FrontierTable {
    * clock), so a concurrent cancel either waits for this batch and then cancels it too, or this batch
    * sees the cancel.
    */
-  public Future<Integer> enqueue(long jobId, int depth, List<String> urls, List<String> hosts, List<Integer> partitions) {
+  public Future<Integer> enqueue(long jobId, int depth, List<String> urls, List<String> hosts,
+      List<Integer> partitions) {
     return pool.preparedQuery(ENQUEUE)
         .execute(Tuple.of(jobId, depth, urls.toArray(String[]::new), hosts.toArray(String[]::new),
             partitions.toArray(Integer[]::new)))
@@ -177,7 +178,8 @@ public final class FrontierTable {
 
   /** Takes back the attempt a claim counted for URLs this node was already working on. */
   public Future<Integer> uncount(List<Long> ids, String nodeId) {
-    return pool.preparedQuery("update queue set attempts = greatest(attempts - 1, 0) where url_id = any($1) and leased_by = $2")
+    return pool.preparedQuery(
+        "update queue set attempts = greatest(attempts - 1, 0) where url_id = any($1) and leased_by = $2")
         .execute(Tuple.of(ids.toArray(Long[]::new), nodeId))
         .map(rows -> rows.rowCount());
   }

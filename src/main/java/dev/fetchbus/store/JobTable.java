@@ -46,7 +46,8 @@ public final class JobTable {
   /** A crawl job: its plan, and limits enforced by the database (max pages) and the sweep (duration). */
   public Future<Long> createCrawl(long userId, JsonObject options, JsonObject crawl, Long maxPages,
       Integer maxDurationSeconds) {
-    return pool.preparedQuery("insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds, stride) "
+    return pool.preparedQuery(
+        "insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds, stride) "
             + "values ($1, 'crawl', $2, $3, $4, $5, " + STRIDE.replace("$3", "$2") + ") returning id")
         .execute(Tuple.of(userId, options, crawl, maxPages, maxDurationSeconds))
         .map(rows -> rows.iterator().next().getLong(0));
@@ -102,7 +103,8 @@ public final class JobTable {
   public Future<Optional<JobRow>> find(long id, Long userId) {
     return pool.preparedQuery("select " + COLUMNS + " from jobs where id = $1 and ($2::bigint is null or user_id = $2)")
         .execute(Tuple.of(id, userId))
-        .map(rows -> rows.size() == 0 ? Optional.<JobRow>empty() : Optional.of(toJob(rows.iterator().next(), Map.of())));
+        .map(rows -> rows.size() == 0 ? Optional.<JobRow>empty()
+            : Optional.of(toJob(rows.iterator().next(), Map.of())));
   }
 
   /**
@@ -229,7 +231,8 @@ public final class JobTable {
                    (select count(*) from queue where job_id = $1 and not %s),
                    (select count(*) from pages where job_id = $1 and error_code is null),
                    (select count(*) from pages where job_id = $1 and error_code is not null),
-                   (select cancelled_urls from jobs where id = $1)""".formatted(FrontierTable.WAITING, FrontierTable.WAITING))
+                   (select cancelled_urls from jobs where id = $1)"""
+            .formatted(FrontierTable.WAITING, FrontierTable.WAITING))
         .execute(Tuple.of(id))
         .map(rows -> {
           Row row = rows.iterator().next();
@@ -266,7 +269,8 @@ public final class JobTable {
     return pool.preparedQuery("select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls "
             + "from jobs where user_id = $1 and state in ('queued', 'running')")
         .execute(Tuple.of(userId))
-        .map(rows -> new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
+        .map(rows ->
+            new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
   }
 
   /**

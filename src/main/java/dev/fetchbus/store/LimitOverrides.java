@@ -8,7 +8,8 @@ import java.util.Map;
  * A user's own limits, set by an admin ({@code PATCH /v1/users/{id}}); a null field takes the
  * configured default ({@code limits.*}). Read from the {@code users.max_*} columns.
  */
-public record LimitOverrides(Integer activeJobs, Long activeUrls, Integer concurrentFetches, Integer requestsPerSecond) {
+public record LimitOverrides(Integer activeJobs, Long activeUrls, Integer concurrentFetches,
+    Integer requestsPerSecond) {
   public static final LimitOverrides NONE = new LimitOverrides(null, null, null, null);
   /** The columns {@link #of(Row)} reads, qualified for a query on {@code users u}. */
   static final String COLUMNS = "u.max_active_jobs, u.max_active_urls, u.max_concurrent_fetches, "

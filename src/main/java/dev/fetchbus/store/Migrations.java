@@ -72,8 +72,9 @@ public final class Migrations {
 
   private static Future<Integer> applyPending(SqlConnection conn, List<Migration> all) {
     return conn.query("set client_min_messages = warning").execute()
-        .compose(quiet -> conn.query("create table if not exists schema_version (version int primary key, name text not null, "
-            + "applied_at timestamptz not null default now())").execute())
+        .compose(quiet -> conn.query("create table if not exists schema_version "
+            + "(version int primary key, name text not null, applied_at timestamptz not null default now())")
+            .execute())
         .compose(created -> conn.query("alter table schema_version add column if not exists checksum text").execute())
         .compose(added -> conn.query("select version, name, checksum from schema_version order by version").execute())
         .compose(rows -> {
@@ -102,7 +103,8 @@ public final class Migrations {
       Migration file = known.get(row.version());
       if (row.version() > newest) {
         return Future.failedFuture(new IllegalStateException("The database's schema is at V" + row.version() + " ("
-            + row.name() + "), newer than this build knows (V" + newest + "): run the fetchbus that migrated it, or a newer one"));
+            + row.name() + "), newer than this build knows (V" + newest
+            + "): run the fetchbus that migrated it, or a newer one"));
       }
       if (file == null) {
         return Future.failedFuture(new IllegalStateException("Migration V" + row.version() + " (" + row.name()
@@ -172,7 +174,8 @@ public final class Migrations {
       return null;
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return new Migration(Integer.parseInt(m.group(1)), m.group(2), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new Migration(Integer.parseInt(m.group(1)), m.group(2),
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -57,7 +57,8 @@ public final class PageTable {
                rec.not_modified, rec.description, rec.canonical, rec.lang, rec.outlinks, rec.protocol, rec.reason,
                rec.request_headers::jsonb, rec.response_headers::jsonb, rec.requisites,
                -- a 304 points at the body it revalidated only while that body is still stored
-               case when rec.body_hash = any($30::bytea[]) or exists (select 1 from bodies b where b.hash = rec.body_hash)
+               case when rec.body_hash = any($30::bytea[])
+                         or exists (select 1 from bodies b where b.hash = rec.body_hash)
                     then rec.body_hash end
         from rec join owned on owned.url_id = rec.url_id
         on conflict do nothing
@@ -121,7 +122,8 @@ public final class PageTable {
 
   /** Deletes a job's records; returns how many there were. Part of a purge ({@link JobPurge}). */
   static Future<Long> deleteJob(SqlClient client, long jobId) {
-    return client.preparedQuery("with gone as (delete from pages where job_id = $1 returning 1) select count(*) from gone")
+    return client.preparedQuery(
+        "with gone as (delete from pages where job_id = $1 returning 1) select count(*) from gone")
         .execute(Tuple.of(jobId)).map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -267,7 +269,8 @@ public final class PageTable {
         .execute(Tuple.of(jobId, hosts, recent))
         .map(rows -> {
           List<HostTime> list = new ArrayList<>();
-          rows.forEach(row -> list.add(new HostTime(row.getString("host"), row.getLong("pages"), row.getDouble("mean_ms"))));
+          rows.forEach(row ->
+              list.add(new HostTime(row.getString("host"), row.getLong("pages"), row.getDouble("mean_ms"))));
           return list;
         });
     return Future.all(outcomes, slowest).map(both -> new Breakdown(outcomes.result(), slowest.result()));

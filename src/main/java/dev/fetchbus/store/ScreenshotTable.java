@@ -28,8 +28,8 @@ public final class ScreenshotTable {
         .compose(v -> conn.preparedQuery("insert into bodies (hash, codec, size, stored, data) "
             + "values (decode($1, 'hex'), 'none', $2, $2, $3) on conflict (hash) do nothing")
             .execute(Tuple.of(hash, (long) png.length, Buffer.buffer(png))))
-        .compose(v -> conn.preparedQuery("insert into screenshots (job_id, url_id, hash) values ($1, $2, decode($3, 'hex')) "
-            + "on conflict (job_id, url_id) do update set hash = excluded.hash")
+        .compose(v -> conn.preparedQuery("insert into screenshots (job_id, url_id, hash) "
+            + "values ($1, $2, decode($3, 'hex')) on conflict (job_id, url_id) do update set hash = excluded.hash")
             .execute(Tuple.of(jobId, urlId, hash)))
         .mapEmpty());
   }
@@ -38,6 +38,7 @@ public final class ScreenshotTable {
   public Future<Optional<String>> hash(long jobId, long urlId) {
     return pool.preparedQuery("select encode(hash, 'hex') from screenshots where job_id = $1 and url_id = $2")
         .execute(Tuple.of(jobId, urlId))
-        .map((RowSet<Row> rows) -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+        .map((RowSet<Row> rows) -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(rows.iterator().next().getString(0)));
   }
 }

@@ -167,7 +167,8 @@ public final class StoreVerticle extends VerticleBase {
             }
             return later(() -> write(records, retries + 1));
           }
-          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(), err);
+          log.error("Writing {} page records failed; their URLs stay leased and will be fetched again", records.size(),
+              err);
           health.holding(0);
           budget.release(heldBytes(records));
           vertx.eventBus().send(STORED, new StoredBatch(ids, Set.of(), true), LOCAL);

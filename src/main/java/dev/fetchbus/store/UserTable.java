@@ -158,7 +158,8 @@ public final class UserTable {
             : conn.preparedQuery("insert into api_keys (user_id, key_hash) select $1, $2 "
                     + "where (select count(*) from api_keys where user_id = $1) < $3 returning id")
                 .execute(Tuple.of(userId, Buffer.buffer(keyHash), MAX_KEYS))
-                .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong(0)))));
+                .map(rows -> rows.size() == 0 ? Optional.<Long>empty()
+                    : Optional.of(rows.iterator().next().getLong(0)))));
   }
 
   /** Revokes one key of the user; false when it has no such key. */
@@ -203,7 +204,10 @@ public final class UserTable {
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
-  /** Creates the admin named {@code name} with this key unless an admin of that name exists; true when this call created it. */
+  /**
+   * Creates the admin named {@code name} with this key unless an admin of that name exists; true when this call
+   * created it.
+   */
   public Future<Boolean> insertAdminIfAbsent(String name, byte[] keyHash) {
     return pool.preparedQuery("""
             with u as (insert into users (name, role) values ($1, 'admin') on conflict do nothing returning id)

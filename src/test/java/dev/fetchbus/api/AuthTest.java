@@ -131,7 +131,8 @@ class AuthTest {
     List<String> names = new ArrayList<>();
     for (Object o : users) {
       JsonObject user = (JsonObject) o;
-      assertThat(user.fieldNames()).as("fields of %s", user).containsExactlyInAnyOrder("id", "name", "role", "disabled", "createdAt");
+      assertThat(user.fieldNames()).as("fields of %s", user)
+          .containsExactlyInAnyOrder("id", "name", "role", "disabled", "createdAt");
       assertThat(user.getLong("id")).isPositive();
       assertThat(user.getString("role")).isIn("admin", "user");
       assertThat(Instant.parse(user.getString("createdAt"))).isBefore(Instant.now().plusSeconds(60));

@@ -414,10 +414,12 @@ class AuthorizationMatrixTest {
       case PAGE -> assertThat(r.json().getLong("cursor")).isEqualTo(sharedCursor);
       case PAGE_BODY -> assertThat(r.body()).contains("<title>Page matrix");
       case WARC -> assertThat(r.header("Content-Type")).isEqualTo("application/warc");
-      case CDX -> assertThat(r.body().lines().count()).as("one index line per record, at least").isGreaterThanOrEqualTo(2);
+      case CDX -> assertThat(r.body().lines().count()).as("one index line per record, at least")
+          .isGreaterThanOrEqualTo(2);
       case EVENTS -> assertThat(r.header("Content-Type")).startsWith("text/event-stream");
       case FETCH -> assertThat(r.json().getInteger("status")).isEqualTo(200);
-      case LIST_USERS -> assertThat(r.json().getJsonArray("users").stream().map(u -> ((JsonObject) u).getString("name")))
+      case LIST_USERS -> assertThat(r.json().getJsonArray("users").stream()
+          .map(u -> ((JsonObject) u).getString("name")))
           .contains("matrix-owner", "matrix-other", "matrix-scraper");
       case CREATE_USER -> assertThat(r.json().getString("key")).startsWith("fb_");
       case ME -> assertThat(r.json().getString("name")).isEqualTo(switch (caller) {
@@ -515,7 +517,8 @@ class AuthorizationMatrixTest {
   /** A job of the owner's that stays running for many seconds: slow pages, one at a time. */
   private static long runningJob() {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    List<String> urls = IntStream.range(0, 3).mapToObj(i -> slowOrigin.url("/slow/4000?run=" + run + "&n=" + i)).toList();
+    List<String> urls =
+        IntStream.range(0, 3).mapToObj(i -> slowOrigin.url("/slow/4000?run=" + run + "&n=" + i)).toList();
     return owner.submit(urls, "hostConcurrency=1").getLong("id");
   }
 

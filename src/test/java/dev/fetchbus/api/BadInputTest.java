@@ -96,7 +96,8 @@ class BadInputTest {
         new JsonObject().put("urls", new JsonArray().add(url)).put("options", "fast"),
         new JsonObject().put("urls", new JsonArray().add(url)).put("kind", "archive"))) {
       JsonObject error = assertError(user.postJson("/v1/jobs", body), 422, "invalid");
-      assertThat(error.getString("message")).as("message for %s", body).containsAnyOf("urls", "options", "kind", "seeds");
+      assertThat(error.getString("message")).as("message for %s", body)
+          .containsAnyOf("urls", "options", "kind", "seeds");
     }
     assertThat(jobCount()).as("no job is created for refused input").isEqualTo(before);
   }
@@ -178,13 +179,15 @@ class BadInputTest {
         new JsonObject().put("speed", 1));
     for (JsonObject options : bad) {
       String option = options.fieldNames().iterator().next();
-      JsonObject error = assertError(user.postJson("/v1/jobs", new JsonObject().put("urls", urls).put("options", options)),
+      JsonObject error =
+          assertError(user.postJson("/v1/jobs", new JsonObject().put("urls", urls).put("options", options)),
           422, "invalid");
       assertThat(error.getString("message")).as("message for %s", options).contains(option);
     }
     JsonObject above = assertError(user.postJson("/v1/jobs", new JsonObject().put("urls", urls)
         .put("options", new JsonObject().put("hostConcurrency", MAX_HOST_CONCURRENCY + 1))), 422, "invalid");
-    assertThat(above.getString("message")).as("the message names the bound").contains(String.valueOf(MAX_HOST_CONCURRENCY));
+    assertThat(above.getString("message")).as("the message names the bound")
+        .contains(String.valueOf(MAX_HOST_CONCURRENCY));
 
     for (String query : List.of("hostConcurrency=0", "hostConcurrency=" + (MAX_HOST_CONCURRENCY + 1),
         "hostConcurrency=fast", "speed=1")) {

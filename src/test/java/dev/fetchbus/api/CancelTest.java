@@ -44,7 +44,8 @@ class CancelTest {
   }
 
   @Test
-  @DisplayName("stops fetching, marks the rest cancelled, refuses a second cancel, and keeps only records made before it")
+  @DisplayName(
+      "stops fetching, marks the rest cancelled, refuses a second cancel, and keeps only records made before it")
   void cancelRunningJob() {
     List<String> urls = IntStream.range(0, URLS).mapToObj(i -> origin.url("/slow/300?n=" + i)).toList();
     long id = user.submit(urls, "hostConcurrency=" + HOST_CONCURRENCY).getLong("id");

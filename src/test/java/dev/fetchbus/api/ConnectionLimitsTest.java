@@ -60,14 +60,16 @@ class ConnectionLimitsTest {
     try {
       for (int i = 0; i < 3; i++) {
         Socket socket = open();
-        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: fetchbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+            .write("GET /health HTTP/1.1\r\nHost: fetchbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] head = new byte[12];
         assertThat(socket.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
         assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
         held.add(socket);
       }
       try (Socket fourth = open()) {
-        fourth.getOutputStream().write("GET /health HTTP/1.1\r\nHost: fetchbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        fourth.getOutputStream()
+            .write("GET /health HTTP/1.1\r\nHost: fetchbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(readToClose(fourth)).as("the fourth connection gets no answer").isEmpty();
       }
     } finally {

@@ -20,7 +20,8 @@ class CsvTest {
   @Test
   @DisplayName("text starting with = + - @, a tab or a CR is prefixed with a quote; numbers are not")
   void formulaInjection() {
-    assertThat(Csv.escape("=HYPERLINK(\"http://evil\",\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+    assertThat(Csv.escape("=HYPERLINK(\"http://evil\",\"x\")"))
+        .isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
     assertThat(Csv.escape("+1+2")).isEqualTo("'+1+2");
     assertThat(Csv.escape("-2+3")).isEqualTo("'-2+3");
     assertThat(Csv.escape("@SUM(A1)")).isEqualTo("'@SUM(A1)");

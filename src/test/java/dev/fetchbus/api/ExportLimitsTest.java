@@ -59,13 +59,15 @@ class ExportLimitsTest {
   private static Socket stalledExport() throws IOException {
     Socket socket = new Socket("127.0.0.1", node.port());
     socket.setReceiveBufferSize(4096);
-    socket.getOutputStream().write(("GET /v1/jobs/" + aliceJob + "/warc HTTP/1.1\r\nHost: fetchbus\r\nAuthorization: Bearer "
+    socket.getOutputStream()
+        .write(("GET /v1/jobs/" + aliceJob + "/warc HTTP/1.1\r\nHost: fetchbus\r\nAuthorization: Bearer "
         + aliceKey + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     return socket;
   }
 
   @Test
-  @DisplayName("three stalled exports: another user's export runs, the same user's fourth gets 429, and a slot frees on close")
+  @DisplayName(
+      "three stalled exports: another user's export runs, the same user's fourth gets 429, and a slot frees on close")
   void stalledExports() throws IOException {
     List<Socket> stalled = new ArrayList<>();
     try {

@@ -54,7 +54,9 @@ class FetchAndRequestLimitsTest {
   }
 
   @Test
-  @DisplayName("a user allowed 3 concurrent fetches never has more than 3 running, over 20 hosts, while another user's job runs beside it")
+  @DisplayName(
+      "a user allowed 3 concurrent fetches never has more than 3 running, "
+          + "over 20 hosts, while another user's job runs beside it")
   void concurrentFetches() {
     ApiClient limited = node.newUser("three-at-once");
     ApiClient free = node.newUser("free-runner");
@@ -115,14 +117,16 @@ class FetchAndRequestLimitsTest {
   private static long liveFetchNodes() throws Exception {
     try (Connection conn = TestDatabase.connect(node.databaseUrl());
         Statement st = conn.createStatement();
-        ResultSet rows = st.executeQuery("select count(*) from fetch_nodes where last_seen > now() - interval '5 seconds'")) {
+        ResultSet rows =
+            st.executeQuery("select count(*) from fetch_nodes where last_seen > now() - interval '5 seconds'")) {
       rows.next();
       return rows.getLong(1);
     }
   }
 
   @Test
-  @DisplayName("over 5 requests in a second, on either node: 429 too_many_requests with Retry-After; a second later, 200 again")
+  @DisplayName(
+      "over 5 requests in a second, on either node: 429 too_many_requests with Retry-After; a second later, 200 again")
   void requestsPerSecond() {
     ApiClient user = node.newUser("hasty");
     patchLimits(user, new JsonObject().put("requestsPerSecond", 5));

@@ -69,7 +69,8 @@ class JobEventsTest {
   /** Opens the stream with {@code key} and reads it to its end, failing if that takes longer than the timeout. */
   private static Opened readStream(long jobId, String withKey) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.port() + "/v1/jobs/" + jobId + "/events")).timeout(Duration.ofSeconds(60));
+        URI.create("http://127.0.0.1:" + node.port() + "/v1/jobs/" + jobId + "/events"))
+        .timeout(Duration.ofSeconds(60));
     if (withKey != null) {
       request.header("Authorization", "Bearer " + withKey);
     }
@@ -112,7 +113,8 @@ class JobEventsTest {
       } else if (line.startsWith("event:")) {
         name = line.substring("event:".length()).strip();
       } else if (line.startsWith("data:")) {
-        data = (data == null ? new StringBuilder() : data.append('\n')).append(line.substring("data:".length()).strip());
+        data = (data == null ? new StringBuilder() : data.append('\n'))
+            .append(line.substring("data:".length()).strip());
       } else {
         throw new AssertionError("not an SSE line: '" + line + "' in " + lines);
       }

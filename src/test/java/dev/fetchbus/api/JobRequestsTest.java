@@ -55,7 +55,8 @@ class JobRequestsTest {
     HeaderOrigin.Seen seen = a.seen("/ua").get(0);
     assertThat(seen.header("User-Agent")).isEqualTo(agent);
     assertThat(seen.header("X-Trace")).isEqualTo("abc-123");
-    assertThat(seen.headers().getAll("Accept")).as("the job's Accept replaces the default").containsExactly("text/plain");
+    assertThat(seen.headers().getAll("Accept")).as("the job's Accept replaces the default")
+        .containsExactly("text/plain");
     JsonArray sent = requestHeaders(id, "/ua");
     assertThat(sent).contains(new JsonArray().add("X-Trace").add("abc-123"));
   }
@@ -174,7 +175,8 @@ class JobRequestsTest {
     bad.put("cookie without domain", new JsonObject().put("cookies", new JsonArray().add(new JsonObject()
         .put("name", "sid").put("value", "1"))));
     for (Map.Entry<String, Object> c : bad.entrySet()) {
-      JsonObject request = new JsonObject().put("urls", new JsonArray().add(a.url("/never"))).put("options", c.getValue());
+      JsonObject request =
+          new JsonObject().put("urls", new JsonArray().add(a.url("/never"))).put("options", c.getValue());
       JsonObject error = assertError(user.postJson("/v1/jobs", request), 422, "invalid");
       assertThat(error.getString("message")).as(c.getKey()).containsAnyOf("'headers", "'userAgent'", "'auth'",
           "'cookies'", "'headers'");

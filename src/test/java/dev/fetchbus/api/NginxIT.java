@@ -50,7 +50,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class NginxIT {
   private static final String KEY = "nginx-it-admin";
   private static final Path WORK = NodeProcess.jar().getParent().resolve("nginx-it");
-  private static final Pattern REQUESTS = Pattern.compile("(?m)^vertx_http_server_requests_total\\{[^}]*\\} ([0-9.eE+]+)$");
+  private static final Pattern REQUESTS =
+      Pattern.compile("(?m)^vertx_http_server_requests_total\\{[^}]*\\} ([0-9.eE+]+)$");
   private static String database;
   private static MultiHostOrigin origin;
   private static final List<NodeProcess> nodes = new ArrayList<>();
@@ -72,7 +73,8 @@ class NginxIT {
     port = TestNode.freePort();
     Path config = WORK.resolve("nginx.conf");
     Files.writeString(config, swapPorts(Files.readString(Path.of("conf/nginx.conf"))));
-    Tools.Result checked = Tools.run(WORK, List.of(binary.get().toString(), "-t", "-c", config.toString(), "-p", WORK + "/"));
+    Tools.Result checked =
+        Tools.run(WORK, List.of(binary.get().toString(), "-t", "-c", config.toString(), "-p", WORK + "/"));
     assertThat(checked.exit()).as("nginx -t: " + checked.err()).isZero();
     nginx = new ProcessBuilder(binary.get().toString(), "-c", config.toString(), "-p", WORK + "/", "-g", "daemon off;")
         .redirectErrorStream(true).redirectOutput(WORK.resolve("nginx.out").toFile()).start();
@@ -216,7 +218,9 @@ class NginxIT {
 
   @Test
   @Order(4)
-  @DisplayName("kill -9 of a node mid-traffic: every GET answers (nginx retries it), every job answered 201 exists and completes")
+  @DisplayName(
+      "kill -9 of a node mid-traffic: every GET answers (nginx "
+          + "retries it), every job answered 201 exists and completes")
   void nodeKilled() {
     List<Long> accepted = new ArrayList<>();
     int failedGets = 0;
@@ -239,7 +243,9 @@ class NginxIT {
     }
   }
 
-  /** A client's retry of a POST that got no answer: a 502 means nginx could not reach a node, so nothing was accepted. */
+  /**
+   * A client's retry of a POST that got no answer: a 502 means nginx could not reach a node, so nothing was accepted.
+   */
   private static Optional<Long> submitWithRetries(List<String> urls) {
     for (int attempt = 0; attempt < 3; attempt++) {
       ApiClient.Response answer = front.post("/v1/jobs?store=none", "text/plain", String.join("\n", urls) + "\n");

@@ -206,7 +206,8 @@ class OpenApiTest {
         }
         JsonObject operation = item.getJsonObject(method);
         String where = method.toUpperCase() + " " + path.getKey();
-        assertThat(operationIds.add(operation.getString("operationId"))).as("%s has a unique operationId", where).isTrue();
+        assertThat(operationIds.add(operation.getString("operationId"))).as("%s has a unique operationId", where)
+            .isTrue();
         assertThat(operation.getJsonObject("responses")).as("%s has responses", where).isNotEmpty();
         Set<String> declared = new TreeSet<>();
         JsonArray parameters = item.getJsonArray("parameters", new JsonArray()).copy()
@@ -249,7 +250,8 @@ class OpenApiTest {
   void securityIsWhatTheServerDoes() {
     JsonArray global = document.getJsonArray("security");
     assertThat(global).isEqualTo(new JsonArray().add(new JsonObject().put("bearerAuth", new JsonArray())));
-    JsonObject scheme = document.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject("bearerAuth");
+    JsonObject scheme =
+        document.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject("bearerAuth");
     assertThat(scheme.getString("type")).isEqualTo("http");
     assertThat(scheme.getString("scheme")).isEqualTo("bearer");
     paths().forEach(path -> METHODS.stream().filter(((JsonObject) path.getValue())::containsKey).forEach(method -> {
@@ -425,7 +427,8 @@ class OpenApiTest {
   }
 
   private static int operationCount() {
-    return (int) paths().stream().mapToLong(e -> METHODS.stream().filter(((JsonObject) e.getValue())::containsKey).count())
+    return (int) paths().stream()
+        .mapToLong(e -> METHODS.stream().filter(((JsonObject) e.getValue())::containsKey).count())
         .sum();
   }
 

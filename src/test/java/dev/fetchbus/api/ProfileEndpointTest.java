@@ -85,7 +85,8 @@ class ProfileEndpointTest {
     Set<Path> before = profileFiles();
     try {
       HttpResponse<Path> r = HTTP.send(TestHttp.request(node.port(), "/v1/admin/profile?seconds=1&format=jfr",
-          TestNode.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofFile(saved));
+          TestNode.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofFile(saved));
 
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
@@ -113,7 +114,8 @@ class ProfileEndpointTest {
   }
 
   @Test
-  @DisplayName("seconds outside 1..metrics.profileMaxSeconds, or not a number, and unknown formats are refused with 400")
+  @DisplayName(
+      "seconds outside 1..metrics.profileMaxSeconds, or not a number, and unknown formats are refused with 400")
   void badParameters() {
     for (String query : new String[] {"seconds=0", "seconds=6", "seconds=-1", "seconds=abc", "seconds=1.5",
         "format=xml"}) {

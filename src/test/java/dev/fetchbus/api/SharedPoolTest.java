@@ -57,7 +57,9 @@ class SharedPoolTest {
   }
 
   @Test
-  @DisplayName("with pg.poolSize 4, pg.exportPoolSize 2 and four fetchers and API instances, the database never sees more than 6 connections")
+  @DisplayName(
+      "with pg.poolSize 4, pg.exportPoolSize 2 and four fetchers and API "
+          + "instances, the database never sees more than 6 connections")
   void connectionsStayWithinThePool() throws Exception {
     ApiClient user = node.newUser("pool-user");
     List<String> urls = IntStream.range(0, 300).mapToObj(i -> origin.url("/page/pool" + i)).toList();

@@ -156,7 +156,8 @@ class SyncFetchTest {
   @Test
   @DisplayName("a URL with an IPv6 zone identifier is refused at once with 422, not fetched")
   void zoneIdRefused() {
-    ApiClient.Response refused = user.get("/v1/fetch?url=" + URLEncoder.encode("http://[fe80::1%25lo]/", StandardCharsets.UTF_8));
+    ApiClient.Response refused =
+        user.get("/v1/fetch?url=" + URLEncoder.encode("http://[fe80::1%25lo]/", StandardCharsets.UTF_8));
     assertThat(refused.status()).isEqualTo(422);
     assertThat(refused.json().getString("error")).isEqualTo("invalid");
     assertThat(refused.json().getString("message")).contains("zone identifier");

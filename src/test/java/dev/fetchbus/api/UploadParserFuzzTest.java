@@ -193,7 +193,8 @@ class UploadParserFuzzTest {
     return run;
   }
 
-  private static void check(byte[] data, Throwable decodeFailure, long maxLines, long maxBytes, int maxLine, int chunk) {
+  private static void check(byte[] data, Throwable decodeFailure, long maxLines, long maxBytes, int maxLine,
+      int chunk) {
     String context = "limits " + maxLines + " lines, " + maxBytes + " bytes, " + maxLine + " a line; chunks of "
         + chunk + "; " + data.length + " bytes";
     Run run;

@@ -62,13 +62,15 @@ class UserKeysTest {
     long firstKeyId = first.get("/v1/me").json().getJsonArray("keys").getJsonObject(0).getLong("id");
     assertThat(second.delete("/v1/users/" + id + "/keys/" + firstKeyId).status()).isEqualTo(200);
     assertError(first.get("/v1/me"), 401, "unauthorized");
-    await().atMost(Duration.ofSeconds(2)).until(() -> other.withKey(user.getString("key")).get("/v1/me").status() == 401);
+    await().atMost(Duration.ofSeconds(2))
+        .until(() -> other.withKey(user.getString("key")).get("/v1/me").status() == 401);
     assertThat(other.withKey(added.json().getString("key")).get("/v1/me").status()).isEqualTo(200);
     assertError(second.delete("/v1/users/" + id + "/keys/" + firstKeyId), 404, "not_found");
   }
 
   @Test
-  @DisplayName("a disabled user is refused with 403 on both nodes until an admin enables it; an admin cannot disable itself")
+  @DisplayName(
+      "a disabled user is refused with 403 on both nodes until an admin enables it; an admin cannot disable itself")
   void disable() {
     JsonObject user = create("sleeper");
     long id = user.getLong("id");
@@ -81,7 +83,8 @@ class UserKeysTest {
     assertThat(key.get("/v1/jobs").status()).isEqualTo(200);
 
     long adminId = node.admin().get("/v1/me").json().getLong("id");
-    assertError(node.admin().patchJson("/v1/users/" + adminId, new JsonObject().put("disabled", true)), 409, "conflict");
+    assertError(node.admin().patchJson("/v1/users/" + adminId, new JsonObject().put("disabled", true)), 409,
+        "conflict");
     assertError(node.admin().patchJson("/v1/users/" + id, new JsonObject().put("role", "admin")), 422, "invalid");
   }
 

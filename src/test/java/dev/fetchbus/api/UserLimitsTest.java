@@ -44,7 +44,8 @@ class UserLimitsTest {
   }
 
   @Test
-  @DisplayName("two jobs under way: a third is refused with 429 too_many_jobs on both nodes; one cancelled, it is accepted")
+  @DisplayName(
+      "two jobs under way: a third is refused with 429 too_many_jobs on both nodes; one cancelled, it is accepted")
   void activeJobs() {
     ApiClient user = node.newUser("busy");
     long first = user.submit(List.of(slowUrl("a")), "robots=false").getLong("id");
@@ -76,7 +77,8 @@ class UserLimitsTest {
     assertThat(refused.json().getString("message")).contains("limits.activeUrls");
     List<JsonObject> jobs = user.get("/v1/jobs").json().getJsonArray("jobs").stream().map(j -> (JsonObject) j).toList();
     assertThat(jobs).as("the refused upload's job is cancelled, not left half-made")
-        .filteredOn(j -> j.getLong("id") != first).allSatisfy(j -> assertThat(j.getString("state")).isEqualTo("cancelled"));
+        .filteredOn(j -> j.getLong("id") != first)
+        .allSatisfy(j -> assertThat(j.getString("state")).isEqualTo("cancelled"));
 
     user.delete("/v1/jobs/" + first);
     assertThat(user.post("/v1/jobs?robots=false", "text/plain",

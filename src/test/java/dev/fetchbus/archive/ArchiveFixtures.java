@@ -25,12 +25,14 @@ final class ArchiveFixtures {
         page(2, "https://example.com/missing", 404, "Not Found",
             List.of(h("Content-Type", "text/html"), h("Content-Length", "9")), utf8("not found")),
         page(3, "http://www.example.com:8080/old", 301, "Moved Permanently",
-            List.of(h("Location", "https://example.com/new/./place/../page?b=2&a=1"), h("Content-Length", "0")), new byte[0]),
+            List.of(h("Location", "https://example.com/new/./place/../page?b=2&a=1"), h("Content-Length", "0")),
+            new byte[0]),
         page(4, "https://example.com/new/page?b=2&a=1", 200, "OK",
             List.of(h("Content-Type", "text/plain"), h("Content-Encoding", "gzip"), h("Content-Length", "31"),
                 h("Vary", "Accept-Encoding")), utf8("decoded text of a gzipped origin response")),
         page(5, "https://example.com/chunked", 200, "OK",
-            List.of(h("content-type", "application/json"), h("transfer-encoding", "chunked")), utf8("{\"chunked\":true}")),
+            List.of(h("content-type", "application/json"), h("transfer-encoding", "chunked")),
+            utf8("{\"chunked\":true}")),
         truncated(6, "https://example.com/big.bin"),
         notModified(7, "https://example.com/cached.css"),
         page(8, "https://example.com/copy-a", 200, "OK", List.of(h("Content-Type", "text/html")), SHARED_BODY),
@@ -46,7 +48,8 @@ final class ArchiveFixtures {
 
   static ArchivedPage page(long cursor, String url, int status, String reason,
       List<Map.Entry<String, String>> responseHeaders, byte[] body) {
-    return new ArchivedPage(cursor, url, Instant.parse("2025-03-01T10:00:00Z").plusSeconds(cursor * 7).plusMillis(cursor),
+    return new ArchivedPage(cursor, url,
+        Instant.parse("2025-03-01T10:00:00Z").plusSeconds(cursor * 7).plusMillis(cursor),
         "HTTP/1.1", requestHeaders(), status, reason, responseHeaders, body, false, false,
         body == null ? null : "text/html");
   }

@@ -128,12 +128,14 @@ class WarcEndpointTest {
     Path file = download(firstCrawl);
     Path log = dir.resolve("serve.log");
     int port = TestNode.freePort();
-    ProcessBuilder serve = new ProcessBuilder(ExternalTools.java(), "-jar", ExternalTools.jwarcJar().toString(), "serve",
+    ProcessBuilder serve =
+        new ProcessBuilder(ExternalTools.java(), "-jar", ExternalTools.jwarcJar().toString(), "serve",
         file.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
     serve.environment().put("PORT", String.valueOf(port));
     Process server = serve.start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log) && Files.readString(log).contains("Listening"));
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("Listening"));
       for (String path : List.of("/p/0", "/p/7", "/p/42")) {
         // a connection per request: over a reused one, jwarc's replay server answered 404 now and then
         HttpClient proxied = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))

@@ -101,7 +101,8 @@ class WarcValidityTest {
         } else {
           record.body().consume();
         }
-        assertThat(record.calculatedBlockDigest()).as("block digest of %s", record.id()).isEqualTo(record.blockDigest());
+        assertThat(record.calculatedBlockDigest()).as("block digest of %s", record.id())
+            .isEqualTo(record.blockDigest());
       }
     }
     assertThat(records).isEqualTo(RECORDS);

@@ -41,11 +41,13 @@ class WarcioAgreementTest {
   @Test
   void surtKeysEqualWarcioGetSurt() throws Exception {
     Optional<Path> library = ExternalTools.warcioLibrary();
-    assumeTrue(library.isPresent(), "warcio.js not found on PATH (npm install -g warcio): skipping the SURT comparison");
+    assumeTrue(library.isPresent(),
+        "warcio.js not found on PATH (npm install -g warcio): skipping the SURT comparison");
     List<String> urls = List.of(
         "https://example.com", "http://Example.COM:80/A/B?Z=1&a=2", "https://www.example.com:8443/x",
         "http://WWW.example.com/upper-www", "https://www12.example.com/", "http://wwwx.example.com/",
-        "https://example.com/a/./b/../c/", "https://example.com/a/..", "https://example.com/?", "https://example.com/?b&a&c=",
+        "https://example.com/a/./b/../c/", "https://example.com/a/..", "https://example.com/?",
+        "https://example.com/?b&a&c=",
         "https://example.com/p?q='x'#frag", "https://user:pw@example.com/", "http://127.0.0.1:8080/x",
         "http://[::1]:8080/x", "https://example.com./trailing-dot", "https://bücher.example/straße?q=ü",
         "https://example.com/%7Efoo/%41?%E2%82%AC=1", "ftp://example.com/file", "https://my_host.example.com/");

@@ -220,8 +220,8 @@ class WritePathBenchmark {
 
   private static Tuple onePage(PageRecord record) {
     Response r = record.response();
-    return Tuple.from(new Object[] {record.jobId(), record.urlId(), r.finalUrl(), r.status(), r.contentType(), r.bytes(),
-        r.facts().title(), r.contentHash(), r.facts().links(), r.etag()});
+    return Tuple.from(new Object[] {record.jobId(), record.urlId(), r.finalUrl(), r.status(), r.contentType(),
+        r.bytes(), r.facts().title(), r.contentHash(), r.facts().links(), r.etag()});
   }
 
   private static final String ONE_PAGE = "insert into pages (job_id, url_id, final_url, status, content_type, bytes, "
@@ -234,13 +234,15 @@ class WritePathBenchmark {
       Response r = record.response();
       csv.append(record.jobId()).append(',').append(record.urlId()).append(',').append(r.finalUrl()).append(',')
           .append(r.status()).append(',').append(r.contentType()).append(',').append(r.bytes()).append(",f,")
-          .append(r.facts().title()).append(',').append(r.contentHash()).append(',').append(r.facts().links()).append(",0,\"")
+          .append(r.facts().title()).append(',').append(r.contentHash()).append(',').append(r.facts().links())
+          .append(",0,\"")
           .append(r.etag().replace("\"", "\"\"")).append("\",,now,5,1,,,f\n");
     }
     try (Connection conn = TestDatabase.connect(url)) {
       ((PGConnection) conn.unwrap(PGConnection.class)).getCopyAPI().copyIn(
           "copy pages (job_id, url_id, final_url, status, content_type, bytes, truncated, title, content_hash, links, "
-              + "redirects, etag, last_modified, fetched_at, elapsed_ms, attempts, error_code, error_message, not_modified) "
+              + "redirects, etag, last_modified, fetched_at, elapsed_ms, "
+              + "attempts, error_code, error_message, not_modified) "
               + "from stdin with (format csv)", new StringReader(csv.toString()));
     }
   }

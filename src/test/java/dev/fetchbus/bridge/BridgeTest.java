@@ -38,7 +38,8 @@ class BridgeTest {
   static void start() {
     origin = OriginServer.start();
     bridgePort = TestNode.freePort();
-    node = TestNode.start(new JsonObject().put("bridge", new JsonObject().put("port", bridgePort).put("progressMs", 200)));
+    node = TestNode.start(new JsonObject()
+        .put("bridge", new JsonObject().put("port", bridgePort).put("progressMs", 200)));
     logged.start();
     ((Logger) LoggerFactory.getLogger(BridgeVerticle.class)).addAppender(logged);
   }
@@ -110,14 +111,16 @@ class BridgeTest {
   void submitFollowFetch() throws Exception {
     ApiClient user = node.newUser("bridge-user");
     try (Client client = new Client()) {
-      JsonObject body = new JsonObject().put("urls", new JsonArray(List.of(origin.url("/page/b1"), origin.url("/page/b2"))));
+      JsonObject body =
+          new JsonObject().put("urls", new JsonArray(List.of(origin.url("/page/b1"), origin.url("/page/b2"))));
       JsonObject submitted = client.request(BridgeActions.SUBMIT, user.key(), body);
       assertThat(submitted.getString("type")).as(submitted.encode()).isEqualTo("message");
       long job = submitted.getJsonObject("body").getLong("id");
       assertThat(submitted.getJsonObject("body").getLong("accepted")).isEqualTo(2);
 
       String progress = ProgressFeeds.PREFIX + job;
-      client.write(new JsonObject().put("type", "register").put("address", progress).put("headers", headers(user.key())));
+      client.write(new JsonObject().put("type", "register").put("address", progress)
+          .put("headers", headers(user.key())));
       JsonObject last = null;
       for (int i = 0; i < 200 && (last == null || !"done".equals(last.getString("state"))); i++) {
         JsonObject frame = client.read();
@@ -129,7 +132,8 @@ class BridgeTest {
       assertThat(last.getJsonObject("urls").getLong("done")).isEqualTo(2);
       assertThat(user.get("/v1/jobs/" + job).json().getString("state")).isEqualTo("done");
 
-      JsonObject fetched = client.request(BridgeActions.FETCH, user.key(), new JsonObject().put("url", origin.url("/page/b3")));
+      JsonObject fetched =
+          client.request(BridgeActions.FETCH, user.key(), new JsonObject().put("url", origin.url("/page/b3")));
       assertThat(fetched.getJsonObject("body").getInteger("status")).as(fetched.encode()).isEqualTo(200);
     }
   }
@@ -146,7 +150,8 @@ class BridgeTest {
       assertThat(new JsonObject(refused.getString("message")).getString("error")).isEqualTo("not_found");
 
       String progress = ProgressFeeds.PREFIX + job;
-      client.write(new JsonObject().put("type", "register").put("address", progress).put("headers", headers(other.key())));
+      client.write(new JsonObject().put("type", "register").put("address", progress)
+          .put("headers", headers(other.key())));
       JsonObject answer = client.read();
       assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("err");
       assertThat(loggedRefusal(progress, "may not read job " + job)).isTrue();

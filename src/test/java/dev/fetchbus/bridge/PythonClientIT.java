@@ -120,7 +120,8 @@ class PythonClientIT {
     assertThat(process.exitValue()).as(context).isZero();
     assertThat(out).as("unittest's summary, with nothing skipped (is the node's environment reaching the tests?)\n%s",
         context).containsPattern("(?m)^OK$").doesNotContain("skipped=");
-    assertThat(NODE_TEST_OK.matcher(out).results().count()).as("the real-node tests (test_node.py) ran and passed:\n%s", out)
+    assertThat(NODE_TEST_OK.matcher(out).results().count())
+        .as("the real-node tests (test_node.py) ran and passed:\n%s", out)
         .isGreaterThanOrEqualTo(6);
   }
 

@@ -75,7 +75,9 @@ class SingleFlightCacheTest {
 
 
   @Test
-  @DisplayName("1,000 concurrent gets of one key from several event loops run the loader once; each completes on its caller's context")
+  @DisplayName(
+      "1,000 concurrent gets of one key from several event loops run "
+          + "the loader once; each completes on its caller's context")
   void singleFlightOnCallersContexts() throws Exception {
     SingleFlightCache<String, String> cache = cache("flight", v -> LONG);
     List<Context> contexts = eventLoopContexts(4);
@@ -184,7 +186,8 @@ class SingleFlightCacheTest {
   }
 
   @Test
-  @DisplayName("each value keeps its own TTL: a short-lived value is loaded again once expired, a long-lived one is not")
+  @DisplayName(
+      "each value keeps its own TTL: a short-lived value is loaded again once expired, a long-lived one is not")
   void perValueTtl() throws Exception {
     SingleFlightCache<String, String> cache = cache("ttl",
         value -> value.startsWith("short") ? Duration.ofMillis(200) : LONG);

@@ -63,7 +63,8 @@ class CliExitCodesIT {
           origin.url("/status/404"), "http://127.0.0.1:" + closedPort + "/nothing-listens"));
       Files.write(dir.resolve("fine.txt"), List.of(origin.url("/page/3"), origin.url("/page/4")));
       // retries of the refused URL 100 ms apart instead of 1 s: the run stays short
-      Map<String, String> env = Map.of("FETCHBUS_FETCH_ALLOW_NETWORKS", "127.0.0.0/8", "FETCHBUS_FETCH_RETRY_BASE_MS", "100");
+      Map<String, String> env =
+          Map.of("FETCHBUS_FETCH_ALLOW_NETWORKS", "127.0.0.0/8", "FETCHBUS_FETCH_RETRY_BASE_MS", "100");
 
       assertThat(run(dir, "mixed", env, "mixed.txt")).isEqualTo(2);
       Map<String, String> errors = errorsByUrl(dir.resolve("mixed.ndjson"));
@@ -76,7 +77,8 @@ class CliExitCodesIT {
           .containsValues("none");
 
       assertThat(run(dir, "guarded", Map.of(), "fine.txt")).isEqualTo(2);
-      assertThat(errorsByUrl(dir.resolve("guarded.ndjson"))).hasSize(2).containsValues("blocked").doesNotContainValue("none");
+      assertThat(errorsByUrl(dir.resolve("guarded.ndjson"))).hasSize(2).containsValues("blocked")
+          .doesNotContainValue("none");
     }
   }
 

@@ -56,7 +56,8 @@ class CliInterruptIT {
       }
       List<JsonObject> records = CliProcess.ndjson(dir.resolve("results.ndjson"));
       Set<String> seen = new HashSet<>();
-      records.forEach(r -> assertThat(seen.add(r.getString("url"))).as("%s twice in the output", r.getString("url")).isTrue());
+      records.forEach(r -> assertThat(seen.add(r.getString("url"))).as("%s twice in the output", r.getString("url"))
+          .isTrue());
       assertThat(seen).containsExactlyInAnyOrderElementsOf(urls);
       assertThat(records).allSatisfy(r -> assertThat(r.getValue("error")).isNull());
       assertThat(origin.hits("/slow/")).as("fetches at the origin: none repeated across the stop").isEqualTo(URLS);

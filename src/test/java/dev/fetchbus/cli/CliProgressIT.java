@@ -28,7 +28,8 @@ class CliProgressIT {
   private static final int URLS = 60;
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
   private static final Pattern FRAME = Pattern.compile("(\\d+)/(\\d+) pages");
-  private static final Pattern LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d fetch job \\d+: (\\d+)/" + URLS + " pages");
+  private static final Pattern LINE =
+      Pattern.compile("^\\d\\d:\\d\\d:\\d\\d fetch job \\d+: (\\d+)/" + URLS + " pages");
 
   @Test
   @DisplayName("in a terminal: bar frames with growing counts up to 60/60, exit 0, 60 records")

@@ -61,7 +61,8 @@ class CliServerIT {
 
       assertThat(run(dir, "wrong-key", Map.of(), "jobs", "--server", server, "--key", "nope").err())
           .contains("401");
-      Result away = run(dir, "away", Map.of(), "jobs", "--server", "http://127.0.0.1:" + TestNode.freePort(), "--key", "k");
+      Result away =
+          run(dir, "away", Map.of(), "jobs", "--server", "http://127.0.0.1:" + TestNode.freePort(), "--key", "k");
       assertThat(away.exit()).isEqualTo(1);
       assertThat(away.err()).contains("Cannot reach");
     }
@@ -71,8 +72,8 @@ class CliServerIT {
   private static void interruptAndResume(Path dir, OriginServer origin, Map<String, String> env) throws Exception {
     List<String> slow = IntStream.range(0, 100).mapToObj(i -> origin.url("/slow/100/" + i)).toList();
     Files.write(dir.resolve("slow.txt"), slow);
-    try (CliProcess cli = CliProcess.start(dir, "slow", env, "fetch", "slow.txt", "-o", "slow.ndjson", "--data", "state",
-        "--host-concurrency", "1", "--progress-interval", "1")) {
+    try (CliProcess cli = CliProcess.start(dir, "slow", env, "fetch", "slow.txt", "-o", "slow.ndjson", "--data",
+        "state", "--host-concurrency", "1", "--progress-interval", "1")) {
       cli.poll("the job to be remembered", RUN_TIMEOUT, () -> Files.exists(dir.resolve("state").resolve(CliState.FILE))
           && cli.stderr().contains("pages (") ? Optional.of(true) : Optional.empty());
       cli.interrupt();
@@ -80,7 +81,8 @@ class CliServerIT {
       assertThat(cli.stderr()).contains("the job goes on");
     }
     assertThat(dir.resolve("slow.ndjson")).doesNotExist();
-    Result resumed = run(dir, "slow-resume", env, "fetch", "slow.txt", "-o", "slow.ndjson", "--data", "state", "--resume");
+    Result resumed =
+        run(dir, "slow-resume", env, "fetch", "slow.txt", "-o", "slow.ndjson", "--data", "state", "--resume");
     assertThat(resumed.exit()).as("stderr:\n%s", resumed.err()).isZero();
     Set<String> seen = new HashSet<>();
     CliProcess.ndjson(dir.resolve("slow.ndjson")).forEach(r -> assertThat(seen.add(r.getString("url"))).isTrue());

@@ -37,9 +37,10 @@ class DatabaseCommandIT {
     Path data = work.resolve("data");
     int port = TestNode.freePort();
     // the HTTP port is only validated, never bound, by db: any free one will do
-    try (NodeProcess db = NodeProcess.jar("db", work, TestNode.freePort(), Map.of("FETCHBUS_DATA_DIR", data.toString()), "db", "--port",
-        String.valueOf(port))) {
-      String url = await("the db subcommand to print its URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+    try (NodeProcess db = NodeProcess.jar("db", work, TestNode.freePort(), Map.of("FETCHBUS_DATA_DIR", data.toString()),
+        "db", "--port", String.valueOf(port))) {
+      String url =
+          await("the db subcommand to print its URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
           .until(() -> printedUrl(db), Optional::isPresent).orElseThrow();
       assertThat(url).as("the URL names the port asked for").contains("@127.0.0.1:" + port + "/postgres");
 

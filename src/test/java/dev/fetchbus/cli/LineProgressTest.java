@@ -20,7 +20,9 @@ class LineProgressTest {
     view.close();
     String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
     assertThat(lines).hasSize(2);
-    assertThat(lines[0]).matches("\\d\\d:\\d\\d:\\d\\d fetch job 7: 10/300 pages \\(3%\\), 0\\.0 pages/s, ETA \\?, 0 errors");
-    assertThat(lines[1]).matches("\\d\\d:\\d\\d:\\d\\d fetch job 7: 121/300 pages \\(40%\\), .* pages/s, ETA .*, 1 error");
+    assertThat(lines[0])
+        .matches("\\d\\d:\\d\\d:\\d\\d fetch job 7: 10/300 pages \\(3%\\), 0\\.0 pages/s, ETA \\?, 0 errors");
+    assertThat(lines[1])
+        .matches("\\d\\d:\\d\\d:\\d\\d fetch job 7: 121/300 pages \\(40%\\), .* pages/s, ETA .*, 1 error");
   }
 }

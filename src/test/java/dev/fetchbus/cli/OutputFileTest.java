@@ -26,7 +26,8 @@ class OutputFileTest {
   void replacesWhole() throws Exception {
     Path target = dir.resolve("out.ndjson");
     Files.writeString(target, "old\n");
-    long copied = OutputFile.of(target.toString()).write(new ByteArrayInputStream("new\n".getBytes(StandardCharsets.UTF_8)));
+    long copied =
+        OutputFile.of(target.toString()).write(new ByteArrayInputStream("new\n".getBytes(StandardCharsets.UTF_8)));
     assertThat(copied).isEqualTo(4);
     assertThat(Files.readString(target)).isEqualTo("new\n");
     assertThat(names()).containsExactly("out.ndjson");

@@ -45,7 +45,8 @@ class ClusterIT {
   private static final Path LOGS = NodeProcess.jar().getParent().resolve("cluster-it");
   private static final Pattern REMOTE = Pattern.compile(
       "^vertx_eventbus_(?:sent|published)_total\\{side=\"remote\"\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
-  private static final Pattern PAGES = Pattern.compile("^fetchbus_pages_total\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+  private static final Pattern PAGES =
+      Pattern.compile("^fetchbus_pages_total\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
   private static String database;
   private static MultiHostOrigin origin;
@@ -83,7 +84,8 @@ class ClusterIT {
 
   @Test
   @Order(1)
-  @DisplayName("spreads a 20,000-URL job over 60 hosts across all nodes: each URL once, host limit held, bus traffic tiny")
+  @DisplayName(
+      "spreads a 20,000-URL job over 60 hosts across all nodes: each URL once, host limit held, bus traffic tiny")
   void spreadsWork() {
     double remoteBefore = sum(REMOTE);
     List<String> urls = IntStream.range(0, 20_000).mapToObj(origin::url).toList();
@@ -94,10 +96,13 @@ class ClusterIT {
     for (NodeProcess node : nodes) {
       assertThat(sumOf(node, PAGES)).as("pages fetched by the node on port %d", node.httpPort()).isPositive();
     }
-    assertThat(origin.maxConcurrentPerHost()).as("most concurrent requests one host saw").isLessThanOrEqualTo(HOST_LIMIT);
+    assertThat(origin.maxConcurrentPerHost()).as("most concurrent requests one host saw")
+        .isLessThanOrEqualTo(HOST_LIMIT);
     double perUrl = (sum(REMOTE) - remoteBefore) / urls.size();
-    System.out.printf("ClusterIT: pages per node %s, most concurrent requests per host %d, cross-node messages per URL %.5f%n",
-        nodes.stream().map(node -> String.valueOf((long) sumOf(node, PAGES))).toList(), origin.maxConcurrentPerHost(), perUrl);
+    System.out.printf(
+        "ClusterIT: pages per node %s, most concurrent requests per host %d, cross-node messages per URL %.5f%n",
+        nodes.stream().map(node -> String.valueOf((long) sumOf(node, PAGES))).toList(), origin.maxConcurrentPerHost(),
+        perUrl);
     assertThat(perUrl).as("cross-node event-bus messages per fetched URL").isLessThanOrEqualTo(0.01);
   }
 
@@ -199,7 +204,8 @@ class ClusterIT {
       if (answer.status() == 200) {
         return;
       }
-      System.out.printf("ClusterIT: routed fetch %d after the merge answered %d; trying again%n", attempt, answer.status());
+      System.out.printf("ClusterIT: routed fetch %d after the merge answered %d; trying again%n", attempt,
+          answer.status());
     }
     throw new AssertionError("routed fetches still fail after the merge");
   }

@@ -79,7 +79,8 @@ class JobOptionsTest {
   @Test
   @DisplayName("whole numbers may come as strings (query parameters) or as whole floating-point numbers")
   void numberForms() {
-    assertThat(JobOptions.parse(new JsonObject().put("hostConcurrency", "12"), SETTINGS).hostConcurrency()).isEqualTo(12);
+    assertThat(JobOptions.parse(new JsonObject().put("hostConcurrency", "12"), SETTINGS).hostConcurrency())
+        .isEqualTo(12);
     assertThat(JobOptions.parse(new JsonObject().put("timeoutMs", 2000.0), SETTINGS).timeoutMs()).isEqualTo(2000);
   }
 
@@ -137,7 +138,8 @@ class JobOptionsTest {
   void allowedProxy() {
     Settings allowing = Settings.load(new JsonObject().put("fetch", new JsonObject()
         .put("allowProxies", "proxy.internal:3128, 10.8.0.0/16")), Map.of());
-    JobOptions byName = JobOptions.parse(new JsonObject().put("proxy", "http://u:p%40ss@proxy.internal:3128"), allowing);
+    JobOptions byName =
+        JobOptions.parse(new JsonObject().put("proxy", "http://u:p%40ss@proxy.internal:3128"), allowing);
     assertThat(byName.proxy()).isEqualTo(new ProxyUrl("http", "proxy.internal", 3128, "u", "p@ss"));
     assertThat(byName.proxy().toString()).isEqualTo("http://u:****@proxy.internal:3128");
     assertThat(JobOptions.stored(byName.toJson(), allowing)).isEqualTo(byName);
@@ -156,7 +158,8 @@ class JobOptionsTest {
   @Test
   @DisplayName("the node's proxy is checked at startup, and settings print it masked")
   void nodeProxy() {
-    Settings s = Settings.load(new JsonObject().put("fetch", new JsonObject().put("proxy", "socks5://n:pw@127.0.0.1:1080")),
+    Settings s =
+        Settings.load(new JsonObject().put("fetch", new JsonObject().put("proxy", "socks5://n:pw@127.0.0.1:1080")),
         Map.of());
     assertThat(s.egress().proxy().masked()).isEqualTo("socks5://n:****@127.0.0.1:1080");
     assertThat(Secrets.masked(s.json()).encode()).doesNotContain(":pw@");
@@ -227,7 +230,8 @@ class JobOptionsTest {
   @Test
   @DisplayName("render: none by default and not stored; chromium kept and read back; anything else refused")
   void render() {
-    Settings withTrue = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
+    Settings withTrue =
+        Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
     assertThat(JobOptions.parse(new JsonObject(), SETTINGS).render().enabled()).isFalse();
     assertThat(JobOptions.parse(new JsonObject(), SETTINGS).toJson().containsKey("render")).isFalse();
     JobOptions rendering = JobOptions.parse(new JsonObject().put("render", "chromium"), withTrue);
@@ -240,8 +244,8 @@ class JobOptionsTest {
   @Test
   @DisplayName("render: chromium on a node whose render.chromium is missing is refused, naming the key")
   void renderUnavailable() {
-    Settings missing = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/no/such/chromium")),
-        Map.of());
+    Settings missing =
+        Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/no/such/chromium")), Map.of());
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("render", "chromium"), missing))
         .hasMessageContaining("render.chromium").hasMessageContaining("/no/such/chromium");
     assertThat(JobOptions.parse(new JsonObject().put("render", "none"), missing).render().enabled()).isFalse();
@@ -250,10 +254,12 @@ class JobOptionsTest {
   @Test
   @DisplayName("screenshot: only with render: chromium, true or false, kept with the job")
   void screenshot() {
-    Settings withTrue = Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
+    Settings withTrue =
+        Settings.load(new JsonObject().put("render", new JsonObject().put("chromium", "/bin/true")), Map.of());
     assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("screenshot", true), withTrue))
         .hasMessageContaining("'screenshot' needs 'render': 'chromium'");
-    assertThatThrownBy(() -> JobOptions.parse(new JsonObject().put("render", "chromium").put("screenshot", "yes"), withTrue))
+    assertThatThrownBy(() ->
+        JobOptions.parse(new JsonObject().put("render", "chromium").put("screenshot", "yes"), withTrue))
         .hasMessageContaining("'screenshot' must be true or false");
     JobOptions shots = JobOptions.parse(new JsonObject().put("render", "chromium").put("screenshot", "true"), withTrue);
     assertThat(shots.render().screenshot()).isTrue();

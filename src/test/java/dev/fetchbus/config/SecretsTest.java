@@ -51,14 +51,16 @@ class SecretsTest {
   void uriPassword() {
     JsonObject masked = Secrets.masked(new JsonObject().put("pg",
         new JsonObject().put("url", "postgresql://fetchbus:hunter2@db.internal:5432/fetchbus").put("poolSize", 16)));
-    assertThat(masked.getJsonObject("pg").getString("url")).isEqualTo("postgresql://fetchbus:****@db.internal:5432/fetchbus");
+    assertThat(masked.getJsonObject("pg").getString("url"))
+        .isEqualTo("postgresql://fetchbus:****@db.internal:5432/fetchbus");
   }
 
   @Test
   @DisplayName("leaves URIs without a password as they are")
   void uriWithoutPassword() {
     Map.of("a", "postgresql://fetchbus@db:5432/fetchbus", "b", "http://example.com/path?x=1", "c", "postgresql://db/x")
-        .forEach((key, uri) -> assertThat(Secrets.masked(new JsonObject().put(key, uri)).getString(key)).isEqualTo(uri));
+        .forEach((key, uri) -> assertThat(Secrets.masked(new JsonObject().put(key, uri)).getString(key))
+            .isEqualTo(uri));
   }
 
   @ParameterizedTest(name = "never prints the password of {0}")

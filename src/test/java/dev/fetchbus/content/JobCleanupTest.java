@@ -76,7 +76,8 @@ class JobCleanupTest {
     assertThat(second.getValue("next")).isNull();
     assertThat(alice.get("/v1/jobs?state=running").json().getJsonArray("jobs")).isEmpty();
     assertThat(alice.get("/v1/jobs?state=done").json().getJsonArray("jobs")).hasSize(3);
-    assertThat(node.admin().get("/v1/jobs").json().getJsonArray("jobs").stream().map(j -> ((JsonObject) j).getLong("id")))
+    assertThat(node.admin().get("/v1/jobs").json().getJsonArray("jobs").stream()
+        .map(j -> ((JsonObject) j).getLong("id")))
         .contains(a1, a2, a3, b1);
     assertThat(alice.get("/v1/jobs?state=sleeping").status()).isEqualTo(400);
     assertThat(alice.get("/v1/jobs?limit=0").json().getString("error")).isEqualTo("bad_request");

@@ -48,7 +48,8 @@ class RequisitesTest {
     String html = switch (req.path()) {
       case "/" -> "<html><head><link rel=stylesheet href=/css/site.css><script src=/js/app.js></script></head><body>"
           + "<img src=/img/1.png srcset=\"/img/2.png 2x, /img/3.png 3x\"><img src=" + cdnLogo + ">"
-          + "<video poster=/v/poster.jpg><source src=/v/clip.mp4></video><img src=/trap.html><a href=/a>a</a></body></html>";
+          + "<video poster=/v/poster.jpg><source src=/v/clip.mp4></video><img "
+          + "src=/trap.html><a href=/a>a</a></body></html>";
       case "/a" -> "<html><body><img src=/img/1.png><img src=/img/a.png><a href=/b>b</a></body></html>";
       case "/b", "/trap.html" -> "<html><body><a href=/never>never</a><img src=/img/never.png></body></html>";
       default -> null;

@@ -44,7 +44,8 @@ class HtmlScannerTest {
     PageExtractor.Extracted scanned = PageExtractor.extract(body, "text/html; charset=utf-8", URL);
     assertThat(new HashSet<>(scanned.outlinks())).as(html)
         .isEqualTo(JsoupOracle.outlinks(body, "text/html; charset=utf-8", URL));
-    assertThat(scanned.title()).as("title of %s", html).isEqualTo(JsoupOracle.title(body, "text/html; charset=utf-8", URL));
+    assertThat(scanned.title()).as("title of %s", html)
+        .isEqualTo(JsoupOracle.title(body, "text/html; charset=utf-8", URL));
   }
 
   @Test

@@ -39,7 +39,8 @@ class PageExtractorTest {
   }
 
   @Test
-  @DisplayName("counts followable web links: relative and absolute, frames too; not nofollow, #fragments or other schemes")
+  @DisplayName(
+      "counts followable web links: relative and absolute, frames too; not nofollow, #fragments or other schemes")
   void links() {
     String body = """
         <html><body>

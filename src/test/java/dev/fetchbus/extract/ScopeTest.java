@@ -37,7 +37,8 @@ class ScopeTest {
     assertThat(scope.allows("http://blog.example.com/")).as("a sibling subdomain is another host").isFalse();
     assertThat(scope.allows("http://www.example.com.evil.test/")).isFalse();
     assertThat(scope.allows("http://elsewhere.test/")).isFalse();
-    assertThat(scope(new JsonObject().put("mode", "host"), "http://www.example.com/").allows("http://blog.example.com/"))
+    assertThat(scope(new JsonObject().put("mode", "host"), "http://www.example.com/")
+        .allows("http://blog.example.com/"))
         .isFalse();
   }
 
@@ -233,7 +234,8 @@ class ScopeTest {
     JsonObject stored = new JsonObject(original.toJson().encode());
     Scope again = Scope.parse(stored, seeds);
 
-    List<String> probes = List.of("http://a.example.co.uk/x/", "http://a.example.co.uk/x/y", "http://a.example.co.uk/x/y.html",
+    List<String> probes =
+        List.of("http://a.example.co.uk/x/", "http://a.example.co.uk/x/y", "http://a.example.co.uk/x/y.html",
         "http://a.example.co.uk/x/secret", "http://a.example.co.uk/tag/1", "http://b.example.co.uk/x/y",
         "http://other.co.uk/x/y", "http://127.0.0.1:8080/start", "http://127.0.0.1:8080/start/more",
         "http://127.0.0.1:9999/start", "http://127.0.0.2:8080/start", "https://a.example.co.uk/x/y");

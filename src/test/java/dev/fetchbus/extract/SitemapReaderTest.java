@@ -35,7 +35,8 @@ class SitemapReaderTest {
   @Test
   @DisplayName("reads a urlset's page URLs, in order, and no child sitemaps")
   void urlset() throws IOException {
-    SitemapReader.Entries entries = SitemapReader.read(utf8(URLSET), "application/xml", "http://example.com/sitemap.xml");
+    SitemapReader.Entries entries =
+        SitemapReader.read(utf8(URLSET), "application/xml", "http://example.com/sitemap.xml");
 
     assertThat(entries.pages()).containsExactly("http://example.com/", "http://example.com/a",
         "http://example.com/b?x=1&y=2");
@@ -68,7 +69,8 @@ class SitemapReaderTest {
   @Test
   @DisplayName("reads a gzip'd urlset served as application/gzip")
   void gzipContentType() throws IOException {
-    SitemapReader.Entries entries = SitemapReader.read(gzip(URLSET), "application/gzip", "http://example.com/sitemap-1");
+    SitemapReader.Entries entries =
+        SitemapReader.read(gzip(URLSET), "application/gzip", "http://example.com/sitemap-1");
 
     assertThat(entries.pages()).containsExactly("http://example.com/", "http://example.com/a",
         "http://example.com/b?x=1&y=2");

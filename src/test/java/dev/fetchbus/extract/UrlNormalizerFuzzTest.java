@@ -122,7 +122,8 @@ class UrlNormalizerFuzzTest {
     switch (expected.kind) {
       case NOT_IPV4 -> assertThat(actual).as("not an IPv4 form: %s", context).isInstanceOf(Ipv4Host.NotIpv4.class);
       case INVALID -> assertThat(actual).as("an invalid IPv4 form: %s", context).isInstanceOf(Ipv4Host.Invalid.class);
-      case ADDRESS -> assertThat(actual).as("the address: %s", context).isEqualTo(new Ipv4Host.Address(expected.dotted));
+      case ADDRESS -> assertThat(actual).as("the address: %s", context)
+          .isEqualTo(new Ipv4Host.Address(expected.dotted));
     }
   }
 

@@ -55,7 +55,8 @@ class UrlNormalizerTest {
     UrlNormalizer.Accepted b = (UrlNormalizer.Accepted) UrlNormalizer.normalize("http://example.COM/b");
     assertThat(a.url()).isEqualTo(b.url());
     assertThat(a.host()).isEqualTo("example.com").isEqualTo(b.host());
-    assertThat(((UrlNormalizer.Accepted) UrlNormalizer.normalize("http://127.0.0.1:8080/")).host()).isEqualTo("127.0.0.1");
+    assertThat(((UrlNormalizer.Accepted) UrlNormalizer.normalize("http://127.0.0.1:8080/")).host())
+        .isEqualTo("127.0.0.1");
   }
 
   @ParameterizedTest(name = "rejects {0} ({1})")

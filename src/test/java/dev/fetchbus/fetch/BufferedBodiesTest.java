@@ -56,7 +56,9 @@ class BufferedBodiesTest {
   }
 
   @Test
-  @DisplayName("24 concurrent 512 KB bodies with a 1 MB budget: all fetched whole, never more than the bound held, all given back")
+  @DisplayName(
+      "24 concurrent 512 KB bodies with a 1 MB budget: all fetched "
+          + "whole, never more than the bound held, all given back")
   void concurrentLargeBodies() {
     ApiClient user = node.newUser("big-bodies");
     List<String> urls = IntStream.range(0, URLS)

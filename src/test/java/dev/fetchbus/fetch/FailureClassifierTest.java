@@ -81,7 +81,8 @@ class FailureClassifierTest {
         .isEqualTo(FetchError.TLS);
     assertThat(FailureClassifier.classify(new RuntimeException(new IOException(new UnknownHostException("x")))).type())
         .isEqualTo(FetchError.DNS);
-    Throwable resetWrappingRefused = new SocketException("wrapper").initCause(new ConnectException("Connection refused"));
+    Throwable resetWrappingRefused =
+        new SocketException("wrapper").initCause(new ConnectException("Connection refused"));
     assertThat(FailureClassifier.classify(resetWrappingRefused).type()).isEqualTo(FetchError.REFUSED);
     assertThat(FailureClassifier.classify(new VertxException(new ClosedChannelException())).type())
         .isEqualTo(FetchError.RESET);
@@ -104,7 +105,8 @@ class FailureClassifierTest {
   }
 
   @Test
-  @DisplayName("retryable types are exactly timeout, refused, reset, io, an unreadable robots.txt and an unreachable proxy")
+  @DisplayName(
+      "retryable types are exactly timeout, refused, reset, io, an unreadable robots.txt and an unreachable proxy")
   void retryableTypes() {
     assertThat(Stream.of(FetchError.values()).filter(FetchError::retryable))
         .containsExactlyInAnyOrder(FetchError.TIMEOUT, FetchError.REFUSED, FetchError.RESET, FetchError.IO,
@@ -134,10 +136,13 @@ class FailureClassifierTest {
     assertThat(FailureClassifier.classify(expired).getMessage()).startsWith("certificate expired: ");
     Throwable unknownCa = new SSLHandshakeException("PKIX").initCause(
         new CertPathBuilderException("unable to find valid certification path"));
-    assertThat(FailureClassifier.classify(unknownCa).getMessage()).startsWith("certificate not issued by a trusted CA: ");
+    assertThat(FailureClassifier.classify(unknownCa).getMessage())
+        .startsWith("certificate not issued by a trusted CA: ");
     Throwable mismatch = new SSLHandshakeException("no name").initCause(
         new CertificateException("No subject alternative DNS name matching x found."));
-    assertThat(FailureClassifier.classify(mismatch).getMessage()).startsWith("certificate does not match the host name: ");
-    assertThat(FailureClassifier.classify(new SSLException("bad record")).getMessage()).startsWith("handshake failed: ");
+    assertThat(FailureClassifier.classify(mismatch).getMessage())
+        .startsWith("certificate does not match the host name: ");
+    assertThat(FailureClassifier.classify(new SSLException("bad record")).getMessage())
+        .startsWith("handshake failed: ");
   }
 }

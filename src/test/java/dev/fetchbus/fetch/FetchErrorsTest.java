@@ -72,7 +72,8 @@ class FetchErrorsTest {
     expected.put(withinCap, null);
 
     JsonArray urls = new JsonArray(List.copyOf(expected.keySet()));
-    JsonObject options = new JsonObject().put("timeoutMs", 3000).put("maxBodyBytes", MAX_BODY).put("hostConcurrency", 16);
+    JsonObject options =
+        new JsonObject().put("timeoutMs", 3000).put("maxBodyBytes", MAX_BODY).put("hostConcurrency", 16);
     JsonObject created = user.submitJson(urls, options);
     assertThat(created.getLong("accepted")).isEqualTo(expected.size());
 

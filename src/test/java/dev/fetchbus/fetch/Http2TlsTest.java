@@ -48,7 +48,8 @@ class Http2TlsTest {
   }
 
   @Test
-  @DisplayName("h2 is negotiated where offered and recorded as HTTP/2; untrusted and mismatched certificates fail as tls")
+  @DisplayName(
+      "h2 is negotiated where offered and recorded as HTTP/2; untrusted and mismatched certificates fail as tls")
   void http2AndTlsErrors() throws IOException {
     SelfSignedCertificate h2Cert = SelfSignedCertificate.create("h2.fetchbus.test");
     SelfSignedCertificate h1Cert = SelfSignedCertificate.create("h1.fetchbus.test");

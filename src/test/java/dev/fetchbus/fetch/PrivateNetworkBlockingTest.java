@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class PrivateNetworkBlockingTest {
 
   @Test
-  @DisplayName("is blocked by default: loopback URLs, by address or by name, are recorded as blocked and never requested")
+  @DisplayName(
+      "is blocked by default: loopback URLs, by address or by name, are recorded as blocked and never requested")
   void blockedByDefault() {
     try (OriginServer origin = OriginServer.start();
         TestNode node = TestNode.start(new JsonObject().put("fetch", new JsonObject().put("allowNetworks", "")))) {
@@ -58,7 +59,8 @@ class PrivateNetworkBlockingTest {
     Vertx vertx = Vertx.vertx();
     AtomicInteger forbiddenHits = new AtomicInteger();
     try (OriginServer origin = OriginServer.start();
-        TestNode node = TestNode.start(new JsonObject().put("fetch", new JsonObject().put("allowNetworks", "127.0.0.1/32")))) {
+        TestNode node =
+            TestNode.start(new JsonObject().put("fetch", new JsonObject().put("allowNetworks", "127.0.0.1/32")))) {
       HttpServer forbidden = TestNode.await(vertx.createHttpServer()
           .requestHandler(req -> {
             forbiddenHits.incrementAndGet();

@@ -78,7 +78,8 @@ class ProxyTest {
   }
 
   private static List<String> pages(String tag) {
-    return List.of("http://site.fetchbus.test:" + plainPort + "/" + tag, "https://tls.fetchbus.test:" + tlsPort + "/" + tag);
+    return List.of("http://site.fetchbus.test:" + plainPort + "/" + tag,
+        "https://tls.fetchbus.test:" + tlsPort + "/" + tag);
   }
 
   private static Map<String, JsonObject> run(List<String> urls, String proxy) {
@@ -90,7 +91,8 @@ class ProxyTest {
   }
 
   @Test
-  @DisplayName("an HTTP proxy with credentials: pages and robots.txt go through it, by IP, with the name in Host and SNI")
+  @DisplayName(
+      "an HTTP proxy with credentials: pages and robots.txt go through it, by IP, with the name in Host and SNI")
   void httpProxy() {
     try (TestProxy proxy = TestProxy.http("alice", "s3cret")) {
       List<String> urls = pages("via-http");
@@ -108,9 +110,11 @@ class ProxyTest {
           "CONNECT 127.0.0.1:" + tlsPort);
       assertThat(proxy.requests()).as("the proxy is never given a name to resolve")
           .noneMatch(r -> r.contains("fetchbus.test"));
-      assertThat(seen).contains("site.fetchbus.test:" + plainPort + " /via-http", "tls.fetchbus.test:" + tlsPort + " /via-http");
+      assertThat(seen)
+          .contains("site.fetchbus.test:" + plainPort + " /via-http", "tls.fetchbus.test:" + tlsPort + " /via-http");
       JsonObject job = user.get("/v1/jobs/" + id).json();
-      assertThat(job.getJsonObject("options").getString("proxy")).isEqualTo("http://alice:****@127.0.0.1:" + proxy.port());
+      assertThat(job.getJsonObject("options").getString("proxy"))
+          .isEqualTo("http://alice:****@127.0.0.1:" + proxy.port());
       assertThat(user.get("/v1/jobs/" + id).body() + results).as("the password is never shown").doesNotContain("s3cret")
           .doesNotContainIgnoringCase("proxy-authorization");
     }
@@ -133,14 +137,16 @@ class ProxyTest {
   }
 
   @Test
-  @DisplayName("a SOCKS5 proxy with a login: pages go through it by IP address; without the login the error type is proxy")
+  @DisplayName(
+      "a SOCKS5 proxy with a login: pages go through it by IP address; without the login the error type is proxy")
   void socks5Proxy() {
     try (TestProxy proxy = TestProxy.socks5("bob", "pa55")) {
       Map<String, JsonObject> ok = run(pages("via-socks"), proxy.url("bob", "pa55"));
       ok.values().forEach(r -> assertThat(r.getJsonObject("error")).as("record %s", r).isNull());
       assertThat(proxy.requests()).contains("SOCKS5 ipv4 127.0.0.1:" + plainPort, "SOCKS5 ipv4 127.0.0.1:" + tlsPort)
           .noneMatch(r -> r.contains("name"));
-      assertThat(seen).contains("site.fetchbus.test:" + plainPort + " /via-socks", "tls.fetchbus.test:" + tlsPort + " /via-socks");
+      assertThat(seen)
+          .contains("site.fetchbus.test:" + plainPort + " /via-socks", "tls.fetchbus.test:" + tlsPort + " /via-socks");
 
       int before = proxy.requests().size();
       Map<String, JsonObject> wrong = run(pages("socks-wrong"), proxy.url("bob", "nope"));
@@ -172,7 +178,8 @@ class ProxyTest {
   @DisplayName("a proxied request to a private target is blocked before anything reaches the proxy")
   void privateTargetBlocked() {
     try (TestProxy http = TestProxy.http(null, null); TestProxy socks = TestProxy.socks5(null, null)) {
-      List<String> urls = List.of("http://10.0.0.1/secret", "https://10.0.0.1/secret", "http://private.fetchbus.test/secret");
+      List<String> urls =
+          List.of("http://10.0.0.1/secret", "https://10.0.0.1/secret", "http://private.fetchbus.test/secret");
       for (TestProxy proxy : List.of(http, socks)) {
         run(urls, proxy.url(null, null)).values().forEach(record -> {
           assertThat(record.getJsonObject("error")).as("record %s", record).isNotNull();
@@ -193,7 +200,8 @@ class ProxyTest {
         "socks5://127.0.0.1:70000", "port",
         "http://127.0.0.1:3128/path", "without a path");
     refused.forEach((proxy, reason) -> {
-      ApiClient.Response r = user.postJson("/v1/jobs", new JsonObject().put("urls", new JsonArray().add("http://site.fetchbus.test/"))
+      ApiClient.Response r =
+          user.postJson("/v1/jobs", new JsonObject().put("urls", new JsonArray().add("http://site.fetchbus.test/"))
           .put("options", new JsonObject().put("proxy", proxy)));
       assertThat(r.status()).as("%s: %s", proxy, r.body()).isEqualTo(422);
       assertThat(r.body()).as(proxy).contains(reason);
@@ -201,7 +209,9 @@ class ProxyTest {
   }
 
   @Test
-  @DisplayName("a job's user agent and host-scoped headers go through its proxy, robots.txt is read with that agent through it, and views mask both secrets")
+  @DisplayName(
+      "a job's user agent and host-scoped headers go through its proxy, robots.txt "
+          + "is read with that agent through it, and views mask both secrets")
   void requestOptionsThroughProxy() {
     try (TestProxy proxy = TestProxy.http("carol", "pr0xy-pw")) {
       List<String> urls = pages("with-options");

@@ -46,7 +46,8 @@ class RevalidationTest {
       } else {
         full.incrementAndGet();
         req.response().putHeader("Content-Type", "text/html")
-            .putHeader(path.startsWith("/date/") ? "Last-Modified" : "ETag", path.startsWith("/date/") ? lastModified : etag)
+            .putHeader(path.startsWith("/date/") ? "Last-Modified" : "ETag",
+                path.startsWith("/date/") ? lastModified : etag)
             .end("<html><head><title>" + path + "</title></head></html>");
       }
     }).listen(0, "127.0.0.1"));

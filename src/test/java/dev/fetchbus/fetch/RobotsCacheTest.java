@@ -65,7 +65,8 @@ class RobotsCacheTest {
   }
 
   @Test
-  @DisplayName("500 concurrent rulesFor() calls for one new origin make exactly one robots.txt request, and all get its rules")
+  @DisplayName(
+      "500 concurrent rulesFor() calls for one new origin make exactly one robots.txt request, and all get its rules")
   void singleFlight() throws Exception {
     try (RecordingOrigin origin = new RecordingOrigin()
         .robots(200, "User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n")
@@ -116,7 +117,8 @@ class RobotsCacheTest {
 
       assertThat(rulesA.reason()).as("A's rules were read").isEqualTo("robots.txt 200");
       assertThat(rulesA.allows(a.url("/x"))).isFalse();
-      assertThat(rulesB.reason()).as("B's robots.txt was fetched and answered 404").isEqualTo("robots.txt answered 404");
+      assertThat(rulesB.reason()).as("B's robots.txt was fetched and answered 404")
+          .isEqualTo("robots.txt answered 404");
       assertThat(rulesB.allows(b.url("/x"))).as("a 404 robots.txt allows everything").isTrue();
       assertThat(a.hits("/robots.txt")).isEqualTo(1);
       assertThat(b.hits("/robots.txt")).isEqualTo(1);

@@ -530,7 +530,8 @@ class SsrfCatalogueTest {
         "http://127.0.0.1:{P}/c/a-octal"));
     found.add(new Found(links, LINK, "a href, dotless decimal host",
         "<a href=\"http://2130706433:{P}/c/a-decimal\">x</a>", "http://127.0.0.1:{P}/c/a-decimal"));
-    found.add(new Found(links, LINK, "a href, protocol-relative", "<a href=\"//127.0.0.1:{P}/c/a-protocol-relative\">x</a>",
+    found.add(new Found(links, LINK, "a href, protocol-relative",
+        "<a href=\"//127.0.0.1:{P}/c/a-protocol-relative\">x</a>",
         "http://127.0.0.1:{P}/c/a-protocol-relative"));
     found.add(new Found(links, LINK, "a href, localhost", "<a href=\"http://localhost:{P}/c/a-localhost\">x</a>",
         "http://localhost:{P}/c/a-localhost"));
@@ -542,7 +543,8 @@ class SsrfCatalogueTest {
         "http://169.254.169.254/c/area"));
     found.add(new Found(links, LINK, "iframe src", "<iframe src=\"http://127.0.0.1:{P}/c/iframe\"></iframe>",
         "http://127.0.0.1:{P}/c/iframe"));
-    found.add(new Found(links, LINK, "link rel=canonical, 10/8", "<link rel=\"canonical\" href=\"http://10.0.0.1/c/canonical\">",
+    found.add(new Found(links, LINK, "link rel=canonical, 10/8",
+        "<link rel=\"canonical\" href=\"http://10.0.0.1/c/canonical\">",
         "http://10.0.0.1/c/canonical"));
     found.add(new Found(links, LINK, "meta refresh, metadata name",
         "<meta http-equiv=\"refresh\" content=\"0; url=http://metadata.google.internal/c/refresh\">",
@@ -552,20 +554,25 @@ class SsrfCatalogueTest {
     found.add(new Found(links, REQUISITE, "img srcset, CGNAT", "<img srcset=\"http://100.64.0.1/c/srcset.png 2x\">",
         "http://100.64.0.1/c/srcset.png"));
     found.add(new Found(links, REQUISITE, "script src, IPv4-mapped",
-        "<script src=\"http://[::ffff:127.0.0.1]:{P}/c/script.js\"></script>", "http://[::ffff:127.0.0.1]:{P}/c/script.js"));
+        "<script src=\"http://[::ffff:127.0.0.1]:{P}/c/script.js\"></script>",
+        "http://[::ffff:127.0.0.1]:{P}/c/script.js"));
     found.add(new Found(links, REQUISITE, "link rel=stylesheet, 192.168/16",
         "<link rel=\"stylesheet\" href=\"http://192.168.0.1/c/style.css\">", "http://192.168.0.1/c/style.css"));
     found.add(new Found(links, REQUISITE, "link rel=icon, dotless hex metadata",
         "<link rel=\"icon\" href=\"http://0xa9fea9fe/c/icon.ico\">", "http://169.254.169.254/c/icon.ico"));
-    found.add(new Found(links, REQUISITE, "video poster, unique local", "<video poster=\"http://[fd00::1]/c/poster.jpg\"></video>",
+    found.add(new Found(links, REQUISITE, "video poster, unique local",
+        "<video poster=\"http://[fd00::1]/c/poster.jpg\"></video>",
         "http://[fd00::1]/c/poster.jpg"));
-    found.add(new Found(links, REQUISITE, "object data, octal 10/8", "<object data=\"http://012.0.0.1/c/object\"></object>",
+    found.add(new Found(links, REQUISITE, "object data, octal 10/8",
+        "<object data=\"http://012.0.0.1/c/object\"></object>",
         "http://10.0.0.1/c/object"));
     found.add(new Found(links, REQUISITE, "embed src, localhost", "<embed src=\"http://localhost:{P}/c/embed\">",
         "http://localhost:{P}/c/embed"));
-    found.add(new Found(links, REQUISITE, "input type=image, [::]", "<input type=\"image\" src=\"http://[::]:{P}/c/input.png\">",
+    found.add(new Found(links, REQUISITE, "input type=image, [::]",
+        "<input type=\"image\" src=\"http://[::]:{P}/c/input.png\">",
         "http://[::]:{P}/c/input.png"));
-    found.add(new Found(links, REQUISITE, "audio src, 0.0.0.0", "<audio src=\"http://0.0.0.0:{P}/c/audio.ogg\"></audio>",
+    found.add(new Found(links, REQUISITE, "audio src, 0.0.0.0",
+        "<audio src=\"http://0.0.0.0:{P}/c/audio.ogg\"></audio>",
         "http://0.0.0.0:{P}/c/audio.ogg"));
 
     // a frame counts only inside a frameset (browsers drop it elsewhere, and so does the scanner)
@@ -600,15 +607,19 @@ class SsrfCatalogueTest {
     found.add(new Found(robots, SITEMAP, "Sitemap: line, [::1]", "Sitemap: http://[::1]:{P}/robots-sitemap-v6.xml",
         "http://[::1]:{P}/robots-sitemap-v6.xml"));
     found.add(new Found(robots, SITEMAP, "Sitemap: line, metadata name",
-        "Sitemap: http://metadata.google.internal/robots-sitemap.xml", "http://metadata.google.internal/robots-sitemap.xml"));
-    found.add(new Found(robots, SITEMAP, "Sitemap: line, dotless hex", "Sitemap: http://0x7f000001:{P}/robots-sitemap-hex.xml",
+        "Sitemap: http://metadata.google.internal/robots-sitemap.xml",
+        "http://metadata.google.internal/robots-sitemap.xml"));
+    found.add(new Found(robots, SITEMAP, "Sitemap: line, dotless hex",
+        "Sitemap: http://0x7f000001:{P}/robots-sitemap-hex.xml",
         "http://127.0.0.1:{P}/robots-sitemap-hex.xml"));
 
     String index = "/sitemaps/index.xml";
     found.add(new Found(index, CHILD_SITEMAP, "child sitemap, 127.0.0.1",
-        "<sitemap><loc>http://127.0.0.1:{P}/sitemaps/child.xml</loc></sitemap>", "http://127.0.0.1:{P}/sitemaps/child.xml"));
+        "<sitemap><loc>http://127.0.0.1:{P}/sitemaps/child.xml</loc></sitemap>",
+        "http://127.0.0.1:{P}/sitemaps/child.xml"));
     found.add(new Found(index, CHILD_SITEMAP, "child sitemap, [::1]",
-        "<sitemap><loc>http://[::1]:{P}/sitemaps/child-v6.xml</loc></sitemap>", "http://[::1]:{P}/sitemaps/child-v6.xml"));
+        "<sitemap><loc>http://[::1]:{P}/sitemaps/child-v6.xml</loc></sitemap>",
+        "http://[::1]:{P}/sitemaps/child-v6.xml"));
 
     String pages = "/sitemaps/pages.xml";
     found.add(new Found(pages, ENTRY, "sitemap <loc>, 127.0.0.1", "<url><loc>http://127.0.0.1:{P}/s/page</loc></url>",
@@ -617,7 +628,8 @@ class SsrfCatalogueTest {
         "http://127.0.0.1:{P}/s/hex"));
     found.add(new Found(pages, ENTRY, "sitemap <loc>, [::1]", "<url><loc>http://[::1]:{P}/s/ipv6</loc></url>",
         "http://[::1]:{P}/s/ipv6"));
-    found.add(new Found(pages, ENTRY, "sitemap <loc>, metadata", "<url><loc>http://169.254.169.254/s/metadata</loc></url>",
+    found.add(new Found(pages, ENTRY, "sitemap <loc>, metadata",
+        "<url><loc>http://169.254.169.254/s/metadata</loc></url>",
         "http://169.254.169.254/s/metadata"));
     found.add(new Found(pages, ENTRY, "sitemap <loc>, a name resolving to loopback",
         "<url><loc>http://internal.fetchbus.test:{P}/s/name</loc></url>", "http://internal.fetchbus.test:{P}/s/name"));
@@ -630,7 +642,8 @@ class SsrfCatalogueTest {
         "http://127.0.0.1:{P}/crawl-seed"));
     found.add(new Found("seeds", SEED, "a seed on localhost", "http://localhost:{P}/crawl-seed-name",
         "http://localhost:{P}/crawl-seed-name"));
-    return found.stream().map(f -> new Found(f.source(), f.kind(), f.name(), withPort(f.snippet()), withPort(f.expected())))
+    return found.stream()
+        .map(f -> new Found(f.source(), f.kind(), f.name(), withPort(f.snippet()), withPort(f.expected())))
         .toList();
   }
 
@@ -668,7 +681,8 @@ class SsrfCatalogueTest {
     traps.robots("rebind-robots.fetchbus.test:" + port, rebind("rebind-robots.fetchbus.test",
         req -> req.response().setStatusCode(404).end()));
     traps.route("/rebind/crawl-seed", rebind("rebind-crawl.fetchbus.test", req -> req.response()
-        .putHeader("Content-Type", "text/html").end("<html><body><a href=\"/rebind/crawl-next\">next</a></body></html>")));
+        .putHeader("Content-Type", "text/html")
+        .end("<html><body><a href=\"/rebind/crawl-next\">next</a></body></html>")));
     traps.route("/rebind/sync-redirect", rebind("rebind-sync.fetchbus.test",
         req -> req.response().setStatusCode(302).putHeader("Location", "/rebind/sync-target").end()));
     String rebindRedirect = "http://rebind-redirect.fetchbus.test:" + port + "/rebind/redirect";
@@ -777,22 +791,26 @@ class SsrfCatalogueTest {
         JsonObject record = crawlRecords.get(verdict.normalized());
         assertThat(record).as("a record for %s", verdict.normalized()).isNotNull();
         assertBlockedRecord(record);
-        assertThat(traps.sinkHitsOn(URI.create(verdict.normalized()).getRawPath())).as("requests that arrived").isEmpty();
+        assertThat(traps.sinkHitsOn(URI.create(verdict.normalized()).getRawPath())).as("requests that arrived")
+            .isEmpty();
       }));
     }
-    crawlTests.add(dynamicTest("(not a vector) the crawl read every source it was given, and recorded nothing else", () -> {
-      Set<String> sources = planted.stream().map(Found::source).filter(s -> s.startsWith("/")).collect(Collectors.toSet());
-      for (String source : sources) {
-        assertThat(traps.originHits(source)).as("the origin served %s", source).isGreaterThanOrEqualTo(1);
-      }
-      Set<String> refused = planted.stream().map(f -> crawlVerdicts.get(f).normalized()).collect(Collectors.toSet());
-      for (JsonObject record : crawlRecords.values()) {
-        if (!refused.contains(record.getString("url"))) {
-          assertThat(record.getString("url")).as("record %s", record).startsWith(origin + "/");
-          assertThat(record.getInteger("status")).as("record %s", record).isEqualTo(200);
-        }
-      }
-    }));
+    crawlTests.add(dynamicTest("(not a vector) the crawl read every source it was given, and recorded nothing else",
+        () -> {
+          Set<String> sources =
+              planted.stream().map(Found::source).filter(s -> s.startsWith("/")).collect(Collectors.toSet());
+          for (String source : sources) {
+            assertThat(traps.originHits(source)).as("the origin served %s", source).isGreaterThanOrEqualTo(1);
+          }
+          Set<String> refused =
+              planted.stream().map(f -> crawlVerdicts.get(f).normalized()).collect(Collectors.toSet());
+          for (JsonObject record : crawlRecords.values()) {
+            if (!refused.contains(record.getString("url"))) {
+              assertThat(record.getString("url")).as("record %s", record).startsWith(origin + "/");
+              assertThat(record.getInteger("status")).as("record %s", record).isEqualTo(200);
+            }
+          }
+        }));
     nodes.add(dynamicContainer("Crawl link sources (a crawl job from the allowed origin)", crawlTests));
 
     // -- DNS answers
@@ -806,8 +824,8 @@ class SsrfCatalogueTest {
         () -> assertRebound(listRecords.get(rebindRobots), "rebind-robots.fetchbus.test", "/robots.txt",
             "/rebind/robots-page")));
     VECTORS.add("dns: rebinding between a crawled page and its link");
-    dnsTests.add(dynamicTest("rebinding: a crawled page came from the allowed address, its link's new answer is refused",
-        () -> {
+    dnsTests.add(
+        dynamicTest("rebinding: a crawled page came from the allowed address, its link's new answer is refused", () -> {
           assertThat(rebindCrawlRecords.get(rebindCrawlSeed).getInteger("status")).isEqualTo(200);
           assertRebound(rebindCrawlRecords.get(rebindCrawlNext), "rebind-crawl.fetchbus.test", "/rebind/crawl-seed",
               "/rebind/crawl-next");
@@ -815,15 +833,17 @@ class SsrfCatalogueTest {
     VECTORS.add("dns: rebinding between a page and its redirect, GET /v1/fetch");
     dnsTests.add(dynamicTest("rebinding through GET /v1/fetch: the redirect's new answer is refused", () -> {
       assertThat(rebindSyncAnswer.status()).isEqualTo(200);
-      assertRebound(rebindSyncAnswer.json(), "rebind-sync.fetchbus.test", "/rebind/sync-redirect", "/rebind/sync-target");
+      assertRebound(rebindSyncAnswer.json(), "rebind-sync.fetchbus.test", "/rebind/sync-redirect",
+          "/rebind/sync-target");
       assertThat(dns.lookups("rebind-sync.fetchbus.test") - dnsLookupsBefore).isGreaterThanOrEqualTo(2);
     }));
     VECTORS.add("dns: several loopback answers, none the allowed /32");
-    dnsTests.add(dynamicTest("several answers, all loopback (127.0.0.1, ::1, 127.0.0.3) but none the allowed /32", () -> {
-      assertRefusedInProcess(Expect.BLOCKED, othersVerdict, loopbackOthers);
-      assertBlockedRecord(listRecords.get(loopbackOthers));
-      assertThat(traps.sinkHitsOn("/dns/loopback-others")).isEmpty();
-    }));
+    dnsTests.add(dynamicTest("several answers, all loopback (127.0.0.1, ::1, 127.0.0.3) but none the allowed /32",
+        () -> {
+          assertRefusedInProcess(Expect.BLOCKED, othersVerdict, loopbackOthers);
+          assertBlockedRecord(listRecords.get(loopbackOthers));
+          assertThat(traps.sinkHitsOn("/dns/loopback-others")).isEmpty();
+        }));
     VECTORS.add("dns: several IPv6 answers carrying 127.0.0.1");
     dnsTests.add(dynamicTest("several answers, IPv6 forms carrying 127.0.0.1 (mapped, compatible, NAT64, 6to4)", () -> {
       assertRefusedInProcess(Expect.BLOCKED, v6Verdict, loopbackV6);
@@ -833,7 +853,8 @@ class SsrfCatalogueTest {
     nodes.add(dynamicContainer("DNS answers (stub resolver, rebinding)", dnsTests));
 
     nodes.add(dynamicContainer("Not refusals, but what must hold around them", List.of(
-        dynamicTest("the allowed origin itself is fetched (the refusals above are the guard's, not a dead node)", () -> {
+        dynamicTest("the allowed origin itself is fetched (the refusals above are the guard's, not a dead node)",
+            () -> {
           assertThat(listRecords.get(control).getJsonObject("error")).isNull();
           assertThat(listRecords.get(control).getInteger("status")).isEqualTo(200);
         }),
@@ -956,7 +977,8 @@ class SsrfCatalogueTest {
             + verdict);
       }
       String host = URI.create(verdict.normalized()).getHost();
-      return new HopPlan(start, routes, Expect.BLOCKED, host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+      return new HopPlan(start, routes, Expect.BLOCKED,
+          host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
           URI.create(verdict.normalized()).getRawPath(), null);
     }
     throw new IllegalStateException("a hop without locations: " + hop);
@@ -984,7 +1006,8 @@ class SsrfCatalogueTest {
         head.append("<base href=\"").append(withPort(BASES.get(page))).append("\">");
       }
       for (Found f : bySource.getOrDefault(page, List.of())) {
-        (f.snippet().startsWith("<meta") || f.snippet().startsWith("<link") ? head : body).append(f.snippet()).append('\n');
+        (f.snippet().startsWith("<meta") || f.snippet().startsWith("<link") ? head : body).append(f.snippet())
+            .append('\n');
       }
       String content = page.equals("/crawl/frames.html") ? "<frameset cols=\"50%,50%\">" + body + "</frameset>"
           : "<body>" + body + "</body>";
@@ -994,7 +1017,8 @@ class SsrfCatalogueTest {
     StringBuilder robots = new StringBuilder("User-agent: *\nAllow: /\n");
     bySource.getOrDefault("/robots.txt", List.of()).forEach(f -> robots.append(f.snippet()).append('\n'));
     robots.append("Sitemap: ").append(origin).append("/sitemaps/index.xml\n");
-    traps.robots(ALLOWED + ":" + port, req -> req.response().putHeader("Content-Type", "text/plain").end(robots.toString()));
+    traps.robots(ALLOWED + ":" + port,
+        req -> req.response().putHeader("Content-Type", "text/plain").end(robots.toString()));
     StringBuilder index = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         + "<sitemap><loc>" + origin + "/sitemaps/pages.xml</loc></sitemap>\n");

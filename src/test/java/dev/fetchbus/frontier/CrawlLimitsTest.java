@@ -43,7 +43,9 @@ class CrawlLimitsTest {
   }
 
   @Test
-  @DisplayName("a crawl past maxDurationSeconds is stopped: done with stopReason maxDurationSeconds, the rest cancelled, no more fetches")
+  @DisplayName(
+      "a crawl past maxDurationSeconds is stopped: done with stopReason "
+          + "maxDurationSeconds, the rest cancelled, no more fetches")
   void maxDurationStopsTheCrawl() {
     JsonArray seeds = new JsonArray(IntStream.range(0, SEEDS).mapToObj(i -> origin.url("/slow/" + SLOW_MS + "?n=" + i))
         .toList());

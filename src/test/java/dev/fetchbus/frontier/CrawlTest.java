@@ -80,7 +80,8 @@ class CrawlTest {
       JsonObject child = records.get(site.base() + "/p/1");
       assertThat(child.getInteger("depth")).isEqualTo(1);
       assertThat(child.getString("discoveredFrom")).isEqualTo(site.base() + "/p/0");
-      assertThat(records.get(site.base() + "/private/100").getJsonObject("error").getString("code")).isEqualTo("robots");
+      assertThat(records.get(site.base() + "/private/100").getJsonObject("error").getString("code"))
+          .isEqualTo("robots");
       assertThat(records.get(site.base() + "/missing/50").getInteger("status")).isEqualTo(404);
       assertThat(records.get(site.base() + "/moved/70").getString("finalUrl")).isEqualTo(site.base() + "/p/70");
       assertThat(records.get(site.base() + "/sitemap.xml").getString("kind")).isEqualTo("sitemap");
@@ -147,7 +148,8 @@ class CrawlTest {
 
   private static String sitemapIndex(String... sitemaps) {
     StringBuilder xml = new StringBuilder(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex "
+            + "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
     for (String sitemap : sitemaps) {
       xml.append("<sitemap><loc>").append(sitemap).append("</loc></sitemap>");
     }

@@ -54,7 +54,9 @@ class FairClaimsTest {
   }
 
   @Test
-  @DisplayName("user B's 50 URLs, sent after user A's 200,000 on the same hosts, finish long before A's; A still gets each URL once")
+  @DisplayName(
+      "user B's 50 URLs, sent after user A's 200,000 on the same "
+          + "hosts, finish long before A's; A still gets each URL once")
   void smallJobOvertakes() throws Exception {
     ApiClient a = node.newUser("fair-a");
     ApiClient b = node.newUser("fair-b");

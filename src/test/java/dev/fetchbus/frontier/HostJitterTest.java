@@ -45,7 +45,8 @@ class HostJitterTest {
 
     assertThat(waits).hasSize(49).allSatisfy(w -> assertThat(w).isBetween((long) DELAY_MS,
         (long) (DELAY_MS * (1 + JITTER))));
-    assertThat(waits.stream().distinct().count()).as("jittered delays, not one fixed delay: %s", waits).isGreaterThan(10);
+    assertThat(waits.stream().distinct().count()).as("jittered delays, not one fixed delay: %s", waits)
+        .isGreaterThan(10);
     assertThat(waits.stream().mapToLong(Long::longValue).max().getAsLong() - DELAY_MS)
         .as("the stretch uses most of the jitter's range").isGreaterThan((long) (DELAY_MS * JITTER / 2));
   }

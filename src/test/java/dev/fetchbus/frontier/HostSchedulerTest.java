@@ -247,7 +247,9 @@ class HostSchedulerTest {
   }
 
   @Test
-  @DisplayName("a user at its bound waits, others' work behind it on the same host starts, and its next work starts when one of its own ends")
+  @DisplayName(
+      "a user at its bound waits, others' work behind it on the same host "
+          + "starts, and its next work starts when one of its own ends")
   void perUserBound() {
     HostScheduler<UserWork> scheduler = new HostScheduler<>(100, () -> now);
     scheduler.boundUsers(user -> user == 1 ? 2 : Integer.MAX_VALUE);
@@ -282,7 +284,9 @@ class HostSchedulerTest {
   }
 
   @Test
-  @DisplayName("a lent slot (a rendered page's subresource) keeps its host's concurrency and delay, but not the node's in-flight bound")
+  @DisplayName(
+      "a lent slot (a rendered page's subresource) keeps its host's "
+          + "concurrency and delay, but not the node's in-flight bound")
   void lentSlots() {
     HostScheduler<HostScheduler.Work> scheduler = new HostScheduler<>(1, () -> now);
     scheduler.add(work("page", 1, 0, "page"));
@@ -291,7 +295,8 @@ class HostSchedulerTest {
     scheduler.add(new Lent("cdn", 1, 500, "img2"));
     List<HostScheduler.Work> started = new ArrayList<>();
     scheduler.pump(started::add);
-    assertThat(started).extracting(w -> ((Object) w).toString().contains("img1") || ((Object) w).toString().contains("page"))
+    assertThat(started)
+        .extracting(w -> ((Object) w).toString().contains("img1") || ((Object) w).toString().contains("page"))
         .containsOnly(true).hasSize(2);
     assertThat(scheduler.inFlight()).as("the lent slot is not counted").isEqualTo(1);
     assertThat(scheduler.waiting()).as("nor is one waiting").isEqualTo(1);

@@ -53,7 +53,8 @@ class PoisonTest {
           + "select f.id, f.job_id, f.partition, 2 from frontier f join p on p.url_id = f.id");
       st.execute("update jobs set state = 'running', finished_at = null where id = " + job);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(user.get("/v1/jobs/" + job).json().getString("state")));
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> "done".equals(user.get("/v1/jobs/" + job).json().getString("state")));
 
     JsonObject record = user.get("/v1/jobs/" + job + "/results").ndjson().stream()
         .filter(r -> r.getString("url").endsWith("/p/2")).findFirst().orElseThrow();

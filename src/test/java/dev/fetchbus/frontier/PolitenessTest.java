@@ -90,7 +90,8 @@ class PolitenessTest {
   void crawlDelay() {
     try (RecordingOrigin origin = new RecordingOrigin().robots(200, "User-agent: *\nCrawl-delay: 1\n")) {
       run(pages(origin, "/page/", 4), "hostConcurrency=4");
-      List<Long> times = origin.hits().stream().filter(h -> h.path().startsWith("/page/")).map(RecordingOrigin.Hit::atMs)
+      List<Long> times =
+          origin.hits().stream().filter(h -> h.path().startsWith("/page/")).map(RecordingOrigin.Hit::atMs)
           .sorted().toList();
       for (int i = 1; i < times.size(); i++) {
         assertThat(times.get(i) - times.get(i - 1)).as("gap %d", i).isGreaterThanOrEqualTo(950);
@@ -104,13 +105,15 @@ class PolitenessTest {
     try (RecordingOrigin origin = new RecordingOrigin().robots(200, "User-agent: *\nDisallow: /page/1\n")) {
       JsonObject job = run(List.of(origin.url("/page/1"), origin.url("/page/2")), null);
       List<JsonObject> records = user.get("/v1/jobs/" + job.getLong("id") + "/results").ndjson();
-      JsonObject denied = records.stream().filter(r -> r.getString("url").endsWith("/page/1")).findFirst().orElseThrow();
+      JsonObject denied =
+          records.stream().filter(r -> r.getString("url").endsWith("/page/1")).findFirst().orElseThrow();
       assertThat(denied.getJsonObject("error").getString("code")).isEqualTo("robots");
       assertThat(origin.hits("/page/1")).isZero();
       assertThat(origin.hits("/page/2")).isEqualTo(1);
 
       JsonObject ignoring = run(List.of(origin.url("/page/1")), "robots=false");
-      assertThat(user.get("/v1/jobs/" + ignoring.getLong("id") + "/results").ndjson().get(0).getValue("error")).isNull();
+      assertThat(user.get("/v1/jobs/" + ignoring.getLong("id") + "/results").ndjson().get(0).getValue("error"))
+          .isNull();
       assertThat(origin.hits("/page/1")).isEqualTo(1);
     }
   }

@@ -107,7 +107,9 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @DisplayName("lists both nodes, shows figures that change, the job's progress reaches 100 %, and its page shows outcomes and slowest hosts")
+  @DisplayName(
+      "lists both nodes, shows figures that change, the job's progress "
+          + "reaches 100 %, and its page shows outcomes and slowest hosts")
   void showsTheCluster() throws Exception {
     ApiClient api = ApiClient.of(nodes.get(0).httpPort(), KEY);
     long job = api.submit(IntStream.range(0, 6000).mapToObj(origin::url).toList(), "store=none&hostConcurrency=1")
@@ -116,7 +118,8 @@ class DashboardBrowserIT {
 
     // read through the page's own DOM in one script each time: it redraws its tables every second
     until(b -> texts("#nodes tr[data-node]", "dataset.node").size() == 2);
-    assertThat(Set.copyOf(texts("#nodes tr[data-node]", "dataset.node"))).as("nodes listed on node 1's dashboard").hasSize(2);
+    assertThat(Set.copyOf(texts("#nodes tr[data-node]", "dataset.node"))).as("nodes listed on node 1's dashboard")
+        .hasSize(2);
     assertThat(texts("#nodeCount", "textContent")).containsExactly("2");
 
     Set<String> rates = new LinkedHashSet<>();
@@ -131,7 +134,8 @@ class DashboardBrowserIT {
     assertThat(finished).as("the job's finished counts seen").hasSizeGreaterThanOrEqualTo(3);
 
     until(b -> texts(jobRow + " .percent", "textContent").contains("100.0 %"));
-    assertThat(api.awaitState(job, "done", Duration.ofMinutes(1)).getJsonObject("urls").getLong("done")).isEqualTo(6000);
+    assertThat(api.awaitState(job, "done", Duration.ofMinutes(1)).getJsonObject("urls").getLong("done"))
+        .isEqualTo(6000);
     until(b -> texts(jobRow + " .state", "textContent").contains("done"));
 
     // the job's own page: its records by outcome, and its slowest hosts

@@ -36,7 +36,8 @@ class DashboardTest {
   }
 
   @Test
-  @DisplayName("/dashboard is one HTML page, without a key, fed by this node's event-bus bridge, loading nothing from elsewhere")
+  @DisplayName(
+      "/dashboard is one HTML page, without a key, fed by this node's event-bus bridge, loading nothing from elsewhere")
   void dashboardPage() {
     ApiClient.Response r = node.anonymous().get("/dashboard");
     assertThat(r.status()).isEqualTo(200);
@@ -74,7 +75,8 @@ class DashboardTest {
     assertThat(jvm.getLong("heapUsedBytes")).isPositive();
     assertThat(jvm.fieldNames()).contains("heapMaxBytes", "gcPauses", "gcPauseTotalMs");
     String body = stats.encode();
-    assertThat(body).doesNotContain("/page/dash1").doesNotContain(TestNode.ADMIN_KEY).doesNotContain("dashboard-watcher");
+    assertThat(body).doesNotContain("/page/dash1").doesNotContain(TestNode.ADMIN_KEY)
+        .doesNotContain("dashboard-watcher");
   }
 
   private static JsonObject awaitRunningJob(long id) {

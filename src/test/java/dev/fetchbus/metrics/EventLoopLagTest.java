@@ -30,7 +30,8 @@ class EventLoopLagTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(new JsonObject().put("metrics", new JsonObject().put("loopProbeMs", 20).put("loopBlockedMs", 50)));
+    node = TestNode.start(new JsonObject()
+        .put("metrics", new JsonObject().put("loopProbeMs", 20).put("loopBlockedMs", 50)));
   }
 
   @AfterAll

@@ -46,7 +46,9 @@ class OpsAccessTest {
   }
 
   @Test
-  @DisplayName("/metrics and /ops/stats on the API port: 401 without a key or with a wrong one, 403 for a user, 200 for metrics and admin keys")
+  @DisplayName(
+      "/metrics and /ops/stats on the API port: 401 without a key or with "
+          + "a wrong one, 403 for a user, 200 for metrics and admin keys")
   void figuresNeedAMetricsOrAdminKey() {
     for (String path : FIGURES) {
       ApiClient.Response none = node.anonymous().get(path);
@@ -70,7 +72,8 @@ class OpsAccessTest {
     assertThat(node.anonymous().get("/ready").status()).isEqualTo(200);
     ApiClient.Response dashboard = node.anonymous().get("/dashboard");
     assertThat(dashboard.status()).isEqualTo(200);
-    assertThat(dashboard.body()).as("the page sends a key with its registration, and asks for one when the bridge refuses")
+    assertThat(dashboard.body())
+        .as("the page sends a key with its registration, and asks for one when the bridge refuses")
         .contains("authorization: \"Bearer \" + key").contains("window.prompt");
   }
 

@@ -76,7 +76,8 @@ class PrometheusIT {
     }
     nodes.forEach(node -> node.awaitReady(Duration.ofMinutes(3)));
     String scraperKey = ApiClient.of(nodes.get(0).httpPort(), KEY)
-        .postJson("/v1/users", new JsonObject().put("name", "prometheus").put("role", "metrics")).json().getString("key");
+        .postJson("/v1/users", new JsonObject().put("name", "prometheus").put("role", "metrics")).json()
+        .getString("key");
     Path keyFile = WORK.resolve("fetchbus.key");
     Files.writeString(keyFile, scraperKey);
     config = WORK.resolve("prometheus.yml");

@@ -60,7 +60,9 @@ class StatsBusTest {
       return frame;
     }
 
-    /** The raw endpoint carries the bridge's frames as binary messages (SockJS's own client gets them framed as text). */
+    /**
+     * The raw endpoint carries the bridge's frames as binary messages (SockJS's own client gets them framed as text).
+     */
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
       return onText(webSocket, StandardCharsets.UTF_8.decode(data), last);
@@ -84,7 +86,8 @@ class StatsBusTest {
   }
 
   @Test
-  @DisplayName("an admin key registered for fetchbus.ops.stats receives this node's figures every second, named by node")
+  @DisplayName(
+      "an admin key registered for fetchbus.ops.stats receives this node's figures every second, named by node")
   void adminReceivesStats() throws Exception {
     Client client = Client.open();
     client.send(register(TestNode.ADMIN_KEY));

@@ -75,11 +75,13 @@ class GuardProxyTest {
   }
 
   @Test
-  @DisplayName("without an open page's credentials (none, a wrong password, a closed page's): 407, and nothing is forwarded")
+  @DisplayName(
+      "without an open page's credentials (none, a wrong password, a closed page's): 407, and nothing is forwarded")
   void password() throws Exception {
     String answer = exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(answer).startsWith("HTTP/1.1 407");
-    String wrong = exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n" + auth(pass.user(), "guess") + "\r\n");
+    String wrong =
+        exchange("GET " + allowed.url("/nopass") + " HTTP/1.1\r\nHost: x\r\n" + auth(pass.user(), "guess") + "\r\n");
     assertThat(wrong).startsWith("HTTP/1.1 407");
     GuardProxy.Pass closed = proxy.open(host -> Future.succeededFuture(InetAddress.getLoopbackAddress()));
     proxy.close(closed);

@@ -28,7 +28,8 @@ class RenderUnavailableTest {
   }
 
   @Test
-  @DisplayName("a crawl and a URL list with render: chromium are refused with 422 naming render.chromium; other jobs run")
+  @DisplayName(
+      "a crawl and a URL list with render: chromium are refused with 422 naming render.chromium; other jobs run")
   void refused() {
     JsonObject crawl = new JsonObject().put("kind", "crawl").put("seeds", new JsonArray().add("http://127.0.0.1:9/"))
         .put("options", new JsonObject().put("render", "chromium"));
@@ -40,14 +41,16 @@ class RenderUnavailableTest {
       assertThat(body.getString("error")).isEqualTo("invalid");
       assertThat(body.getString("message")).contains("render.chromium").contains("/nonexistent/chromium");
     }
-    ApiClient.Response plain = user.postJson("/v1/jobs", crawl.copy().put("options", new JsonObject().put("render", "none")));
+    ApiClient.Response plain =
+        user.postJson("/v1/jobs", crawl.copy().put("options", new JsonObject().put("render", "none")));
     assertThat(plain.status()).as(plain.body()).isEqualTo(201);
   }
 
   @Test
   @DisplayName("an unknown render mode is refused")
   void unknownMode() {
-    ApiClient.Response r = user.postJson("/v1/jobs", new JsonObject().put("urls", new JsonArray().add("http://127.0.0.1:9/"))
+    ApiClient.Response r =
+        user.postJson("/v1/jobs", new JsonObject().put("urls", new JsonArray().add("http://127.0.0.1:9/"))
         .put("options", new JsonObject().put("render", "firefox")));
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.json().getString("message")).contains("'render' must be 'none' or 'chromium'");

@@ -106,12 +106,15 @@ class RenderingTest {
   @DisplayName("the job's user agent is the browser's")
   void userAgent() {
     origin.page("/ua/page");
-    crawl(origin.url("/ua/page"), new JsonObject().put("render", "chromium").put("userAgent", "acmebot/3 (+https://a.example)"));
+    crawl(origin.url("/ua/page"),
+        new JsonObject().put("render", "chromium").put("userAgent", "acmebot/3 (+https://a.example)"));
     assertThat(origin.seen("/ua/page").get(0).header("User-Agent")).isEqualTo("acmebot/3 (+https://a.example)");
   }
 
   @Test
-  @DisplayName("a page that makes the browser request a blocked address (img, iframe, fetch, WebSocket, redirect) never reaches it")
+  @DisplayName(
+      "a page that makes the browser request a blocked address (img, "
+          + "iframe, fetch, WebSocket, redirect) never reaches it")
   void guarded() {
     String inside = internal.url("/");
     String hop = origin.url("/evil/hop");
@@ -149,7 +152,9 @@ class RenderingTest {
   }
 
   @Test
-  @DisplayName("names are resolved by the node (its resolver, its guard), not by Chromium: a name for a blocked address is refused")
+  @DisplayName(
+      "names are resolved by the node (its resolver, its guard), "
+          + "not by Chromium: a name for a blocked address is refused")
   void namesResolvedByTheNode() throws Exception {
     // names only the node's stub resolver knows: Chromium could not resolve them at all on its own
     HostResolver.useLookup(node.vertx(), host -> switch (host) {
@@ -176,7 +181,8 @@ class RenderingTest {
   @DisplayName("screenshot: true keeps a PNG of the rendered page, served under the record; a job without it has none")
   void screenshot() {
     origin.page("/shot/page");
-    JsonObject request = new JsonObject().put("kind", "crawl").put("seeds", new JsonArray().add(origin.url("/shot/page")))
+    JsonObject request =
+        new JsonObject().put("kind", "crawl").put("seeds", new JsonArray().add(origin.url("/shot/page")))
         .put("options", new JsonObject().put("render", "chromium").put("screenshot", true).put("robots", false));
     long id = user.postJson("/v1/jobs", request).json().getLong("id");
     user.awaitState(id, "done", Duration.ofMinutes(3));
@@ -187,7 +193,8 @@ class RenderingTest {
     assertThat(Arrays.copyOf(png.body(), 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
 
     origin.page("/shot/none");
-    long plain = user.submitJson(new JsonArray().add(origin.url("/shot/none")), new JsonObject().put("render", "chromium"))
+    long plain =
+        user.submitJson(new JsonArray().add(origin.url("/shot/none")), new JsonObject().put("render", "chromium"))
         .getLong("id");
     user.awaitState(plain, "done", Duration.ofMinutes(3));
     long plainCursor = user.get("/v1/jobs/" + plain + "/results").ndjson().get(0).getLong("cursor");
@@ -199,7 +206,9 @@ class RenderingTest {
   }
 
   @Test
-  @DisplayName("subresources on another host take that host's slots: at hostConcurrency 1 it never has two requests in flight, and all of them load")
+  @DisplayName(
+      "subresources on another host take that host's slots: at hostConcurrency 1 it never has "
+          + "two requests in flight, and all of them load")
   void subresourcesArePolite() {
     try (OriginServer cdn = OriginServer.start()) {
       StringBuilder html = new StringBuilder("<html><head><title>many</title></head><body>");
@@ -213,7 +222,8 @@ class RenderingTest {
         origin.on(own, req -> req.response().putHeader("Content-Type", "text/plain").end("own"));
         html.append("<img src='").append(own).append("'>");
       }
-      origin.on("/polite/page", req -> req.response().putHeader("Content-Type", "text/html").end(html + "</body></html>"));
+      origin.on("/polite/page",
+          req -> req.response().putHeader("Content-Type", "text/html").end(html + "</body></html>"));
       String seed = origin.url("/polite/page");
       JsonObject record = crawl(seed, new JsonObject().put("render", "chromium").put("hostConcurrency", 1)).get(seed);
 

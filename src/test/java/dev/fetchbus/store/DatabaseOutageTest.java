@@ -18,17 +18,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("An external database that goes away mid-job: claims pause, fetched records wait, nothing is fetched twice")
+@DisplayName(
+    "An external database that goes away mid-job: claims pause, fetched records wait, nothing is fetched twice")
 class DatabaseOutageTest {
   private static final int URLS = 300;
   private static final int CLAIM_BATCH = 20;
 
   @Test
-  @DisplayName("cut the database's connections mid-job, restore them: the job ends with every URL once, each requested once")
+  @DisplayName(
+      "cut the database's connections mid-job, restore them: the job ends with every URL once, each requested once")
   void outageLosesNothingAndRefetchesNothing() throws Exception {
     String direct = TestDatabase.create();
     URI uri = URI.create(direct);
-    try (OriginServer origin = OriginServer.start(); CuttableProxy proxy = new CuttableProxy(uri.getHost(), uri.getPort())) {
+    try (OriginServer origin = OriginServer.start();
+        CuttableProxy proxy = new CuttableProxy(uri.getHost(), uri.getPort())) {
       String viaProxy = direct.replace(":" + uri.getPort() + "/", ":" + proxy.port() + "/");
       JsonObject overlay = new JsonObject()
           .put("pg", new JsonObject().put("url", viaProxy))
@@ -57,7 +60,8 @@ class DatabaseOutageTest {
     assertThat(hitsDuringCut).as("claims paused: no more than the leased set was fetched").isLessThan(URLS);
 
     proxy.restore();
-    await().atMost(Duration.ofSeconds(120)).until(() -> "done".equals(api.get("/v1/jobs/" + jobId).json().getString("state")));
+    await().atMost(Duration.ofSeconds(120))
+        .until(() -> "done".equals(api.get("/v1/jobs/" + jobId).json().getString("state")));
     JsonObject job = api.get("/v1/jobs/" + jobId).json();
     assertThat(job.getJsonObject("urls").getLong("done")).isEqualTo(URLS);
     assertThat(job.getJsonObject("urls").getLong("failed")).isZero();
@@ -67,7 +71,8 @@ class DatabaseOutageTest {
       assertThat(record.getInteger("status")).isEqualTo(200);
     }
     assertThat(seen).containsExactlyInAnyOrderElementsOf(urls);
-    assertThat(origin.hits("/slow/")).as("every URL requested exactly once: the outage refetched nothing").isEqualTo(URLS);
+    assertThat(origin.hits("/slow/")).as("every URL requested exactly once: the outage refetched nothing")
+        .isEqualTo(URLS);
   }
 
   private static long done(ApiClient api, long jobId) {

@@ -30,7 +30,8 @@ class DatabaseTest {
     Vertx vertx = Vertx.vertx();
     try {
       Settings settings = Settings.load(new JsonObject().put("pg", new JsonObject().put("url", url)), Map.of());
-      List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
+      List<Context> contexts =
+          List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
       List<Future<Boolean>> onOwnContext = contexts.stream().map(context -> {
         Promise<Boolean> same = Promise.promise();
         context.runOnContext(v -> Database.prepare(vertx, settings)

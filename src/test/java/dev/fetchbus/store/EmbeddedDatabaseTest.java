@@ -33,7 +33,8 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
-  @DisplayName("no connection without the password, scram-sha-256 in pg_hba.conf, and the same password after a restart")
+  @DisplayName(
+      "no connection without the password, scram-sha-256 in pg_hba.conf, and the same password after a restart")
   void passwordRequired() throws Exception {
     Path dir = data.resolve("pg");
     String firstUrl;
@@ -43,7 +44,8 @@ class EmbeddedDatabaseTest {
       assertThatThrownBy(() -> connect(db.port(), "wrong")).isInstanceOf(SQLException.class)
           .hasMessageContaining("password authentication failed");
       try (Connection conn = connect(db.port(), password(firstUrl)); Statement st = conn.createStatement();
-          ResultSet rows = st.executeQuery("select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'postgres'")) {
+          ResultSet rows =
+              st.executeQuery("select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'postgres'")) {
         rows.next();
         assertThat(rows.getBoolean(1)).as("stored as a SCRAM verifier").isTrue();
       }

@@ -70,18 +70,21 @@ class FrontierTableTest {
     String capped = genericPlan("prepare addCapped(bigint, text[], text[], int[], int[], text[], bigint[], bigint) as "
             + FrontierTable.ENQUEUE_CAPPED,
         "execute addCapped(1, '{http://h/x}', '{h}', '{1}', '{1}', '{page}', '{NULL}', 1)");
-    assertThat(capped).contains("queue_fair").doesNotContain("Seq Scan on queue").doesNotContain("Seq Scan on frontier");
+    assertThat(capped).contains("queue_fair").doesNotContain("Seq Scan on queue")
+        .doesNotContain("Seq Scan on frontier");
   }
 
   @Test
   @DisplayName("the page write uses only indexes")
   void writePlan() throws Exception {
-    String plan = genericPlan("prepare write(text, bigint[], bigint[], text[], int[], text[], bigint[], bool[], text[], "
+    String plan =
+        genericPlan("prepare write(text, bigint[], bigint[], text[], int[], text[], bigint[], bool[], text[], "
             + "text[], int[], int[], text[], text[], bigint[], int[], int[], text[], text[], bool[], text[], text[], "
             + "text[], text[], text[], text[], text[], text[], bytea[], bytea[], text[], bigint[], bytea[], text[]) as "
             + PageTable.WRITE,
         "execute write('node', '{1,2}', '{1,1}', '{a,b}', '{200,200}', '{t,t}', '{1,1}', '{f,f}', '{t,t}', '{h,h}', "
-            + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', '{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}', "
+            + "'{0,0}', '{0,0}', '{e,e}', '{NULL,NULL}', '{0,0}', "
+            + "'{1,1}', '{1,1}', '{NULL,NULL}', '{NULL,NULL}', '{f,f}', "
             + "'{d,d}', '{c,c}', '{en,en}', '{l,l}', '{HTTP/1.1,HTTP/1.1}', '{OK,OK}', '{[],[]}', '{[],[]}', "
             + "'{\\\\x01,\\\\x02}', '{\\\\x01,\\\\x02}', '{zstd,zstd}', '{1,1}', '{\\\\x00,\\\\x00}', '{r,r}')");
     assertThat(plan).contains("queue_pkey").contains("Insert on bodies").doesNotContain("Seq Scan");

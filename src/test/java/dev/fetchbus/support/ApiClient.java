@@ -129,7 +129,8 @@ public final class ApiClient {
             return last.get();
           }, job -> state.equals(job.getString("state")));
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("job " + jobId + " did not reach " + state + " in " + timeout + "; last seen " + last.get(), e);
+      throw new AssertionError("job " + jobId + " did not reach " + state + " in " + timeout + "; last seen "
+          + last.get(), e);
     }
   }
 

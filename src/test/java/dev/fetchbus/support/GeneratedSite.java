@@ -97,7 +97,8 @@ public final class GeneratedSite implements AutoCloseable {
       case "robots.txt" -> req.response().putHeader("Content-Type", "text/plain")
           .end("User-agent: *\nDisallow: /private/\n\nSitemap: " + base() + "/sitemap.xml\n");
       case "sitemap.xml" -> req.response().putHeader("Content-Type", "application/xml").end(sitemapIndex());
-      case "sitemap-1.xml.gz" -> req.response().putHeader("Content-Type", "application/gzip").end(Buffer.buffer(sitemap));
+      case "sitemap-1.xml.gz" -> req.response().putHeader("Content-Type", "application/gzip")
+          .end(Buffer.buffer(sitemap));
       case "p" -> page(req, n);
       case "orphan", "private", "nofollow" -> html(req, 200, section + " " + n, "<a href=\"/p/0\">home</a>");
       case "moved" -> req.response().setStatusCode(301).putHeader("Location", "/p/" + n).end();

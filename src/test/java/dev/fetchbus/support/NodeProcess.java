@@ -146,7 +146,8 @@ public final class NodeProcess implements AutoCloseable {
     ApiClient client = ApiClient.of(httpPort, null);
     try {
       // a refused connection (IllegalStateException from the client) just means "not listening yet"
-      Awaitility.await(name + " to be ready").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+      Awaitility.await(name + " to be ready").atMost(timeout).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(250))
           .ignoreExceptionsInstanceOf(IllegalStateException.class)
           .until(() -> {
             if (!process.isAlive()) {

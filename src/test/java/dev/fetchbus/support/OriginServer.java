@@ -32,7 +32,8 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code /gzip-bomb}: 64 MiB of zeros, gzip-encoded (about 64 KiB on the wire)
  *   <li>{@code /drop}: closes the connection without answering
  *   <li>{@code /too-many}: 429 with Retry-After: 1
- *   <li>{@code /calm-down}: 200 with Retry-After: 120 (which asks nothing of a client: RFC 9110 gives it meaning on 503 and 3xx)
+ * <li>{@code /calm-down}: 200 with Retry-After: 120 (which asks nothing of a client: RFC 9110 gives it meaning on 503
+ * and 3xx)
  * </ul>
  */
 public final class OriginServer implements AutoCloseable {
@@ -105,7 +106,8 @@ public final class OriginServer implements AutoCloseable {
     switch (route) {
       case "page" -> html(req, 200, "Page " + arg, "<a href=\"/page/" + arg + "1\">next</a> <a href=\"#top\">top</a>");
       case "status" -> html(req, Integer.parseInt(arg), "Status " + arg, "");
-      case "redirect" -> redirect(req, Integer.parseInt(arg) <= 0 ? "/page/0" : "/redirect/" + (Integer.parseInt(arg) - 1));
+      case "redirect" -> redirect(req,
+          Integer.parseInt(arg) <= 0 ? "/page/0" : "/redirect/" + (Integer.parseInt(arg) - 1));
       case "loop" -> redirect(req, arg.equals("a") ? "/loop/b" : "/loop/a");
       case "slow" -> vertx.setTimer(Long.parseLong(arg), id -> html(req, 200, "Slow " + arg, ""));
       case "drip" -> drip(req);

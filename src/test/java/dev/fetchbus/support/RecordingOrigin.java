@@ -118,7 +118,8 @@ public final class RecordingOrigin implements AutoCloseable {
     maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
     Runnable answer = () -> {
       active.decrementAndGet();
-      req.response().putHeader("Content-Type", "text/html").end("<html><head><title>" + req.path() + "</title></head></html>");
+      req.response().putHeader("Content-Type", "text/html")
+          .end("<html><head><title>" + req.path() + "</title></head></html>");
     };
     if (pageDelayMs > 0) {
       vertx.setTimer(pageDelayMs, id -> answer.run());

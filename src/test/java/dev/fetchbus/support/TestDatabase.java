@@ -36,7 +36,8 @@ public final class TestDatabase {
   public static Connection connect(String url) throws SQLException {
     URI uri = URI.create(url);
     String user = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo().split(":")[0];
-    String password = uri.getUserInfo() != null && uri.getUserInfo().contains(":") ? uri.getUserInfo().split(":", 2)[1] : "";
+    String password = uri.getUserInfo() != null && uri.getUserInfo().contains(":") ? uri.getUserInfo().split(":", 2)[1]
+        : "";
     return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user,
         password);
   }

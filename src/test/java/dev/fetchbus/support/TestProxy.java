@@ -129,7 +129,8 @@ public final class TestProxy implements AutoCloseable {
       // lines), with Connection: close, so each request comes on a connection of its own and is counted
       URI target = URI.create(parts[1]);
       Socket origin = connect(target.getHost() + ":" + (target.getPort() > 0 ? target.getPort() : 80));
-      String forwarded = head.replaceAll("(?im)^connection:.*\r\n", "").replaceFirst("\r\n\r\n$", "\r\nConnection: close\r\n\r\n");
+      String forwarded =
+          head.replaceAll("(?im)^connection:.*\r\n", "").replaceFirst("\r\n\r\n$", "\r\nConnection: close\r\n\r\n");
       origin.getOutputStream().write(forwarded.getBytes(StandardCharsets.ISO_8859_1));
       pipe(client, in, origin);
     }

@@ -38,7 +38,8 @@ public final class Tools {
   public static Optional<Path> wanted(String name) {
     Optional<Path> found = onPath(name);
     if (found.isEmpty() && System.getenv("CI") != null) {
-      throw new AssertionError(name + " is not on PATH, but CI is set: .ci/run (scripts/test-tools) should have installed it");
+      throw new AssertionError(name
+          + " is not on PATH, but CI is set: .ci/run (scripts/test-tools) should have installed it");
     }
     return found;
   }

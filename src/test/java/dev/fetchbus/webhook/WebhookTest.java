@@ -61,7 +61,8 @@ class WebhookTest {
   }
 
   @Test
-  @DisplayName("a receiver that fails twice, with a node restart between: exactly one accepted delivery, signature valid")
+  @DisplayName(
+      "a receiver that fails twice, with a node restart between: exactly one accepted delivery, signature valid")
   void failsTwiceThenSucceedsAcrossARestart() throws Exception {
     String hook = "http://127.0.0.1:" + receiver.actualPort() + "/hook";
     long job;
@@ -81,7 +82,8 @@ class WebhookTest {
       for (Received r : received) {
         String[] parts = r.signature().split(",");
         String t = parts[0].substring(2);
-        assertThat(parts[1]).as("signature of %s", r.body()).isEqualTo("v1=" + Signature.hmac(secret, t + "." + r.body()));
+        assertThat(parts[1]).as("signature of %s", r.body())
+            .isEqualTo("v1=" + Signature.hmac(secret, t + "." + r.body()));
         JsonObject body = new JsonObject(r.body());
         assertThat(body.getString("event")).isEqualTo("job.ended");
         assertThat(body.getJsonObject("job").getLong("id")).isEqualTo(job);
@@ -95,11 +97,13 @@ class WebhookTest {
   @DisplayName("a callback to an address the guard refuses is never contacted: recorded as failed with the reason")
   void guardedCallback() throws Exception {
     try (TestNode node = node()) {
-      JsonObject created = node.admin().submit(List.of(origin.url("/page/hook-guarded")), "callback=http://10.255.255.1/hook");
+      JsonObject created =
+          node.admin().submit(List.of(origin.url("/page/hook-guarded")), "callback=http://10.255.255.1/hook");
       long job = created.getLong("id");
       await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(state(job)));
       assertThat(lastError(job)).contains("blocked");
-      ApiClient.Response bad = node.admin().post("/v1/jobs?callback=ftp://x/", "text/plain", origin.url("/page/x") + "\n");
+      ApiClient.Response bad =
+          node.admin().post("/v1/jobs?callback=ftp://x/", "text/plain", origin.url("/page/x") + "\n");
       assertThat(bad.status()).isEqualTo(422);
       assertThat(bad.json().getString("error")).isEqualTo("invalid");
     }
