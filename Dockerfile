@@ -17,10 +17,10 @@ WORKDIR /app
 COPY --from=build /build/target/fetchbus.jar /app/fetchbus.jar
 COPY conf /app/conf
 USER fetchbus
-# The same JVM flags as scripts/prereqs: a fixed, pre-touched heap (docs/operations.md, "Memory")
+# The same JVM flags as scripts/prereqs: a fixed, pre-touched heap (docs/operations.md, "Memory"), C1 only
 ENV FETCHBUS_DATA_DIR=/data \
     FETCHBUS_HTTP_PORT=8080 \
-    FETCHBUS_JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions -XX:GCLockerRetryAllocationCount=100"
+    FETCHBUS_JAVA_OPTS="-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions -XX:GCLockerRetryAllocationCount=100 -XX:TieredStopAtLevel=1"
 VOLUME ["/data"]
 EXPOSE 8080
 # bash, not sh: the image's sh is dash, which has no /dev/tcp (and the JRE image has no curl).
