@@ -44,11 +44,12 @@ final class CrawlJobs {
     this.frontier = frontier;
   }
 
-  Future<JsonObject> create(long userId, JsonObject request) {
+  /** A crawl job, while its user has fewer than {@code maxActive} jobs under way. */
+  Future<JsonObject> create(long userId, int maxActive, JsonObject request) {
     return cpu.run(() -> validate(request))
         .recover(err ->
             Future.failedFuture(err instanceof IllegalArgumentException ? ApiError.invalid(err.getMessage()) : err))
-        .compose(plan -> jobs.createCrawl(userId, plan.options().toJson(), plan.stored(), plan.maxPages(),
+        .compose(plan -> jobs.createCrawl(userId, maxActive, plan.options().toJson(), plan.stored(), plan.maxPages(),
                 plan.maxDurationSeconds())
             .compose(id -> frontier.enqueueCapped(id, firstUrls(plan))
                 .compose(accepted -> jobs.finishIngest(id, new JsonArray())

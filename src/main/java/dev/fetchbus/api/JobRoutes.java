@@ -164,7 +164,8 @@ final class JobRoutes {
       JsonObject json = JobViews.parseObject(body);
       Object kind = json.getValue("kind", "list");
       if ("crawl".equals(kind)) {
-        return crawls.create(Auth.user(ctx).id(), json);
+        User user = Auth.user(ctx);
+        return limits.answeredAsApi(user, crawls.create(user.id(), limits.activeJobs(user), json));
       }
       if (!"list".equals(kind)) {
         throw ApiError.invalid("Unknown job kind '" + kind + "'; use 'list' or 'crawl'");
@@ -193,7 +194,7 @@ final class JobRoutes {
       return Future.failedFuture(ApiError.invalid(e.getMessage()));
     }
     User user = Auth.user(ctx);
-    return jobs.create(user.id(), kind, options.toJson())
+    return limits.answeredAsApi(user, jobs.create(user.id(), limits.activeJobs(user), kind, options.toJson()))
         .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop()),
             frontier, jobs, id, settings.frontier().partitions(), settings.job().rejectedSamples())
             .admittedBy(n -> limits.admitUrls(user, n)));

@@ -56,11 +56,25 @@ final class UserLimits {
         + " API requests per second (limits.requestsPerSecond); slow down", 1));
   }
 
-  /** Completes when the user may start another job. */
+  /**
+   * Completes when the user may start another job: the early answer, before an upload is read. The
+   * job's insert checks again, atomically ({@link JobTable.TooManyJobs}, see {@link #tooManyJobs}).
+   */
   Future<Void> admitJob(User user) {
     return jobs.activeUsage(user.id()).compose(usage -> usage.activeJobs() < activeJobs(user) ? Future.succeededFuture()
-        : Future.failedFuture(ApiError.tooMany("too_many_jobs", "At most " + activeJobs(user)
-            + " jobs queued or running at once (limits.activeJobs); one must end first", RETRY_AFTER_SECONDS)));
+        : Future.failedFuture(tooManyJobs(user)));
+  }
+
+  /** The API's answer when a user has limits.activeJobs jobs under way. */
+  ApiError tooManyJobs(User user) {
+    return ApiError.tooMany("too_many_jobs", "At most " + activeJobs(user)
+        + " jobs queued or running at once (limits.activeJobs); one must end first", RETRY_AFTER_SECONDS);
+  }
+
+  /** {@code created}, with a job refused at its insert for limits.activeJobs given the API's answer. */
+  <T> Future<T> answeredAsApi(User user, Future<T> created) {
+    return created.recover(err ->
+        Future.failedFuture(err instanceof JobTable.TooManyJobs ? tooManyJobs(user) : err));
   }
 
   /** Completes when the user's active jobs may accept {@code more} URLs. */

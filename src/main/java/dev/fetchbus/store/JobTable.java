@@ -25,6 +25,17 @@ public final class JobTable {
    * times the claims of a priority-1 job. Read from the options ($3) it is created with.
    */
   private static final String STRIDE = "1000000 / greatest(coalesce(($3::jsonb ->> 'priority')::int, 1), 1)";
+  /** A user's jobs under way, for limits.activeJobs. */
+  private static final String ACTIVE = "from jobs where user_id = $1 and state in ('queued', 'running')";
+  /** Serialises one user's job creations (transaction-scoped; the two-key space is this table's alone). */
+  private static final String LOCK_USER = "select pg_advisory_xact_lock(1785684595, ($1 % 2147483647)::int)";
+
+  /** The user already has as many jobs queued or running as limits.activeJobs allows. */
+  public static final class TooManyJobs extends RuntimeException {
+    public TooManyJobs(int limit) {
+      super("already " + limit + " jobs queued or running", null, false, false);
+    }
+  }
 
   private final Pool pool;
 
@@ -36,21 +47,33 @@ public final class JobTable {
     return pool;
   }
 
-  public Future<Long> create(long userId, String kind, JsonObject options) {
-    return pool.preparedQuery("insert into jobs (user_id, kind, options, stride) values ($1, $2, $3, " + STRIDE + ") "
-            + "returning id")
-        .execute(Tuple.of(userId, kind, options))
-        .map(rows -> rows.iterator().next().getLong(0));
+  /** A list job, while its user has fewer than {@code maxActive} jobs under way (else {@link TooManyJobs}). */
+  public Future<Long> create(long userId, int maxActive, String kind, JsonObject options) {
+    return insertAdmitted(userId, maxActive, "insert into jobs (user_id, kind, options, stride) "
+        + "values ($1, $2, $3, " + STRIDE + ") returning id", Tuple.of(userId, kind, options));
   }
 
   /** A crawl job: its plan, and limits enforced by the database (max pages) and the sweep (duration). */
-  public Future<Long> createCrawl(long userId, JsonObject options, JsonObject crawl, Long maxPages,
+  public Future<Long> createCrawl(long userId, int maxActive, JsonObject options, JsonObject crawl, Long maxPages,
       Integer maxDurationSeconds) {
-    return pool.preparedQuery(
+    return insertAdmitted(userId, maxActive,
         "insert into jobs (user_id, kind, options, crawl, max_pages, max_duration_seconds, stride) "
-            + "values ($1, 'crawl', $2, $3, $4, $5, " + STRIDE.replace("$3", "$2") + ") returning id")
-        .execute(Tuple.of(userId, options, crawl, maxPages, maxDurationSeconds))
-        .map(rows -> rows.iterator().next().getLong(0));
+            + "values ($1, 'crawl', $2, $3, $4, $5, " + STRIDE.replace("$3", "$2") + ") returning id",
+        Tuple.of(userId, options, crawl, maxPages, maxDurationSeconds));
+  }
+
+  /**
+   * Inserts a job only while its user has fewer than {@code maxActive} jobs under way. The count and
+   * the insert run in one transaction under a per-user advisory lock, so jobs created at the same
+   * moment, on any nodes, cannot all take the last free place, as a check before the insert let them.
+   * The count is its own statement, after the lock: its snapshot then sees the jobs committed before.
+   */
+  private Future<Long> insertAdmitted(long userId, int maxActive, String insert, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(userId))
+        .compose(locked -> conn.preparedQuery("select count(*) " + ACTIVE).execute(Tuple.of(userId)))
+        .compose(active -> active.iterator().next().getLong(0) >= maxActive
+            ? Future.failedFuture(new TooManyJobs(maxActive))
+            : conn.preparedQuery(insert).execute(args).map(rows -> rows.iterator().next().getLong(0))));
   }
 
   /** What the frontier needs to run a job's URLs: its options, and its crawl plan (null for a list job). */
@@ -266,8 +289,7 @@ public final class JobTable {
 
   /** The jobs a user has under way and the URLs they accepted: cheap (a sum over a few job rows), for limits. */
   public Future<Usage> activeUsage(long userId) {
-    return pool.preparedQuery("select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls "
-            + "from jobs where user_id = $1 and state in ('queued', 'running')")
+    return pool.preparedQuery("select count(*) as active, coalesce(sum(accepted), 0)::bigint as active_urls " + ACTIVE)
         .execute(Tuple.of(userId))
         .map(rows ->
             new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));

@@ -9,7 +9,13 @@ import dev.fetchbus.support.OriginServer;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +137,32 @@ class UserLimitsTest {
     assertThat(shown.getLong("leasedUrls")).isEqualTo(2);
     assertThat(shown.getLong("concurrentFetchesLimit")).isEqualTo(256);
     cancelAll(user);
+  }
+
+  @Test
+  @DisplayName("eight jobs created at the same moment on two nodes: exactly two are accepted, the rest get 429")
+  void simultaneousCreations() throws Exception {
+    ApiClient user = node.newUser("eager");
+    ApiClient elsewhere = ApiClient.of(other.port(), userKey(user));
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> statuses = IntStream.range(0, 8).mapToObj(i -> threads.submit(() -> {
+        go.await();
+        return (i % 2 == 0 ? user : elsewhere).post("/v1/jobs?robots=false", "text/plain", slowUrl("s" + i) + "\n")
+            .status();
+      })).toList();
+      go.countDown();
+      List<Integer> answers = new ArrayList<>();
+      for (Future<Integer> status : statuses) {
+        answers.add(status.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(answers).as("statuses").filteredOn(s -> s == 201).hasSize(2);
+      assertThat(answers).as("statuses").filteredOn(s -> s == 429).hasSize(6);
+    } finally {
+      threads.shutdownNow();
+      cancelAll(user);
+    }
   }
 
   private static String userKey(ApiClient client) {
