@@ -38,9 +38,13 @@ public final class NodeVerticle extends VerticleBase {
   public Future<?> start() {
     NodeStatus.markStarting(vertx);
     Settings configured = Settings.load(config());
+    // before anything starts, so that a refusal leaves nothing running behind it
+    MemoryFit.check(configured, Runtime.getRuntime().maxMemory());
     return database(configured)
         .map(url -> configured.json().copy().put("pg", configured.json().getJsonObject("pg").copy().put("url", url)))
-        .compose(this::prepareAndDeploy);
+        .compose(this::prepareAndDeploy)
+        // a verticle whose start failed is never stopped: its embedded database would outlive the node
+        .recover(failed -> stop().transform(stopped -> Future.failedFuture(failed)));
   }
 
   @Override
@@ -61,7 +65,6 @@ public final class NodeVerticle extends VerticleBase {
   private Future<?> prepareAndDeploy(JsonObject effective) {
     Settings settings = Settings.from(effective);
     log.info("Effective settings: {}", Secrets.masked(effective).encode());
-    MemoryFit.check(settings, Runtime.getRuntime().maxMemory());
     // Probes first, while nothing else deploys, so they land on every event loop. NodeCommand and
     // the tests build Vert.x from ClusterSetup's options; the launcher deploys them itself, earlier.
     Future<?> chain = LoopProbeVerticle.deploy(vertx, ClusterSetup.vertxOptions(settings), settings)

@@ -104,6 +104,8 @@ class MemoryDrillIT {
         await().atMost(Duration.ofMinutes(2)).until(() -> !node.alive());
         assertThat(node.exitValue()).as("exit status").isNotZero();
         assertThat(node.log()).contains("These settings need about").contains("FETCHBUS_JOB_MAX_BODY_BYTES");
+        // refused before anything started: no embedded database outlives the refusal
+        assertThat(lives.workDir().resolve("refused-data/pg/postmaster.pid")).doesNotExist();
       } finally {
         node.close();
       }
