@@ -24,21 +24,8 @@ def _ticks(pid):
         return 0
 
 
-def _jit_ticks(pid):
-    """CPU of the JVM's JIT compiler threads (C1, C2): warm-up work a long-running node has done."""
-    total = 0
-    for t in os.listdir(f"/proc/{pid}/task"):
-        try:
-            if "CompilerThre" in open(f"/proc/{pid}/task/{t}/comm").read():
-                f = open(f"/proc/{pid}/task/{t}/stat").read().rsplit(")", 1)[1].split()
-                total += int(f[11]) + int(f[12])
-        except OSError:
-            pass
-    return total
-
-
 # Thread groups of the node's JVM, by the thread name Linux keeps (comm, 15 characters): where
-# its CPU goes besides the JIT compilers (first matching prefix wins; the rest is "other").
+# its CPU goes: event loops, CPU pool, JIT compilers, GC (first matching prefix wins; the rest is "other").
 THREAD_GROUPS = [("event loops", "vert.x-eventloo"), ("cpu pool", "fetchbus-cpu"), ("workers", "vert.x-worker"),
                  ("jit", "C2 CompilerThre"), ("jit", "C1 CompilerThre"), ("gc", "GC Thread"), ("gc", "G1 "),
                  ("gc", "VM Thread"), ("internal", "vert.x-internal"), ("internal", "vert.x-acceptor")]
@@ -138,9 +125,8 @@ class Node:
         return self.proc.pid
 
     def cpu(self):
-        """CPU seconds so far of the JVM, of its JIT compilers, and of PostgreSQL."""
-        return (_ticks(self.jvm_pid()) / CLK, _jit_ticks(self.jvm_pid()) / CLK,
-                sum(_ticks(p) for p in _postgres_pids(self.data)) / CLK)
+        """CPU seconds so far of the JVM and of its PostgreSQL (the JVM's split by thread: thread_ticks)."""
+        return _ticks(self.jvm_pid()) / CLK, sum(_ticks(p) for p in _postgres_pids(self.data)) / CLK
 
     def peak_rss_mib(self):
         for line in open(f"/proc/{self.jvm_pid()}/status"):
@@ -150,7 +136,7 @@ class Node:
 
     def run_job(self, body, ctype, query=""):
         """Submits a job, waits for it to end, and returns (job, jvm CPU s, JIT CPU s, postgres CPU s)."""
-        jvm0, _, pg0 = self.cpu()
+        jvm0, pg0 = self.cpu()
         threads0 = thread_ticks(self.jvm_pid())
         with self._request("/v1/jobs" + (f"?{query}" if query else ""), body, ctype, "POST") as r:
             job_id = json.load(r)["id"]
@@ -161,7 +147,7 @@ class Node:
             job = json.loads(self._get(f"/v1/jobs/{job_id}"))
             return job["state"] in ("done", "cancelled")
         self._await(ended, 1800, f"job {job_id}")
-        jvm1, _, pg1 = self.cpu()
+        jvm1, pg1 = self.cpu()
         threads1 = thread_ticks(self.jvm_pid())
         self.last_threads = thread_split(threads0, threads1, jvm1 - jvm0)
         # the compiler threads alive at the end (a sum over live threads at both ends goes negative
