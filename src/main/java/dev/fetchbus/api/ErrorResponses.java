@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.store.JobTable;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,10 @@ final class ErrorResponses {
   private static ApiError toApiError(int status, Throwable failure) {
     if (failure instanceof ApiError api) {
       return api;
+    }
+    if (failure instanceof JobTable.TooManyJobs refused) {
+      // the job's insert found the user's limits.activeJobs taken (jobs created at the same moment)
+      return UserLimits.tooManyJobs(refused.limit());
     }
     if (failure instanceof DecodeException) {
       return new ApiError(400, "invalid_json", "The body is not valid JSON: " + failure.getMessage());

@@ -165,7 +165,7 @@ final class JobRoutes {
       Object kind = json.getValue("kind", "list");
       if ("crawl".equals(kind)) {
         User user = Auth.user(ctx);
-        return limits.answeredAsApi(user, crawls.create(user.id(), limits.activeJobs(user), json));
+        return crawls.create(user.id(), limits.activeJobs(user), json);
       }
       if (!"list".equals(kind)) {
         throw ApiError.invalid("Unknown job kind '" + kind + "'; use 'list' or 'crawl'");
@@ -194,7 +194,7 @@ final class JobRoutes {
       return Future.failedFuture(ApiError.invalid(e.getMessage()));
     }
     User user = Auth.user(ctx);
-    return limits.answeredAsApi(user, jobs.create(user.id(), limits.activeJobs(user), kind, options.toJson()))
+    return jobs.create(user.id(), limits.activeJobs(user), kind, options.toJson())
         .map(id -> new UrlIngest(vertx, CpuPool.of(vertx, settings.cpuThreads(), settings.tuning().cpuOnEventLoop()),
             frontier, jobs, id, settings.frontier().partitions(), settings.job().rejectedSamples())
             .admittedBy(n -> limits.admitUrls(user, n)));

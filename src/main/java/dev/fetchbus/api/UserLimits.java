@@ -58,23 +58,19 @@ final class UserLimits {
 
   /**
    * Completes when the user may start another job: the early answer, before an upload is read. The
-   * job's insert checks again, atomically ({@link JobTable.TooManyJobs}, see {@link #tooManyJobs}).
+   * job's insert checks again, atomically ({@link JobTable.TooManyJobs}, answered the same way by
+   * {@link ErrorResponses}).
    */
   Future<Void> admitJob(User user) {
-    return jobs.activeUsage(user.id()).compose(usage -> usage.activeJobs() < activeJobs(user) ? Future.succeededFuture()
-        : Future.failedFuture(tooManyJobs(user)));
+    int limit = activeJobs(user);
+    return jobs.activeUsage(user.id()).compose(usage -> usage.activeJobs() < limit ? Future.succeededFuture()
+        : Future.failedFuture(tooManyJobs(limit)));
   }
 
-  /** The API's answer when a user has limits.activeJobs jobs under way. */
-  ApiError tooManyJobs(User user) {
-    return ApiError.tooMany("too_many_jobs", "At most " + activeJobs(user)
+  /** The API's answer when a user has {@code limit} (limits.activeJobs) jobs under way. */
+  static ApiError tooManyJobs(int limit) {
+    return ApiError.tooMany("too_many_jobs", "At most " + limit
         + " jobs queued or running at once (limits.activeJobs); one must end first", RETRY_AFTER_SECONDS);
-  }
-
-  /** {@code created}, with a job refused at its insert for limits.activeJobs given the API's answer. */
-  <T> Future<T> answeredAsApi(User user, Future<T> created) {
-    return created.recover(err ->
-        Future.failedFuture(err instanceof JobTable.TooManyJobs ? tooManyJobs(user) : err));
   }
 
   /** Completes when the user's active jobs may accept {@code more} URLs. */
