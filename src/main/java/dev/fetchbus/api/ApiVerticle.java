@@ -12,6 +12,7 @@ import dev.fetchbus.store.FrontierTable;
 import dev.fetchbus.store.JobTable;
 import dev.fetchbus.store.PageTable;
 import dev.fetchbus.store.ScreenshotTable;
+import dev.fetchbus.store.UsageReport;
 import dev.fetchbus.store.UserTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -57,7 +58,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(version -> AdminBootstrap.ensure(new UserTable(pool), settings.adminKey()))
         .compose(v -> server.listen())
         .onSuccess(s -> {
-          UserUsageMetrics.start(vertx, new JobTable(pool), settings.limits());
+          UserUsageMetrics.start(vertx, new UsageReport(pool), settings.limits());
           NodeStatus.apiPort(vertx, s.actualPort());
           log.debug("API instance listening on port {}", s.actualPort());
         });

@@ -2,8 +2,8 @@ package dev.fetchbus.metrics;
 
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.config.Settings;
-import dev.fetchbus.store.JobTable;
-import dev.fetchbus.store.JobTable.UserUsage;
+import dev.fetchbus.store.UsageReport;
+import dev.fetchbus.store.UsageReport.UserUsage;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Vertx;
@@ -58,10 +58,10 @@ public final class UserUsageMetrics {
   }
 
   /** Starts the node's refresher once, however many API instances ask. */
-  public static void start(Vertx vertx, JobTable jobs, Settings.Limits defaults) {
+  public static void start(Vertx vertx, UsageReport report, Settings.Limits defaults) {
     NodeShared.get(vertx, "userUsage", () -> {
       UserUsageMetrics metrics = new UserUsageMetrics(defaults);
-      vertx.setPeriodic(1, REFRESH_MS, id -> jobs.busiestUsers(SHOWN).onSuccess(metrics::update));
+      vertx.setPeriodic(1, REFRESH_MS, id -> report.busiestUsers(SHOWN).onSuccess(metrics::update));
       return metrics;
     });
   }

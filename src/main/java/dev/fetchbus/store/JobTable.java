@@ -32,8 +32,15 @@ public final class JobTable {
 
   /** The user already has as many jobs queued or running as limits.activeJobs allows. */
   public static final class TooManyJobs extends RuntimeException {
+    private final int limit;
+
     public TooManyJobs(int limit) {
       super("already " + limit + " jobs queued or running", null, false, false);
+      this.limit = limit;
+    }
+
+    public int limit() {
+      return limit;
     }
   }
 
@@ -293,37 +300,5 @@ public final class JobTable {
         .execute(Tuple.of(userId))
         .map(rows ->
             new Usage(rows.iterator().next().getLong("active"), -1, rows.iterator().next().getLong("active_urls")));
-  }
-
-  /**
-   * One user's work under way and its own limits: jobs queued or running, the URLs they accepted,
-   * their URLs leased to a node now (fetching, or waiting for a host slot or the store: at least
-   * the fetches running), and the user's API requests in the current second.
-   */
-  public record UserUsage(long userId, long activeJobs, long activeUrls, long leasedUrls, long requestsThisSecond,
-      LimitOverrides overrides) {}
-
-  /**
-   * The {@code limit} users with the most URLs under way: what the dashboard and /metrics show. The
-   * leased counts come from {@code queue_leases} (leased and parked rows only), never from a whole job.
-   */
-  public Future<List<UserUsage>> busiestUsers(int limit) {
-    return pool.preparedQuery("""
-            with leased as (select job_id, count(*) as n from queue
-                            where leased_by is not null and leased_by <> '' group by job_id)
-            select u.id, count(j.id) as active, coalesce(sum(j.accepted), 0)::bigint as urls,
-                   coalesce(sum(l.n), 0)::bigint as leased, coalesce(max(rc.n), 0)::bigint as requests, %s
-            from jobs j join users u on u.id = j.user_id
-            left join leased l on l.job_id = j.id
-            left join request_counts rc on rc.user_id = u.id
-                 and rc.second = floor(extract(epoch from clock_timestamp()))::bigint
-            where j.state in ('queued', 'running')
-            group by u.id order by urls desc, u.id limit $1""".formatted(LimitOverrides.COLUMNS))
-        .execute(Tuple.of(limit)).map(rows -> {
-          List<UserUsage> users = new ArrayList<>();
-          rows.forEach(r -> users.add(new UserUsage(r.getLong("id"), r.getLong("active"), r.getLong("urls"),
-              r.getLong("leased"), r.getLong("requests"), LimitOverrides.of(r))));
-          return users;
-        });
   }
 }
