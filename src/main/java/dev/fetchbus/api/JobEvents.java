@@ -46,7 +46,8 @@ final class JobEvents {
       return;
     }
     jobs.find(jobId, null)
-        .compose(found -> jobs.withUrlStates(found.orElseThrow()))
+        .compose(found -> jobRoutes.figures().of(found.orElseThrow())
+            .map(figures -> found.get().withUrlStates(figures.urlStates())))
         .compose(job -> jobs.currentDepth(jobId).map(depth -> progress(job, depth)))
         .onSuccess(progress -> {
           if (response.closed()) {

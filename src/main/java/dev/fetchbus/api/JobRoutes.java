@@ -35,7 +35,7 @@ final class JobRoutes {
   private final JobTable jobs;
   private final FrontierTable frontier;
   private final CrawlJobs crawls;
-  private final BodyTable bodies;
+  private final JobFigures figures;
   private final JobPurge purge;
   private final WebhookTable webhooks;
   private final UserLimits limits;
@@ -45,7 +45,7 @@ final class JobRoutes {
     this.settings = settings;
     this.jobs = jobs;
     this.frontier = frontier;
-    this.bodies = bodies;
+    this.figures = new JobFigures(vertx, jobs, bodies);
     this.purge = new JobPurge(jobs.pool());
     this.crawls = new CrawlJobs(vertx, settings, jobs, frontier);
     this.webhooks = new WebhookTable(jobs.pool());
@@ -91,9 +91,9 @@ final class JobRoutes {
     throw ApiError.invalid("'callback' must be an http or https URL, got '" + raw + "'");
   }
 
+  /** The job; its counts as {@link JobFigures} keeps them (a running job's may be a moment old). */
   Future<JsonObject> get(RoutingContext ctx) {
-    return visibleJob(ctx).compose(jobs::withUrlStates)
-        .compose(job -> bodies.jobUsage(job.id()).map(stored -> JobViews.detail(job).put("stored", stored)));
+    return visibleJob(ctx).compose(figures::detail);
   }
 
   /**
@@ -135,6 +135,10 @@ final class JobRoutes {
       vertx.eventBus().publish(FrontierVerticle.JOB_CANCELLED, job.id());
       return jobs.find(job.id(), null).compose(found -> jobs.withUrlStates(found.orElseThrow())).map(JobViews::detail);
     }));
+  }
+
+  JobFigures figures() {
+    return figures;
   }
 
   /** The job named in the path, if this user may see it (admins see all); 404 otherwise. */

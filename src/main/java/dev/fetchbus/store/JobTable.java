@@ -254,8 +254,11 @@ public final class JobTable {
     return ids;
   }
 
-  /** Queued and leased URLs are in {@code queue}; done and failed ones have a record, with or without an error. */
-  private Future<Map<String, Long>> urlStates(long id) {
+  /**
+   * A job's URLs by state: a scan of its URLs and records (api.JobFigures reuses it for polls).
+   * Queued and leased URLs are in {@code queue}; done and failed ones have a record, with or without an error.
+   */
+  public Future<Map<String, Long>> urlStates(long id) {
     return pool.preparedQuery("""
             select (select count(*) from queue where job_id = $1 and %s),
                    (select count(*) from queue where job_id = $1 and not %s),
