@@ -43,17 +43,20 @@ public enum BodyCodec {
   /**
    * Compresses a body for the content store. A body that zstd cannot shrink by an eighth (images,
    * archives, anything compressed already) is kept as it is, codec {@code none}: the attempt gets
-   * an output array of seven eighths of the body, not one larger than the body, and no copy is made.
+   * seven eighths of the body's length to write in, not more than the body, and no copy is made.
+   * It writes into the thread's scratch array and copies out what it wrote: a new array per body
+   * was zeroed first, about a tenth of the compression's time.
    */
   public StoredBody store(byte[] body, String sha256, int level) {
     if (this != ZSTD) {
       return new StoredBody(sha256, id, body.length, compress(body, level));
     }
-    byte[] out = new byte[body.length - body.length / 8];
+    int limit = body.length - body.length / 8;
+    byte[] out = limit <= SCRATCH_BYTES ? SCRATCH.get() : new byte[limit];
     try {
       ZstdCompressCtx context = ZSTD_CONTEXTS.get();
       context.setLevel(level);
-      int size = context.compressByteArray(out, 0, out.length, body, 0, body.length);
+      int size = context.compressByteArray(out, 0, limit, body, 0, body.length);
       return new StoredBody(sha256, id, body.length, Arrays.copyOf(out, size));
     } catch (ZstdException e) {
       return new StoredBody(sha256, NONE.id, body.length, body);
@@ -67,6 +70,11 @@ public enum BodyCodec {
       case NONE -> body;
     };
   }
+
+  /** Bodies up to this size are compressed in the thread's scratch array (larger ones get their own). */
+  private static final int SCRATCH_BYTES = 256 * 1024;
+
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
   /**
    * One zstd context per thread, reused: {@code Zstd.compress} allocates and frees a native context
