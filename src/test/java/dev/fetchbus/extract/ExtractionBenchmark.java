@@ -31,6 +31,12 @@ class ExtractionBenchmark {
   private static final String DIRS = System.getProperty("bench.dirs",
       "/usr/share/doc/postgresql-doc-15/html,/usr/share/doc/libstdc++-12-doc/libstdc++/user");
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+  /**
+   * Which ways besides fetchbus's extraction: dom, streamparser, scan-only (the scanner with a
+   * handler that only counts tags: the tokenizer's share). Run under the node's compiler with
+   * {@code -DargLine=-XX:TieredStopAtLevel=1}.
+   */
+  private static final String WAYS = System.getProperty("bench.ways", "dom,streamparser,scan-only");
 
   private record Page(String url, byte[] body) {}
 
@@ -42,15 +48,35 @@ class ExtractionBenchmark {
       System.out.printf("BENCH extraction dir=%s pages=%d meanBytes=%d%n", dir, pages.size(),
           pages.stream().mapToLong(p -> p.body().length).sum() / Math.max(1, pages.size()));
       agreement(pages);
-      for (int warm = 0; warm < 2; warm++) {
-        time(pages, "dom", p -> JsoupOracle.outlinks(p.body(), "text/html", p.url()).size(), false);
-        time(pages, "streamparser", ExtractionBenchmark::streamParser, false);
-        time(pages, "scanner", p -> PageExtractor.facts(p.body(), "text/html", p.url()).links(), false);
+      for (int warm = 0; warm < 3; warm++) {
+        boolean print = warm == 2;
+        if (WAYS.contains("dom")) {
+          time(pages, "dom", p -> JsoupOracle.outlinks(p.body(), "text/html", p.url()).size(), print);
+        }
+        if (WAYS.contains("streamparser")) {
+          time(pages, "streamparser", ExtractionBenchmark::streamParser, print);
+        }
+        if (WAYS.contains("scan-only")) {
+          time(pages, "scan-only", ExtractionBenchmark::scanOnly, print);
+        }
+        time(pages, "scanner", p -> PageExtractor.facts(p.body(), "text/html", p.url()).links(), print);
       }
-      time(pages, "dom", p -> JsoupOracle.outlinks(p.body(), "text/html", p.url()).size(), true);
-      time(pages, "streamparser", ExtractionBenchmark::streamParser, true);
-      time(pages, "scanner", p -> PageExtractor.facts(p.body(), "text/html", p.url()).links(), true);
     }
+  }
+
+  /** The tokenizer alone: start tags PageExtractor asks for, counted, nothing resolved. */
+  private static int scanOnly(Page page) {
+    int[] tags = {0};
+    new HtmlScanner(page.body(), StandardCharsets.UTF_8, PageCollector.TAGS, new HtmlScanner.Handler() {
+      @Override
+      public void startTag(HtmlScanner.Tag tag) {
+        tags[0]++;
+      }
+
+      @Override
+      public void title(String text) {}
+    }).scan(page.body().length);
+    return tags[0];
   }
 
   /** Links from jsoup's StreamParser: elements as they close, the tree pruned as it goes. */
