@@ -3,6 +3,7 @@ package dev.fetchbus;
 import dev.fetchbus.api.ApiVerticle;
 import dev.fetchbus.bridge.BridgeVerticle;
 import dev.fetchbus.cluster.ClusterSetup;
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.MemoryFit;
 import dev.fetchbus.config.Secrets;
 import dev.fetchbus.config.Settings;
@@ -98,8 +99,10 @@ public final class NodeVerticle extends VerticleBase {
     });
   }
 
+  /** Deploys with the configuration by reference ({@link DeployedConfig}): Vert.x copies a deployment's config. */
   private Future<String> deploy(String verticle, int instances, JsonObject config) {
-    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances).setConfig(config))
+    JsonObject reference = DeployedConfig.reference(vertx, config);
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances).setConfig(reference))
         .onSuccess(id -> deployments(vertx).put(String.valueOf(deployments(vertx).size()), id));
   }
 

@@ -1,5 +1,6 @@
 package dev.fetchbus.api;
 
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.cpu.CpuPool;
 import dev.fetchbus.metrics.OpsAccess;
@@ -34,7 +35,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.load(config());
+    Settings settings = Settings.load(DeployedConfig.resolve(vertx, config()));
     pool = Database.sharedPool(vertx, settings);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.http().host())

@@ -1,5 +1,6 @@
 package dev.fetchbus.bridge;
 
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.node.NodeStatus;
 import io.vertx.core.Future;
@@ -31,7 +32,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings.Bridge config = Settings.load(config()).bridge();
+    Settings.Bridge config = Settings.load(DeployedConfig.resolve(vertx, config())).bridge();
     Integer apiPort = NodeStatus.apiPort(vertx);
     if (apiPort == null) {
       return Future.failedFuture(

@@ -2,6 +2,7 @@ package dev.fetchbus.fetch;
 
 import dev.fetchbus.cache.NodeShared;
 import dev.fetchbus.cache.SingleFlightCache;
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.ProxyUrl;
 import dev.fetchbus.config.RenderSettings;
 import dev.fetchbus.config.Settings;
@@ -44,7 +45,7 @@ public final class FetcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.load(config());
+    Settings settings = Settings.load(DeployedConfig.resolve(vertx, config()));
     LocalCodec.register(vertx, FetchTask.class);
     LocalCodec.register(vertx, FetchOutcome.class);
     LocalCodec.register(vertx, Robots.class);

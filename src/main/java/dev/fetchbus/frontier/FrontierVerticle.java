@@ -1,6 +1,7 @@
 package dev.fetchbus.frontier;
 
 import dev.fetchbus.cluster.Members;
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;
@@ -81,7 +82,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = Settings.load(config());
+    settings = Settings.load(DeployedConfig.resolve(vertx, config()));
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);
     frontier = new FrontierTable(pool);

@@ -1,11 +1,13 @@
 package dev.fetchbus.metrics;
 
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.store.Database;
 import dev.fetchbus.store.UserTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -25,8 +27,9 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.load(config());
-    boolean management = config().getBoolean(MANAGEMENT, false);
+    JsonObject config = DeployedConfig.resolve(vertx, config());
+    Settings settings = Settings.load(config);
+    boolean management = config.getBoolean(MANAGEMENT, false);
     Pool pool = Database.sharedPool(vertx, settings);
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, vertx, pool, management ? OpsAccess.open() : OpsAccess.keyed(new UserTable(pool)));

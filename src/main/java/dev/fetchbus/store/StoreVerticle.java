@@ -1,5 +1,6 @@
 package dev.fetchbus.store;
 
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.content.StoredBody;
@@ -54,7 +55,7 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.load(config());
+    Settings settings = Settings.load(DeployedConfig.resolve(vertx, config()));
     config = settings.store();
     nodeId = NodeIdentity.of(vertx);
     pool = Database.sharedPool(vertx, settings);

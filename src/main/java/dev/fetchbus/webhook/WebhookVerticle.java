@@ -1,6 +1,7 @@
 package dev.fetchbus.webhook;
 
 import dev.fetchbus.api.JobViews;
+import dev.fetchbus.config.DeployedConfig;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.fetch.FailureClassifier;
 import dev.fetchbus.fetch.FetchFailure;
@@ -46,7 +47,7 @@ public final class WebhookVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.load(config());
+    Settings settings = Settings.load(DeployedConfig.resolve(vertx, config()));
     config = settings.webhook();
     webhooks = new WebhookTable(Database.sharedPool(vertx, settings));
     jobs = new JobTable(Database.sharedPool(vertx, settings));
