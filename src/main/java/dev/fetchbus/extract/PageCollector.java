@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class PageCollector implements HtmlScanner.Handler {
   static final TagNames TAGS = new TagNames("a", "area", "frame", "iframe", "base", "meta", "link", "html", "img",
       "script", "source", "video", "audio", "track", "embed", "object", "input");
+  /** HTML's ASCII whitespace, compiled once (String.split would compile it for every tag). */
+  private static final Pattern SPACES = Pattern.compile("[ \\t\\n\\f\\r]+");
   private static final Pattern REFRESH_URL = Pattern.compile("(?i)^\\s*\\d*\\s*[;,]\\s*url\\s*=\\s*['\"]?([^'\"]+)");
   private static final Set<String> REQUISITE_RELS = Set.of("stylesheet", "icon", "apple-touch-icon", "preload",
       "modulepreload");
@@ -103,7 +105,7 @@ final class PageCollector implements HtmlScanner.Handler {
     if (rel == null || href == null) {
       return;
     }
-    for (String token : rel.toLowerCase(Locale.ROOT).split("[ \\t\\n\\f\\r]+")) {
+    for (String token : SPACES.split(rel.toLowerCase(Locale.ROOT))) {
       if (token.equals("canonical") && canonical == null) {
         canonical = href;
       } else if (REQUISITE_RELS.contains(token) || (token.equals("shortcut") && rel.toLowerCase(Locale.ROOT)
@@ -119,7 +121,7 @@ final class PageCollector implements HtmlScanner.Handler {
       return;
     }
     for (String candidate : srcset.split(",")) {
-      String url = candidate.strip().split("[ \\t\\n\\f\\r]+", 2)[0];
+      String url = SPACES.split(candidate.strip(), 2)[0];
       add(requisites, url);
     }
   }
