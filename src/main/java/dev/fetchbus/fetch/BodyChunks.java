@@ -14,13 +14,12 @@ import java.util.List;
  */
 final class BodyChunks {
   private final List<Buffer> chunks = new ArrayList<>();
-  private final List<Integer> kept = new ArrayList<>();
   private int length;
 
+  /** Keeps the first {@code keep} bytes of {@code chunk} (all of them, but for the chunk a body is cut in). */
   void add(Buffer chunk, int keep) {
     if (keep > 0) {
-      chunks.add(chunk);
-      kept.add(keep);
+      chunks.add(keep < chunk.length() ? chunk.slice(0, keep) : chunk);
       length += keep;
     }
   }
@@ -33,13 +32,11 @@ final class BodyChunks {
   byte[] join() {
     byte[] body = new byte[length];
     int at = 0;
-    for (int i = 0; i < chunks.size(); i++) {
-      int keep = kept.get(i);
-      chunks.get(i).getBytes(0, keep, body, at);
-      at += keep;
+    for (Buffer chunk : chunks) {
+      chunk.getBytes(0, chunk.length(), body, at);
+      at += chunk.length();
     }
     chunks.clear();
-    kept.clear();
     return body;
   }
 }
