@@ -46,8 +46,7 @@ final class JobEvents {
       return;
     }
     jobs.find(jobId, null)
-        .compose(found -> jobRoutes.figures().of(found.orElseThrow())
-            .map(figures -> found.get().withUrlStates(figures.urlStates())))
+        .compose(found -> jobRoutes.figures().withUrlStates(found.orElseThrow()))
         .compose(job -> jobs.currentDepth(jobId).map(depth -> progress(job, depth)))
         .onSuccess(progress -> {
           if (response.closed()) {

@@ -59,6 +59,11 @@ final class JobFigures {
     return of(job).map(f -> JobViews.detail(job.withUrlStates(f.urlStates())).put("stored", f.stored()));
   }
 
+  /** The job with its URL states (as {@code JobTable.withUrlStates}, from these figures). */
+  Future<JobRow> withUrlStates(JobRow job) {
+    return of(job).map(f -> job.withUrlStates(f.urlStates()));
+  }
+
   private Future<Figures> count(long jobId, boolean ended) {
     long start = System.nanoTime();
     return jobs.urlStates(jobId).compose(states -> bodies.jobUsage(jobId)
