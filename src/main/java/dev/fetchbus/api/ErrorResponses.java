@@ -1,6 +1,6 @@
 package dev.fetchbus.api;
 
-import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.TooManyJobs;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +41,7 @@ final class ErrorResponses {
     if (failure instanceof ApiError api) {
       return api;
     }
-    if (failure instanceof JobTable.TooManyJobs refused) {
+    if (failure instanceof TooManyJobs refused) {
       // the job's insert found the user's limits.activeJobs taken (jobs created at the same moment)
       return UserLimits.tooManyJobs(refused.limit());
     }

@@ -2,6 +2,7 @@ package dev.fetchbus.api;
 
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.store.JobTable;
+import dev.fetchbus.store.TooManyJobs;
 import dev.fetchbus.store.UserTable;
 import dev.fetchbus.store.UserTable.User;
 import io.vertx.core.Future;
@@ -58,7 +59,7 @@ final class UserLimits {
 
   /**
    * Completes when the user may start another job: the early answer, before an upload is read. The
-   * job's insert checks again, atomically ({@link JobTable.TooManyJobs}, answered the same way by
+   * job's insert checks again, atomically ({@link TooManyJobs}, answered the same way by
    * {@link ErrorResponses}).
    */
   Future<Void> admitJob(User user) {

@@ -30,20 +30,6 @@ public final class JobTable {
   /** Serialises one user's job creations (transaction-scoped; the two-key space is this table's alone). */
   private static final String LOCK_USER = "select pg_advisory_xact_lock(1785684595, ($1 % 2147483647)::int)";
 
-  /** The user already has as many jobs queued or running as limits.activeJobs allows. */
-  public static final class TooManyJobs extends RuntimeException {
-    private final int limit;
-
-    public TooManyJobs(int limit) {
-      super("already " + limit + " jobs queued or running", null, false, false);
-      this.limit = limit;
-    }
-
-    public int limit() {
-      return limit;
-    }
-  }
-
   private final Pool pool;
 
   public JobTable(Pool pool) {
