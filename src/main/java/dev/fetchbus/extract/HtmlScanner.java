@@ -1,5 +1,14 @@
 package dev.fetchbus.extract;
 
+import static dev.fetchbus.extract.HtmlBytes.ATTRIBUTE_NAME_END;
+import static dev.fetchbus.extract.HtmlBytes.CLASS;
+import static dev.fetchbus.extract.HtmlBytes.SPACE;
+import static dev.fetchbus.extract.HtmlBytes.TAG_NAME_END;
+import static dev.fetchbus.extract.HtmlBytes.UNQUOTED_END;
+import static dev.fetchbus.extract.HtmlBytes.isLetter;
+import static dev.fetchbus.extract.HtmlBytes.isLetterOrDigit;
+import static dev.fetchbus.extract.HtmlBytes.isSpace;
+
 import java.nio.charset.Charset;
 import org.jsoup.parser.Parser;
 
@@ -24,30 +33,6 @@ final class HtmlScanner {
   }
 
   private static final int MAX_ATTRIBUTES = 32;
-
-  /**
-   * What each byte ends, one bit per loop below: a table lookup per byte instead of four to eight
-   * comparisons. The node runs C1 only (docs/operations.md, "The JIT compilers"), which neither
-   * merges those comparisons nor keeps {@code b[i]} in a register across them; the scanner took
-   * 40 % of the CPU pool's samples on a crawl of the manual.
-   */
-  private static final byte[] CLASS = new byte[256];
-  private static final int SPACE = 1;
-  /** A tag name's end: space, '>' or '/'. */
-  private static final int TAG_NAME_END = 2;
-  /** An attribute name's end: space, '=', '>' or '/' (a '/' at the name's start is part of it). */
-  private static final int ATTRIBUTE_NAME_END = 4;
-  /** An unquoted attribute value's end: space or '>'. */
-  private static final int UNQUOTED_END = 8;
-
-  static {
-    for (char c : new char[] {' ', '\n', '\t', '\r', '\f'}) {
-      CLASS[c] = SPACE | TAG_NAME_END | ATTRIBUTE_NAME_END | UNQUOTED_END;
-    }
-    CLASS['>'] = TAG_NAME_END | ATTRIBUTE_NAME_END | UNQUOTED_END;
-    CLASS['/'] = TAG_NAME_END | ATTRIBUTE_NAME_END;
-    CLASS['='] = ATTRIBUTE_NAME_END;
-  }
 
   private final byte[] b;
   private final Charset charset;
@@ -266,18 +251,6 @@ final class HtmlScanner {
       }
     }
     return true;
-  }
-
-  static boolean isSpace(byte c) {
-    return (CLASS[c & 0xff] & SPACE) != 0;
-  }
-
-  private static boolean isLetter(byte c) {
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-  }
-
-  private static boolean isLetterOrDigit(byte c) {
-    return isLetter(c) || (c >= '0' && c <= '9');
   }
 
   /** The start tag being reported: its name and its attributes as offsets into the body. */
