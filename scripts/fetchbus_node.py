@@ -158,6 +158,11 @@ class Node:
         """The sum of a Prometheus series over its labels, from the node's /metrics."""
         return metric_sum(self._get("/metrics").decode(), name)
 
+    def purge(self, job_id):
+        """Deletes an ended job with its records and the bodies no other record uses."""
+        with self._request(f"/v1/jobs/{job_id}?purge=true", method="DELETE") as r:
+            r.read()
+
     def records(self, job_id):
         return [json.loads(l) for l in self._get(f"/v1/jobs/{job_id}/results").splitlines() if l.strip()]
 
