@@ -26,13 +26,13 @@ class ContentHashTest {
   }
 
   @Test
-  void isNativeWhereConscryptShipsALibrary() {
+  void isNativeWhereTheProviderShipsALibrary() {
     boolean shipped =
         System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64");
     if (shipped) {
-      assertThat(ContentHash.provider()).isEqualTo("Conscrypt");
+      assertThat(ContentHash.provider()).isEqualTo("AmazonCorrettoCryptoProvider");
     } else {
-      assertThat(ContentHash.provider()).isIn("Conscrypt", "SUN");
+      assertThat(ContentHash.provider()).isIn("AmazonCorrettoCryptoProvider", "SUN");
     }
   }
 }
