@@ -20,6 +20,7 @@ final class UploadBatch {
   private final long[] numbers = new long[UrlIngest.BATCH];
   private long lineNumber;
   private long bytes;
+  private long drained;
 
   UploadBatch(long maxLines, long maxBytes) {
     this.maxLines = maxLines;
@@ -43,7 +44,7 @@ final class UploadBatch {
   }
 
   boolean full() {
-    return lines.size() >= UrlIngest.BATCH;
+    return lines.size() >= UrlIngest.batchSize(drained);
   }
 
   /** Hands the batch to the ingest and starts a new one. */
@@ -59,6 +60,7 @@ final class UploadBatch {
     long[] taken = Arrays.copyOf(numbers, lines.size());
     List<String> batch = List.copyOf(lines);
     lines.clear();
+    drained++;
     return batch.isEmpty() ? Future.succeededFuture() : sink.apply(batch, taken);
   }
 
