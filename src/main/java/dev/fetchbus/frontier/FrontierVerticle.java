@@ -278,6 +278,7 @@ public final class FrontierVerticle extends VerticleBase {
         metrics.leaseLost();
       }
     }
+    completion.written(newLinks, leased::holdsJob);
     // stored records free leases: room to claim more; their links may be new work, claimable now
     // rather than after the poll interval of an earlier empty claim (a crawl's pace between depths)
     if (newLinks) {

@@ -35,6 +35,16 @@ final class HeldLeases {
     return byUrl.size();
   }
 
+  /** Whether a lease of the job is held: work of it waiting here, fetching, or waiting for the store. */
+  boolean holdsJob(long jobId) {
+    for (Lease lease : byUrl.values()) {
+      if (lease.url().jobId() == jobId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The jobs whose users already hold twice their fetch share on this node: claiming more of their
    * URLs would only fill the buffer with work that must wait, and hold back other users' work.
