@@ -1,8 +1,5 @@
 package dev.fetchbus.extract;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 /**
  * {@link UrlNormalizer}'s answers for the URLs a crawl meets again and again, memoised node-wide.
  * A page's links are normalised when they are resolved, again when the fetcher turns them into
@@ -13,14 +10,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * thousands of {@code #anchor}s. Bounded: 20,000 URLs, a few MB.
  *
  * <p>Not for list ingest: a million distinct URLs, each seen once, would only churn the memo.
- *
- * <p>Its upkeep (the access order and frequency sketch behind the bound) runs on the calling thread,
- * one of the CPU pool's, not on Caffeine's default {@code ForkJoinPool.commonPool()}: with a hundred
- * lookups a page, handing it over woke a pool thread every few lookups, a context switch each time.
  */
 public final class KnownUrls {
-  private static final Cache<String, UrlNormalizer.Result> MEMO =
-      Caffeine.newBuilder().maximumSize(20_000).executor(Runnable::run).build();
+  private static final LinkMemo<UrlNormalizer.Result> MEMO = new LinkMemo<>(20_000);
 
   private KnownUrls() {}
 

@@ -1,7 +1,5 @@
 package dev.fetchbus.extract;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.MalformedURLException;
 import java.net.URL;
 
@@ -17,10 +15,9 @@ final class LinkResolver {
    * site repeat on every page, and the pages of one directory resolve them alike, so a crawl parsed
    * and normalised the same few thousand pairs again and again (java.net.URL, then the normaliser's
    * memo: about half of extraction's time after the scan). "" stands for "not a URL". Bounded like
-   * {@link KnownUrls}, with its upkeep on the calling thread as there.
+   * {@link KnownUrls}.
    */
-  private static final Cache<String, String> RESOLVED =
-      Caffeine.newBuilder().maximumSize(20_000).executor(Runnable::run).build();
+  private static final LinkMemo<String> RESOLVED = new LinkMemo<>(20_000);
   /** Longer references (data: URLs, mostly) are resolved without the memo: they would only fill it. */
   private static final int MEMO_MAX_REFERENCE = 512;
 
