@@ -88,6 +88,11 @@ final class Charsets {
       public void title(String text) {
         // not needed for the charset
       }
+
+      @Override
+      public boolean done() {
+        return found[0] != null; // the first charset a meta names decides; most pages name it at the top
+      }
     });
     scanner.scan(Math.min(body.length, PRESCAN_BYTES));
     return found[0];

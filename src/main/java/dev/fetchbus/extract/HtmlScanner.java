@@ -30,6 +30,11 @@ final class HtmlScanner {
 
     /** The text of the first {@code <title>} outside SVG and MathML, entities decoded. */
     void title(String text);
+
+    /** Whether the handler has what it wanted: the scan then stops before the next start tag. */
+    default boolean done() {
+      return false;
+    }
   }
 
   private static final int MAX_ATTRIBUTES = 32;
@@ -60,7 +65,7 @@ final class HtmlScanner {
       }
       byte next = b[lt + 1];
       if (isLetter(next)) {
-        i = startTag(lt + 1, end);
+        i = handler.done() ? end : startTag(lt + 1, end);
       } else if (next == '/') {
         i = endTag(lt + 2, end);
       } else if (next == '!') {

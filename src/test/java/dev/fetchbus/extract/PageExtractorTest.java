@@ -87,6 +87,14 @@ class PageExtractorTest {
   }
 
   @Test
+  @DisplayName("the first meta tag naming a charset Java knows decides; later ones do not")
+  void firstKnownMetaCharset() {
+    byte[] latin = ("<html><head><meta charset=\"no-such-charset\"><meta charset=\"ISO-8859-1\">"
+        + "<meta charset=\"UTF-8\"><title>café</title></head></html>").getBytes(LATIN_1);
+    assertThat(PageExtractor.extract(latin, "text/html", BASE).title()).isEqualTo("café");
+  }
+
+  @Test
   @DisplayName("the header's charset wins over a contradicting meta tag")
   void headerBeatsMeta() {
     byte[] utf8 = "<html><head><meta charset=\"ISO-8859-1\"><title>café</title></head></html>"
