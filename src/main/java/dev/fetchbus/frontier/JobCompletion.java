@@ -25,7 +25,7 @@ final class JobCompletion {
   private final Vertx vertx;
   private final JobTable jobs;
   /** How long a check waits for more writes to share it: short, so a job ends when its last page is stored. */
-  static final long CHECK_AFTER_MS = 50;
+  private static final long CHECK_AFTER_MS = 50;
   private final long checkAfterMs;
   private Set<Long> touched = new HashSet<>();
   private long checkTimer = -1;
