@@ -258,8 +258,10 @@ public final class FrontierVerticle extends VerticleBase {
   private void store(Lease lease, FetchOutcome outcome) {
     List<Discovered> fresh = outcome.failed() ? List.of()
         : links.unseen(lease.url().jobId(), lease.url().id(), outcome.discovered());
+    // nothing else to fetch here: this record's batch is what the next work (or the job's end) waits for
+    boolean idle = scheduler.inFlight() == 0 && scheduler.waiting() == 0;
     vertx.eventBus().send(StoreVerticle.ADDRESS, Records.of(lease, outcome, fresh, settings.frontier().partitions()),
-        LOCAL);
+        idle ? StoreVerticle.FLUSH_NOW : LOCAL);
   }
 
   private void stored(StoredBatch batch) {

@@ -29,11 +29,17 @@ import org.slf4j.LoggerFactory;
  * batch is written, one {@link StoredBatch} on {@link #STORED} tells the frontier which records
  * were committed (a record is not when this node no longer held its URL's lease): one message per
  * batch instead of a reply per record. Batches are written one at a time, which bounds the pool use
- * and pushes back on the frontier when the database is the slow part.
+ * and pushes back on the frontier when the database is the slow part. A record sent with
+ * {@link #FLUSH_NOW} is written without waiting for {@code store.flushMs}: the frontier sends it so
+ * when it has nothing else to fetch, as at a crawl's depth changes and a job's end, where the wait
+ * would only delay the links and the completion that come from this batch.
  */
 public final class StoreVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.store.write";
   public static final String STORED = "fetchbus.store.stored";
+  /** Sends a record to be written at once, with what is pending (or right after the write under way). */
+  public static final DeliveryOptions FLUSH_NOW =
+      new DeliveryOptions().setLocalOnly(true).addHeader("flush", "now");
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
   private static final long RETRY_MS = 500;
@@ -79,13 +85,24 @@ public final class StoreVerticle extends VerticleBase {
   private void accept(Message<PageRecord> message) {
     pending.add(message.body());
     pendingBytes += heldBytes(message.body());
-    if (batchFull()) {
+    boolean now = message.headers().contains("flush");
+    if (now) {
+      cancelFlushTimer(); // what the timer would write goes now, and after a write under way, at once
+    }
+    if (now || batchFull()) {
       flush();
     } else if (flushTimer < 0) {
       flushTimer = vertx.setTimer(config.flushMs(), id -> {
         flushTimer = -1;
         flush();
       });
+    }
+  }
+
+  private void cancelFlushTimer() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
     }
   }
 
