@@ -140,7 +140,10 @@ class PrometheusIT {
   @DisplayName("during a job, Prometheus has a pages/s series for each node, and every Grafana query answers with data")
   void scrapesBothNodes() throws Exception {
     ApiClient api = ApiClient.of(nodes.get(0).httpPort(), KEY);
-    long job = api.submit(IntStream.range(0, 4000).mapToObj(origin::url).toList(), "store=none").getLong("id");
+    // paced (10 hosts, one request each per 50 ms: about 20 s) so that the job is still running, with
+    // URLs under way, when Prometheus has scraped it and every query below runs; unpaced it could end first
+    long job = api.submit(IntStream.range(0, 4000).mapToObj(origin::url).toList(), "store=none&hostDelayMs=50")
+        .getLong("id");
     String rate = "sum by (instance) (rate(fetchbus_pages_total[10s]))";
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
         .until(() -> query(rate).getJsonObject("data").getJsonArray("result").size() == 2);
