@@ -1,11 +1,11 @@
 package dev.fetchbus.extract;
 
 /**
- * Byte classes for {@link HtmlScanner}: what each byte ends, one bit per scanner loop, so a loop
- * does one table lookup per byte instead of four to eight comparisons. The node runs C1 only
- * (docs/operations.md, "The JIT compilers"), which neither merges those comparisons nor keeps the
- * byte in a register across them; the scanner took 40 % of the CPU pool's samples on a crawl of the
- * manual before the table.
+ * Byte classes and byte searches for {@link HtmlScanner}. The classes say what each byte ends, one
+ * bit per scanner loop, so a loop does one table lookup per byte instead of four to eight
+ * comparisons. The node runs C1 only (docs/operations.md, "The JIT compilers"), which neither merges
+ * those comparisons nor keeps the byte in a register across them; the scanner took 40 % of the CPU
+ * pool's samples on a crawl of the manual before the table.
  */
 final class HtmlBytes {
   /** The class bits of each byte value ({@code CLASS[b & 0xff]}). */
@@ -40,5 +40,31 @@ final class HtmlBytes {
 
   static boolean isLetterOrDigit(byte c) {
     return isLetter(c) || (c >= '0' && c <= '9');
+  }
+
+  /** Where {@code target} first is in {@code b[from, end)}; -1 if nowhere. */
+  static int indexOf(byte[] b, byte target, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (b[i] == target) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Just past the next {@code target} at or after {@code from}; {@code end} if there is none. */
+  static int skipPast(byte[] b, byte target, int from, int end) {
+    int at = indexOf(b, target, from, end);
+    return at < 0 ? end : at + 1;
+  }
+
+  /** Just past the "-->" that ends a comment whose text starts at {@code from}; {@code end} if unclosed. */
+  static int skipComment(byte[] b, int from, int end) {
+    for (int i = from; i + 2 < end; i++) {
+      if (b[i] == '-' && b[i + 1] == '-' && b[i + 2] == '>') {
+        return i + 3;
+      }
+    }
+    return end;
   }
 }

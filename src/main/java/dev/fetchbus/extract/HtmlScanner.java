@@ -5,9 +5,12 @@ import static dev.fetchbus.extract.HtmlBytes.CLASS;
 import static dev.fetchbus.extract.HtmlBytes.SPACE;
 import static dev.fetchbus.extract.HtmlBytes.TAG_NAME_END;
 import static dev.fetchbus.extract.HtmlBytes.UNQUOTED_END;
+import static dev.fetchbus.extract.HtmlBytes.indexOf;
 import static dev.fetchbus.extract.HtmlBytes.isLetter;
 import static dev.fetchbus.extract.HtmlBytes.isLetterOrDigit;
 import static dev.fetchbus.extract.HtmlBytes.isSpace;
+import static dev.fetchbus.extract.HtmlBytes.skipComment;
+import static dev.fetchbus.extract.HtmlBytes.skipPast;
 
 import java.nio.charset.Charset;
 import org.jsoup.parser.Parser;
@@ -59,7 +62,7 @@ final class HtmlScanner {
   void scan(int end) {
     int i = 0;
     while (true) {
-      int lt = indexOf((byte) '<', i, end);
+      int lt = indexOf(b, (byte) '<', i, end);
       if (lt < 0 || lt + 1 >= end) {
         return;
       }
@@ -69,9 +72,9 @@ final class HtmlScanner {
       } else if (next == '/') {
         i = endTag(lt + 2, end);
       } else if (next == '!') {
-        i = startsWith(lt + 2, end, "--") ? skipComment(lt + 4, end) : skipPast((byte) '>', lt + 2, end);
+        i = startsWith(lt + 2, end, "--") ? skipComment(b, lt + 4, end) : skipPast(b, (byte) '>', lt + 2, end);
       } else if (next == '?') {
-        i = skipPast((byte) '>', lt + 2, end);
+        i = skipPast(b, (byte) '>', lt + 2, end);
       } else {
         i = lt + 1; // a '<' in text
       }
@@ -141,7 +144,7 @@ final class HtmlScanner {
         if (i < end && (b[i] == '"' || b[i] == '\'')) {
           byte quote = b[i];
           valueStart = i + 1;
-          int close = indexOf(quote, valueStart, end);
+          int close = indexOf(b, quote, valueStart, end);
           if (close < 0) {
             return -1;
           }
@@ -171,7 +174,7 @@ final class HtmlScanner {
     if (name != null && (name.equals("svg") || name.equals("math")) && foreignDepth > 0) {
       foreignDepth--;
     }
-    return skipPast((byte) '>', nameEnd, end);
+    return skipPast(b, (byte) '>', nameEnd, end);
   }
 
   /** Skips (or for the first title, reads) a raw-text element's contents up to its end tag. */
@@ -184,14 +187,14 @@ final class HtmlScanner {
     if (close < 0 || name.equals("plaintext")) {
       return end;
     }
-    return skipPast((byte) '>', close + 2 + name.length(), end);
+    return skipPast(b, (byte) '>', close + 2 + name.length(), end);
   }
 
   /** The index of {@code </name} (any case) followed by a space, '/' or '>', or -1. */
   private int findEndTag(String name, int from, int end) {
     int i = from;
     while (true) {
-      int lt = indexOf((byte) '<', i, end);
+      int lt = indexOf(b, (byte) '<', i, end);
       if (lt < 0 || lt + 2 + name.length() > end) {
         return -1;
       }
@@ -204,20 +207,6 @@ final class HtmlScanner {
     }
   }
 
-  private int skipComment(int from, int end) {
-    for (int i = from; i + 2 < end; i++) {
-      if (b[i] == '-' && b[i + 1] == '-' && b[i + 2] == '>') {
-        return i + 3;
-      }
-    }
-    return end;
-  }
-
-  private int skipPast(byte target, int from, int end) {
-    int at = indexOf(target, from, end);
-    return at < 0 ? end : at + 1;
-  }
-
   private int skipSpaces(int from, int end) {
     byte[] b = this.b;
     int i = from;
@@ -225,16 +214,6 @@ final class HtmlScanner {
       i++;
     }
     return i;
-  }
-
-  private int indexOf(byte target, int from, int end) {
-    byte[] b = this.b;
-    for (int i = from; i < end; i++) {
-      if (b[i] == target) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private boolean startsWith(int at, int end, String ascii) {
