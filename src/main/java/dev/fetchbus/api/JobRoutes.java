@@ -208,7 +208,7 @@ final class JobRoutes {
     if (from >= lines.size()) {
       return Future.succeededFuture();
     }
-    int to = Math.min(lines.size(), from + (from == 0 ? UrlIngest.FIRST_BATCH : UrlIngest.BATCH));
+    int to = Math.min(lines.size(), from + UrlIngest.batchSize(from == 0));
     return ingest.add(lines.subList(from, to)).compose(v -> addInBatches(ingest, lines, to));
   }
 

@@ -20,7 +20,7 @@ final class UploadBatch {
   private final long[] numbers = new long[UrlIngest.BATCH];
   private long lineNumber;
   private long bytes;
-  private long drained;
+  private boolean drainedOnce;
 
   UploadBatch(long maxLines, long maxBytes) {
     this.maxLines = maxLines;
@@ -44,7 +44,7 @@ final class UploadBatch {
   }
 
   boolean full() {
-    return lines.size() >= UrlIngest.batchSize(drained);
+    return lines.size() >= UrlIngest.batchSize(!drainedOnce);
   }
 
   /** Hands the batch to the ingest and starts a new one. */
@@ -60,7 +60,7 @@ final class UploadBatch {
     long[] taken = Arrays.copyOf(numbers, lines.size());
     List<String> batch = List.copyOf(lines);
     lines.clear();
-    drained++;
+    drainedOnce = true;
     return batch.isEmpty() ? Future.succeededFuture() : sink.apply(batch, taken);
   }
 

@@ -63,9 +63,9 @@ final class UrlIngest {
     return jobId;
   }
 
-  /** How many lines the batch after {@code batchesTaken} earlier ones holds at most. */
-  static int batchSize(long batchesTaken) {
-    return batchesTaken == 0 ? FIRST_BATCH : BATCH;
+  /** How many lines a batch holds at most: the first one, or any after it. */
+  static int batchSize(boolean first) {
+    return first ? FIRST_BATCH : BATCH;
   }
 
   UrlIngest admittedBy(IntFunction<Future<Void>> admit) {

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
   public static final String ADDRESS = "fetchbus.store.write";
   public static final String STORED = "fetchbus.store.stored";
+  private static final String FLUSH_HEADER = "flush";
   /** Sends a record to be written at once, with what is pending (or right after the write under way). */
   public static final DeliveryOptions FLUSH_NOW =
-      new DeliveryOptions().setLocalOnly(true).addHeader("flush", "now");
+      new DeliveryOptions().setLocalOnly(true).addHeader(FLUSH_HEADER, "now");
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
   private static final long RETRY_MS = 500;
@@ -85,7 +86,7 @@ public final class StoreVerticle extends VerticleBase {
   private void accept(Message<PageRecord> message) {
     pending.add(message.body());
     pendingBytes += heldBytes(message.body());
-    boolean now = message.headers().contains("flush");
+    boolean now = message.headers().contains(FLUSH_HEADER);
     if (now) {
       cancelFlushTimer(); // what the timer would write goes now, and after a write under way, at once
     }
