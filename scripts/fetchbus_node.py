@@ -9,7 +9,7 @@ over the API; and reads, for the job alone (from its start to its end):
   - what it found: HTML pages with status 200 and broken links, from the job's NDJSON export.
 Standard library only.
 """
-import json, os, shutil, signal, subprocess, time, urllib.request
+import json, os, re, shutil, signal, subprocess, time, urllib.request
 from datetime import datetime
 
 CLK = os.sysconf("SC_CLK_TCK")
@@ -54,6 +54,15 @@ def thread_split(before, after, total_s):
         groups[group] = groups.get(group, 0) + (ticks - before.get(tid, (group, 0))[1]) / CLK
     groups["ended threads"] = max(0.0, total_s - sum(groups.values()))
     return groups
+
+
+def launcher_java_opts(root, c2=False):
+    """The launchers' JVM flags (FETCHBUS_DEFAULT_JAVA_OPTS in scripts/prereqs); with c2, without
+    -XX:TieredStopAtLevel=1, i.e. the JVM's tiered compilation, C2 included (docs/operations.md,
+    "The JIT compilers")."""
+    prereqs = open(os.path.join(root, "scripts", "prereqs")).read()
+    opts = re.search(r'^FETCHBUS_DEFAULT_JAVA_OPTS="([^"]*)"', prereqs, re.M).group(1).split()
+    return " ".join(o for o in opts if not (c2 and o.startswith("-XX:TieredStopAtLevel")))
 
 
 def _postgres_pids(data_dir):
@@ -194,11 +203,12 @@ def seconds_between(start, end):
     return (parse(end) - parse(start)).total_seconds()
 
 
-def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None):
+def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None, env=None):
     """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored.
     The warmup jobs [(body, ctype, query), ...] run first, unmeasured: the node of a service that
-    has been running a while (its JIT compilers mostly done) rather than one just started."""
-    node = Node(root, workdir, port)
+    has been running a while (its JIT compilers mostly done) rather than one just started. env: more
+    variables for the node (e.g. FETCHBUS_JAVA_OPTS)."""
+    node = Node(root, workdir, port, env)
     try:
         for job in warmup or []:
             node.run_job(*job)

@@ -123,6 +123,14 @@ class ProcTest(unittest.TestCase):
     def test_prometheus_sum_over_labels_only(self):
         self.assertEqual(lib.prometheus_sum(METRICS, "fetchbus_pages_total"), 2000.0)
         self.assertEqual(fetchbus_node.metric_sum(METRICS, "jvm_gc_pause_seconds_sum"), 0.25)
+
+    def test_launcher_java_opts_are_the_launchers_and_c2_drops_only_the_tier_cap(self):
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+        c1 = fetchbus_node.launcher_java_opts(root).split()
+        c2 = fetchbus_node.launcher_java_opts(root, c2=True).split()
+        self.assertIn("-XX:TieredStopAtLevel=1", c1)
+        self.assertIn("-Xmx256m", c1)
+        self.assertEqual(c2, [o for o in c1 if o != "-XX:TieredStopAtLevel=1"])
         self.assertEqual(lib.prometheus_sum(METRICS, "fetchbus_missing_total"), 0.0)
 
 
