@@ -203,15 +203,18 @@ def seconds_between(start, end):
     return (parse(end) - parse(start)).total_seconds()
 
 
-def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None, env=None):
+def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None, env=None, measuring=None):
     """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored.
     The warmup jobs [(body, ctype, query), ...] run first, unmeasured: the node of a service that
     has been running a while (its JIT compilers mostly done) rather than one just started. env: more
-    variables for the node (e.g. FETCHBUS_JAVA_OPTS)."""
+    variables for the node (e.g. FETCHBUS_JAVA_OPTS). measuring: called just before the measured job
+    (after the warm-up), for readings of the caller's own (the origin's CPU)."""
     node = Node(root, workdir, port, env)
     try:
         for job in warmup or []:
             node.run_job(*job)
+        if measuring:
+            measuring()
         gc0, blocked0 = node.metric_sum("jvm_gc_pause_seconds_sum"), node.metric_sum("fetchbus_eventloop_blocked_total")
         job, jvm_cpu, jit_cpu, pg_cpu = node.run_job(body, ctype, query)
         gc_s = node.metric_sum("jvm_gc_pause_seconds_sum") - gc0
