@@ -203,13 +203,15 @@ def seconds_between(start, end):
     return (parse(end) - parse(start)).total_seconds()
 
 
-def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None, env=None, measuring=None):
+def measure_job(root, workdir, port, body, ctype, page_key, query="", warmup=None, env=None, measuring=None,
+                data=None):
     """One fresh node, one job: the row of scripts/bench-peers, plus the split of CPU and bytes stored.
     The warmup jobs [(body, ctype, query), ...] run first, unmeasured: the node of a service that
     has been running a while (its JIT compilers mostly done) rather than one just started. env: more
     variables for the node (e.g. FETCHBUS_JAVA_OPTS). measuring: called just before the measured job
-    (after the warm-up), for readings of the caller's own (the origin's CPU)."""
-    node = Node(root, workdir, port, env)
+    (after the warm-up), for readings of the caller's own (the origin's CPU). data: the node's data
+    dir (embedded PostgreSQL's too), default node-data in workdir; removed at the end either way."""
+    node = Node(root, workdir, port, env, data=data)
     try:
         for job in warmup or []:
             node.run_job(*job)
