@@ -9,6 +9,7 @@ import dev.fetchbus.support.TestDatabase;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -66,7 +67,7 @@ class FairClaimsTest {
 
     long small = b.submit(urls(BIG, SMALL), "extract=false&store=none").getLong("id");
     JsonObject smallJob = b.awaitState(small, "done", Duration.ofMinutes(2));
-    long bigDoneThen = records(big).get(big);
+    long bigDoneThen = recordsFetchedBy(big, smallJob.getString("finishedAt"));
 
     System.out.printf("FairClaimsTest: B's %d URLs took %s (created to finished); A had %d of %d done then%n", SMALL,
         Duration.between(Instant.parse(smallJob.getString("createdAt")),
@@ -127,6 +128,23 @@ class FairClaimsTest {
       }
     }
     return counts;
+  }
+
+  /**
+   * A job's records fetched by a moment: what it had done then, read from the records' own times, so
+   * that neither polling delays nor the API's cached figures move it.
+   */
+  private static long recordsFetchedBy(long jobId, String instant) throws SQLException {
+    try (Connection conn = TestDatabase.connect(node.databaseUrl());
+        PreparedStatement st = conn.prepareStatement(
+            "select count(*) from pages where job_id = ? and fetched_at <= ?::timestamptz")) {
+      st.setLong(1, jobId);
+      st.setString(2, instant);
+      try (ResultSet rows = st.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   private static void awaitRecords(long jobId, long atLeast) {
