@@ -57,25 +57,34 @@ public final class UrlNormalizer {
     return false;
   }
 
-  /** The host of an absolute URL's authority: without user info and port. */
+  /** The host of an absolute URL's authority as a browser reads it: without user info and port. */
   private static String host(String url) {
-    int[] span = hostSpan(url);
+    int[] span = hostSpan(url, true);
+    return url.substring(span[0], span[1]);
+  }
+
+  /**
+   * The host as {@code java.net.URL}, and so crawler-commons, reads it: for them a backslash does
+   * not end the authority. Where the two readings differ, both are checked.
+   */
+  private static String javaHost(String url) {
+    int[] span = hostSpan(url, false);
     return url.substring(span[0], span[1]);
   }
 
   private static String withHost(String url, String host) {
-    int[] span = hostSpan(url);
+    int[] span = hostSpan(url, true);
     return url.substring(0, span[0]) + host + url.substring(span[1]);
   }
 
-  /** Where the host of an absolute URL starts and ends. */
-  private static int[] hostSpan(String url) {
+  /** Where the host of an absolute URL starts and ends; a backslash ends the authority if {@code backslashEnds}. */
+  private static int[] hostSpan(String url, boolean backslashEnds) {
     int separator = url.indexOf("://");
     if (separator < 0) {
       return new int[] {0, 0};
     }
     int start = separator + 3;
-    int end = authorityEnd(url, start);
+    int end = authorityEnd(url, start, backslashEnds);
     String authority = url.substring(start, end);
     int from = authority.lastIndexOf('@') + 1;
     int colon = authority.lastIndexOf(':');
@@ -84,9 +93,9 @@ public final class UrlNormalizer {
   }
 
   /** Where the authority that starts at {@code from} ends: at the path, query or fragment. */
-  private static int authorityEnd(String url, int from) {
+  private static int authorityEnd(String url, int from, boolean backslashEnds) {
     int end = url.length();
-    for (char c : new char[] {'/', '?', '#', '\\'}) {
+    for (char c : backslashEnds ? new char[] {'/', '?', '#', '\\'} : new char[] {'/', '?', '#'}) {
       int at = url.indexOf(c, from);
       if (at >= 0 && at < end) {
         end = at;
@@ -156,8 +165,9 @@ public final class UrlNormalizer {
       // crawler-commons decodes %25 to a bare % that it then cannot read again
       return new Rejected("an IPv6 zone identifier (the % in the brackets) names a local interface");
     }
-    if (decodesToDelimiter(host(text))) {
+    if (decodesToDelimiter(host(text)) || decodesToDelimiter(javaHost(text))) {
       // crawler-commons percent-decodes the host: 'evil.com%40good.com' became user info and host good.com
+      // (and 'http://\\x@evil%40good.com/' too, where a browser's reading ends the authority at the '\\')
       return new Rejected("a percent-encoded '/', '?', '#', '@', ':', '[', ']' or '\\' in the host");
     }
     Ipv4Host.Parsed ipv4 = Ipv4Host.parse(host(text));

@@ -73,6 +73,10 @@ class UrlNormalizerTest {
       "http://exa mple.com/                     | malformed URL",
       "http://example.com:0/                    | port out of range",
       "http://example.com:99999/                | port out of range",
+      // a browser ends the authority at the backslash, java.net.URL does not and decodes the escape:
+      // these became http://evil@good.com/ and a host with a '#' in it (found by Jazzer)
+      "http://\\x@evil%40good.com/              | a percent-encoded",
+      "http://\\u@host%23name:49?q/             | a percent-encoded",
   })
   void rejects(String raw, String reason) {
     UrlNormalizer.Result result = UrlNormalizer.normalize(raw);
