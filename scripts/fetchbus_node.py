@@ -14,6 +14,15 @@ from datetime import datetime
 
 CLK = os.sysconf("SC_CLK_TCK")
 ADMIN_KEY = "bench-peers-admin-key"
+# scripts/peer-sites' two sites and their ports (its nginx answers each on 127.0.0.1 .. 127.0.0.16)
+PEER_PORTS = {"pg": int(os.environ.get("PEER_PG_PORT", "18081")),
+              "stdcxx": int(os.environ.get("PEER_STDCXX_PORT", "18082"))}
+
+
+def crawl_body(seed, store):
+    """A crawl job from one seed as the benchmarks submit it: robots off, 16 per host, bodies kept or not."""
+    return json.dumps({"kind": "crawl", "seeds": [seed],
+                       "options": {"robots": False, "store": store, "hostConcurrency": 16}}).encode()
 
 
 def _ticks(pid):

@@ -11,6 +11,7 @@ import java.util.Map;
  * a map: order and repeated names (Set-Cookie, Link) are part of what an archive must reproduce.
  */
 public record Header(String name, String value) {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   public static List<Header> of(MultiMap headers) {
     List<Header> list = new ArrayList<>(headers.size());
@@ -67,8 +68,6 @@ public record Header(String name, String value) {
     }
     return json.append(text, plainFrom, text.length()).append('"');
   }
-
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   public static List<Header> fromJson(Object stored) {
     if (stored == null) {
