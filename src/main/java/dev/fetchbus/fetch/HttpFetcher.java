@@ -210,6 +210,12 @@ public final class HttpFetcher {
       return response.end().compose(drained -> hop(nextUrl));
     }
 
+    /**
+     * The body as it comes on the wire, coded or not ({@link Download#decoded()} undoes the coding
+     * later, off the event loop), cut at {@code maxBytes}. A coded body is smaller than the one it
+     * stands for (but for a few bytes of framing around an incompressible one), so a coded body cut
+     * at the cap decodes past it too.
+     */
     private Future<Download> read(String finalUrl, HttpClientResponse response) {
       Promise<Download> body = Promise.promise();
       BodyChunks data = new BodyChunks();
@@ -260,9 +266,9 @@ public final class HttpFetcher {
 
     private Download downloaded(String finalUrl, HttpClientResponse response, BodyChunks data, boolean truncated) {
       return new Download(finalUrl, response.statusCode(), response.statusMessage(), response.headers(), data.join(),
-          truncated,
-          redirects, startedMs, HopRequest.protocol(response.version()),
-          HopRequest.sentHeaders(hostHeader, response.request()));
+          truncated, redirects, startedMs, HopRequest.protocol(response.version()),
+          HopRequest.sentHeaders(hostHeader, response.request()),
+          ContentCoding.of(response.getHeader(HttpHeaders.CONTENT_ENCODING)), maxBytes);
     }
   }
 }

@@ -94,6 +94,6 @@ final class RenderedFetch {
     }
     return new Download(page.url(), page.status(), page.statusText(), headers,
         truncated ? Arrays.copyOf(html, maxBytes) : html, truncated, page.redirects(), startedMs, page.protocol(),
-        sent);
+        sent, null, maxBytes);
   }
 }

@@ -83,9 +83,8 @@ public final class RobotsCache {
   private Future<Robots> fromResponse(String robotsUrl, String agent, Download download) {
     int status = download.status();
     if (download.ok()) {
-      byte[] body = download.body();
       String type = download.header("Content-Type");
-      return vertx.executeBlocking(() -> new Robots(parser().parseContent(robotsUrl, body,
+      return vertx.executeBlocking(() -> new Robots(parser().parseContent(robotsUrl, download.decoded().body(),
           type == null ? "text/plain" : type, List.of(agent)), false, "robots.txt " + status), false);
     }
     if (status == 429 || status >= 500) {

@@ -56,7 +56,9 @@ public final class SharedHttpClient {
         .setShared(true)
         .setKeepAlive(true)
         .setKeepAliveTimeout(30)
-        .setDecompressionSupported(true)
+        // bodies come as they are on the wire: fetchbus asks for gzip itself (HopRequest) and decodes
+        // on the CPU pool (ContentCoding), not chunk by chunk on the event loops
+        .setDecompressionSupported(false)
         .setConnectTimeout(config.connectTimeoutMs())
         .setForceSni(true)
         .setMaxInitialLineLength(8192)

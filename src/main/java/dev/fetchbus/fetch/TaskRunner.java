@@ -120,15 +120,35 @@ final class TaskRunner {
     // the copy made here (the compressed bytes) counts until the outcome is built
     long processing = download.body().length;
     fetcher.budget().charge(processing);
-    return onWorker(() -> {
-      byte[] body = download.body();
-      String type = download.header(HttpHeaders.CONTENT_TYPE);
+    return onWorker(() -> withDecoded(download, d -> {
+      byte[] body = d.body();
+      String type = d.header(HttpHeaders.CONTENT_TYPE);
       String hash = ContentHash.sha256(body);
-      PageFacts facts = task.extract() && PageExtractor.isHtml(type) ? PageExtractor.facts(body, type, download.url())
+      PageFacts facts = task.extract() && PageExtractor.isHtml(type) ? PageExtractor.facts(body, type, d.url())
           : PageFacts.NONE;
-      List<Discovered> found = task.isCrawl() && download.ok() ? discovered(task, facts) : List.of();
-      return outcome(task, download, hash, facts, found, stored(task, body, hash));
-    }).andThen(done -> fetcher.budget().release(processing));
+      List<Discovered> found = task.isCrawl() && d.ok() ? discovered(task, facts) : List.of();
+      return outcome(task, d, hash, facts, found, stored(task, body, hash));
+    })).andThen(done -> fetcher.budget().release(processing));
+  }
+
+  /**
+   * {@code work} on the download with its body decoded; on the CPU pool. A decoded copy counts
+   * against the body budget while the work runs.
+   */
+  private <T> T withDecoded(Download download, DecodedWork<T> work) throws Exception {
+    Download decoded = download.decoded();
+    long copy = decoded == download ? 0 : decoded.body().length;
+    fetcher.budget().charge(copy);
+    try {
+      return work.apply(decoded);
+    } finally {
+      fetcher.budget().release(copy);
+    }
+  }
+
+  /** Work on a decoded download, which may fail as a {@link Callable} may. */
+  private interface DecodedWork<T> {
+    T apply(Download decoded) throws Exception;
   }
 
   /**
@@ -196,23 +216,23 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {
+    return onWorker(() -> withDecoded(download, d -> d.ok() ? sitemapOutcomeOf(task, d)
+        : outcome(task, d, ContentHash.sha256(d.body()), PageFacts.NONE, List.of(), null)));
+  }
+
+  private FetchOutcome sitemapOutcomeOf(FetchTask task, Download download) throws IOException {
     byte[] body = download.body();
-    if (!download.ok()) {
-      return onWorker(() -> outcome(task, download, ContentHash.sha256(body), PageFacts.NONE, List.of(), null));
-    }
     String type = download.header(HttpHeaders.CONTENT_TYPE);
-    return onWorker(() -> {
-      SitemapReader.Entries entries = entries(body, type, download);
-      Scope scope = task.scope();
-      List<Discovered> found = new ArrayList<>();
-      if (scope != null) {
-        found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
-        found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
-      }
-      PageFacts facts = PageFacts.counted(entries.pages().size() + entries.sitemaps().size());
-      String hash = ContentHash.sha256(body);
-      return outcome(task, download, hash, facts, found, stored(task, body, hash));
-    });
+    SitemapReader.Entries entries = entries(body, type, download);
+    Scope scope = task.scope();
+    List<Discovered> found = new ArrayList<>();
+    if (scope != null) {
+      found.addAll(discoveries(entries.pages(), scope::allows, FetchTask.PAGE));
+      found.addAll(discoveries(entries.sitemaps(), scope::allowsSitemap, FetchTask.SITEMAP));
+    }
+    PageFacts facts = PageFacts.counted(entries.pages().size() + entries.sitemaps().size());
+    String hash = ContentHash.sha256(body);
+    return outcome(task, download, hash, facts, found, stored(task, body, hash));
   }
 
   /**
