@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fetchbus.config.Settings;
 import dev.fetchbus.content.BodyBudget;
 import dev.fetchbus.support.ApiClient;
+import dev.fetchbus.support.Coded;
 import dev.fetchbus.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,9 +14,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -110,37 +105,16 @@ class CompressedResponsesTest {
       return;
     }
     byte[] wire = switch (coding) {
-      case "gzip" -> gzip(plain);
-      case "deflate" -> deflate(plain, true);
-      case "deflate-raw" -> deflate(plain, false);
+      case "gzip" -> Coded.gzip(plain);
+      case "deflate" -> Coded.deflate(plain, true);
+      case "deflate-raw" -> Coded.deflate(plain, false);
       default -> plain; // says gzip, sends the page as it is
     };
     req.response().putHeader("Content-Encoding", coding.startsWith("deflate") ? "deflate" : "gzip")
         .end(Buffer.buffer(wire));
   }
 
-  private static byte[] gzip(byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
 
-  private static byte[] deflate(byte[] body, boolean zlibWrapped) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, !zlibWrapped);
-    try (DeflaterOutputStream stream = new DeflaterOutputStream(out, deflater)) {
-      stream.write(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      deflater.end();
-    }
-    return out.toByteArray();
-  }
 
   @Test
   @DisplayName("a crawl of a gzip and deflate site finds every link, obeys a gzip robots.txt, keeps decoded bodies")

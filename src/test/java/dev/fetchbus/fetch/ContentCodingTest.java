@@ -3,14 +3,10 @@ package dev.fetchbus.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import dev.fetchbus.support.Coded;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,24 +25,7 @@ class ContentCodingTest {
     return Arrays.copyOf(html.toString().getBytes(StandardCharsets.US_ASCII), size);
   }
 
-  private static byte[] gzip(byte[] body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-      gzip.write(body);
-    }
-    return out.toByteArray();
-  }
 
-  private static byte[] deflate(byte[] body, boolean zlibWrapped) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, !zlibWrapped);
-    try (DeflaterOutputStream stream = new DeflaterOutputStream(out, deflater)) {
-      stream.write(body);
-    } finally {
-      deflater.end();
-    }
-    return out.toByteArray();
-  }
 
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] both = Arrays.copyOf(a, a.length + b.length);
@@ -69,25 +48,26 @@ class ContentCodingTest {
 
   @Test
   @DisplayName("gzip, zlib-wrapped deflate and raw deflate give back the body byte for byte")
-  void roundTrips() throws IOException {
-    assertThat(ContentCoding.GZIP.decode(gzip(PAGE), CAP, false)).satisfies(d -> {
+  void roundTrips() {
+    assertThat(ContentCoding.GZIP.decode(Coded.gzip(PAGE), CAP, false)).satisfies(d -> {
       assertThat(d.body()).isEqualTo(PAGE);
       assertThat(d.truncated()).isFalse();
     });
-    assertThat(ContentCoding.DEFLATE.decode(deflate(PAGE, true), CAP, false).body()).isEqualTo(PAGE);
-    assertThat(ContentCoding.DEFLATE.decode(deflate(PAGE, false), CAP, false).body()).isEqualTo(PAGE);
+    assertThat(ContentCoding.DEFLATE.decode(Coded.deflate(PAGE, true), CAP, false).body()).isEqualTo(PAGE);
+    assertThat(ContentCoding.DEFLATE.decode(Coded.deflate(PAGE, false), CAP, false).body()).isEqualTo(PAGE);
     assertThat(ContentCoding.GZIP.decode(new byte[0], CAP, false).body()).isEmpty();
   }
 
   @Test
   @DisplayName("a body of several gzip members decodes whole; a size field that lies fails gzip's trailer check")
-  void sizeFieldIsOnlyAHint() throws IOException {
+  void sizeFieldIsOnlyAHint() {
     byte[] first = Arrays.copyOf(PAGE, 150_000);
     byte[] second = Arrays.copyOfRange(PAGE, 150_000, PAGE.length);
     // the last member's size field says 50,000: the first guess is short, and must grow
-    assertThat(ContentCoding.GZIP.decode(concat(gzip(first), gzip(second)), CAP, false).body()).isEqualTo(PAGE);
+    byte[] twoMembers = concat(Coded.gzip(first), Coded.gzip(second));
+    assertThat(ContentCoding.GZIP.decode(twoMembers, CAP, false).body()).isEqualTo(PAGE);
 
-    byte[] lying = gzip(PAGE);
+    byte[] lying = Coded.gzip(PAGE);
     int at = lying.length - 4;
     lying[at] = (byte) 0x40; // 0x?????40: bigger than the body, still under the cap
     lying[at + 1] = 0;
@@ -99,22 +79,22 @@ class ContentCodingTest {
 
   @Test
   @DisplayName("a body decoding past the cap stops at it and says truncated, however small it was on the wire")
-  void bombStopsAtTheCap() throws IOException {
-    byte[] bomb = gzip(new byte[16 << 20]);
+  void bombStopsAtTheCap() {
+    byte[] bomb = Coded.gzip(new byte[16 << 20]);
     assertThat(bomb.length).isLessThan(64 * 1024);
     ContentCoding.Decoded d = ContentCoding.GZIP.decode(bomb, CAP, false);
     assertThat(d.body()).hasSize(CAP);
     assertThat(d.truncated()).isTrue();
 
-    ContentCoding.Decoded exact = ContentCoding.GZIP.decode(gzip(PAGE), PAGE.length, false);
+    ContentCoding.Decoded exact = ContentCoding.GZIP.decode(Coded.gzip(PAGE), PAGE.length, false);
     assertThat(exact.body()).isEqualTo(PAGE);
     assertThat(exact.truncated()).as("exactly the cap is not over it").isFalse();
   }
 
   @Test
   @DisplayName("coded bytes cut on the wire decode to a prefix of the body, truncated; cut by the origin, kept")
-  void cutStreams() throws IOException {
-    byte[] coded = gzip(PAGE);
+  void cutStreams() {
+    byte[] coded = Coded.gzip(PAGE);
     byte[] half = Arrays.copyOf(coded, coded.length / 2);
     ContentCoding.Decoded cut = ContentCoding.GZIP.decode(half, CAP, true);
     assertThat(cut.truncated()).isTrue();
@@ -122,18 +102,18 @@ class ContentCodingTest {
     assertThat(cut.body()).isEqualTo(Arrays.copyOf(PAGE, cut.body().length));
 
     ContentCoding.Decoded short_ = ContentCoding.DEFLATE.decode(
-        Arrays.copyOf(deflate(PAGE, true), coded.length / 2), CAP, false);
+        Arrays.copyOf(Coded.deflate(PAGE, true), coded.length / 2), CAP, false);
     assertThat(short_.truncated()).isFalse();
     assertThat(short_.body()).isEqualTo(Arrays.copyOf(PAGE, short_.body().length));
   }
 
   @Test
   @DisplayName("bytes that are not of the coding named are a protocol failure, never a crash or a garbled body")
-  void undecodableIsProtocolFailure() throws IOException {
+  void undecodableIsProtocolFailure() {
     assertThatThrownBy(() -> ContentCoding.GZIP.decode(PAGE, CAP, false))
         .isInstanceOfSatisfying(FetchFailure.class, f -> assertThat(f.type()).isEqualTo(FetchError.PROTOCOL))
         .hasMessageContaining("gzip");
-    byte[] badCrc = gzip(PAGE);
+    byte[] badCrc = Coded.gzip(PAGE);
     badCrc[badCrc.length - 8] ^= 1;
     assertThatThrownBy(() -> ContentCoding.GZIP.decode(badCrc, CAP, false))
         .isInstanceOfSatisfying(FetchFailure.class, f -> assertThat(f.type()).isEqualTo(FetchError.PROTOCOL));
