@@ -5,10 +5,11 @@ import java.util.function.Function;
 
 /**
  * A node-wide memo of pure answers about links, bounded by starting over: a {@link ConcurrentHashMap}
- * emptied when it reaches its size. The link memos ({@link KnownUrls}, {@link LinkResolver}) are
- * asked a hundred times a page and almost always hit: a Caffeine cache with a size bound kept an
- * access order and a frequency sketch up to date on every hit, a seventh of the CPU pool's time in
- * a crawl (docs/benchmarks.md, "Link memos without bookkeeping"). Starting over costs a few
+ * emptied when it reaches its size. The link memos ({@link KnownUrls}, and {@link DirectoryMemo} in
+ * the same way for {@link LinkResolver}) are asked a hundred times a page and almost always hit: a
+ * Caffeine cache with a size bound kept an access order and a frequency sketch up to date on every
+ * hit, a seventh of the CPU pool's time in a crawl (docs/benchmarks.md, "Link memos without
+ * bookkeeping"). Starting over costs a few
  * thousand recomputations, once per that many new keys; a lost race computes an answer twice,
  * which is harmless for a pure function.
  */

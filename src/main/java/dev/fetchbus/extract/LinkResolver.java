@@ -2,6 +2,7 @@ package dev.fetchbus.extract;
 
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.util.Map;
 
 /**
  * Resolves a page's references against its base URL, then normalises them, without a regular
@@ -17,17 +18,17 @@ final class LinkResolver {
    * memo: about half of extraction's time after the scan). "" stands for "not a URL". Bounded like
    * {@link KnownUrls}.
    */
-  private static final LinkMemo<String> RESOLVED = new LinkMemo<>(20_000);
+  private static final DirectoryMemo RESOLVED = new DirectoryMemo(20_000);
   /** Longer references (data: URLs, mostly) are resolved without the memo: they would only fill it. */
   private static final int MEMO_MAX_REFERENCE = 512;
 
   private final URL base;
-  /** The memo's key prefix: what a non-empty reference's resolution depends on (never contains '\n'). */
-  private final String directory;
+  /** The memo's answers for the base's directory: what a non-empty reference's resolution depends on. */
+  private final Map<String, String> known;
 
   private LinkResolver(URL base) {
     this.base = base;
-    this.directory = base == null ? null : directoryOf(base) + '\n';
+    this.known = base == null ? null : RESOLVED.answers(directoryOf(base));
   }
 
   /** A resolver for a page at {@code pageUrl}; with {@code baseHref}, against {@code <base href>} as browsers do. */
@@ -53,11 +54,13 @@ final class LinkResolver {
     if (!dependsOnDirectoryOnly(target)) {
       return resolveNow(target);
     }
-    String known = RESOLVED.get(directory + target, key -> {
+    String answer = known.get(target);
+    if (answer == null) {
       String resolved = resolveNow(target);
-      return resolved == null ? "" : resolved;
-    });
-    return known.isEmpty() ? null : known;
+      answer = resolved == null ? "" : resolved;
+      RESOLVED.put(known, target, answer);
+    }
+    return answer.isEmpty() ? null : answer;
   }
 
   /** The reference resolved and normalised without the memo (what the memo keeps). */
