@@ -16,7 +16,8 @@ CLK = os.sysconf("SC_CLK_TCK")
 ADMIN_KEY = "bench-peers-admin-key"
 # scripts/peer-sites' two sites and their ports (its nginx answers each on 127.0.0.1 .. 127.0.0.16)
 PEER_PORTS = {"pg": int(os.environ.get("PEER_PG_PORT", "18081")),
-              "stdcxx": int(os.environ.get("PEER_STDCXX_PORT", "18082"))}
+              "stdcxx": int(os.environ.get("PEER_STDCXX_PORT", "18082")),
+              "jdk": int(os.environ.get("PEER_JDK_PORT", "18083"))}
 
 
 def crawl_body(seed, store):
