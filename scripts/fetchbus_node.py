@@ -26,6 +26,14 @@ def crawl_body(seed, store):
                        "options": {"robots": False, "store": store, "hostConcurrency": 16}}).encode()
 
 
+def wget2_stats_row(line):
+    """(URL, status) of a row of wget2's --stats-site=csv (ID,ParentID,URL,Status and eight more
+    columns). The URL is not quoted and may hold commas (javadoc's #method(int,int) anchors), so it is
+    everything between the second column and the last nine."""
+    c = line.rstrip("\r\n").split(",")
+    return ",".join(c[2:-9]), int(c[-9])
+
+
 def _ticks(pid):
     try:
         f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()

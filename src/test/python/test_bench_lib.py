@@ -124,6 +124,14 @@ class ProcTest(unittest.TestCase):
         self.assertEqual(lib.prometheus_sum(METRICS, "fetchbus_pages_total"), 2000.0)
         self.assertEqual(fetchbus_node.metric_sum(METRICS, "jvm_gc_pause_seconds_sum"), 0.25)
 
+    def test_wget2_stats_rows_keep_commas_inside_urls(self):
+        plain = "1,0,http://127.0.0.1:18083/,200,1,1,26385,26385,1,0,0,0\n"
+        anchor = ("96,9,http://h/TreeVisitor.html#visit(com.sun.Tree,P),200,1,1,124640,124640,8,1,0,0\n")
+        broken = "7,3,http://h/missing.html,404,1,1,153,153,0,0,0,0\r\n"
+        self.assertEqual(fetchbus_node.wget2_stats_row(plain), ("http://127.0.0.1:18083/", 200))
+        self.assertEqual(fetchbus_node.wget2_stats_row(anchor), ("http://h/TreeVisitor.html#visit(com.sun.Tree,P)", 200))
+        self.assertEqual(fetchbus_node.wget2_stats_row(broken), ("http://h/missing.html", 404))
+
     def test_launcher_java_opts_are_the_launchers_and_c2_drops_only_the_tier_cap(self):
         root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
         c1 = fetchbus_node.launcher_java_opts(root).split()
