@@ -13,7 +13,6 @@ import static dev.fetchbus.extract.HtmlBytes.skipComment;
 import static dev.fetchbus.extract.HtmlBytes.skipPast;
 
 import java.nio.charset.Charset;
-import org.jsoup.parser.Parser;
 
 /**
  * One pass over an HTML body's bytes that reports the start tags a crawler cares about, with their
@@ -182,7 +181,7 @@ final class HtmlScanner {
     int close = findEndTag(name, from, end);
     if (name.equals("title") && !titleSeen && foreignDepth == 0) {
       titleSeen = true;
-      handler.title(Parser.unescapeEntities(new String(b, from, (close < 0 ? end : close) - from, charset), false));
+      handler.title(CharacterReferences.decode(new String(b, from, (close < 0 ? end : close) - from, charset), false));
     }
     if (close < 0 || name.equals("plaintext")) {
       return end;
@@ -276,7 +275,7 @@ final class HtmlScanner {
         return "";
       }
       String raw = new String(b, start, end - start, charset);
-      return raw.indexOf('&') < 0 ? raw : Parser.unescapeEntities(raw, true);
+      return CharacterReferences.decode(raw, true);
     }
   }
 }
