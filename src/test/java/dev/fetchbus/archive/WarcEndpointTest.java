@@ -140,7 +140,11 @@ class WarcEndpointTest {
         // a connection per request: over a reused one, jwarc's replay server answered 404 now and then
         HttpClient proxied = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
             .build();
+        // an empty body named as such: jwarc's replay server reads a request's body by its Content-Length
+        // and drops a request without one, which the JDK's client leaves out of a plain GET in later 17
+        // updates (17.0.21 does; 17.0.15 sent "Content-Length: 0")
         HttpResponse<byte[]> replayed = proxied.send(HttpRequest.newBuilder(URI.create(site.url(path)))
+            .method("GET", HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(replayed.statusCode()).as(path).isEqualTo(200);
         assertThat(replayed.body()).as(path).isEqualTo(site.body(path));
