@@ -8,9 +8,8 @@ import org.jsoup.parser.Parser;
  * tree builder, a tokeniser and a character reader with its buffers per call, and every title of the
  * JDK's javadoc holds "&amp;amp;": decoding them here took a tenth off the extraction of those pages
  * (docs/benchmarks.md, "Javadoc, a third site"). A string whose every reference is one of the
- * unambiguous forms below is decoded here; any other
- * (a named reference outside the five, one without its ';', a code point HTML remaps) goes to jsoup
- * whole, so the result is always jsoup's.
+ * unambiguous forms below is decoded here; any other (a named reference outside these six, one
+ * without its ';', a code point HTML remaps) goes to jsoup whole, so the result is always jsoup's.
  */
 final class CharacterReferences {
   private CharacterReferences() {}

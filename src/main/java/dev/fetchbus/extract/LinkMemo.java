@@ -9,9 +9,8 @@ import java.util.function.Function;
  * the same way for {@link LinkResolver}) are asked a hundred times a page and almost always hit: a
  * Caffeine cache with a size bound kept an access order and a frequency sketch up to date on every
  * hit, a seventh of the CPU pool's time in a crawl (docs/benchmarks.md, "Link memos without
- * bookkeeping"). Starting over costs a few
- * thousand recomputations, once per that many new keys; a lost race computes an answer twice,
- * which is harmless for a pure function.
+ * bookkeeping"). Starting over costs a few thousand recomputations, once per that many new keys; a
+ * lost race computes an answer twice, which is harmless for a pure function.
  */
 final class LinkMemo<V> {
   private final ConcurrentHashMap<String, V> answers = new ConcurrentHashMap<>();

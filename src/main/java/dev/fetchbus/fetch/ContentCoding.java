@@ -53,11 +53,11 @@ enum ContentCoding {
     if (coded.length == 0) {
       return new Decoded(coded, cut);
     }
-    Inflater inflater = null;
+    Inflater inflater = this == DEFLATE ? deflateInflater(coded) : null;
     Output out = new Output(sizeHint(coded, maxBytes, cut), maxBytes);
-    try (InputStream in = this == GZIP ? new GZIPInputStream(new ByteArrayInputStream(coded), inputBuffer(coded))
-        : new InflaterInputStream(new ByteArrayInputStream(coded), inflater = deflateInflater(coded),
-            inputBuffer(coded))) {
+    ByteArrayInputStream bytes = new ByteArrayInputStream(coded);
+    try (InputStream in = inflater == null ? new GZIPInputStream(bytes, inputBuffer(coded))
+        : new InflaterInputStream(bytes, inflater, inputBuffer(coded))) {
       out.readFrom(in);
     } catch (EOFException early) {
       // the stream stops short; what decoded is kept

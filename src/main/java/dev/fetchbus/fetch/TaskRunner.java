@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -120,7 +119,7 @@ final class TaskRunner {
     // the copy made here (the compressed bytes) counts until the outcome is built
     long processing = download.body().length;
     fetcher.budget().charge(processing);
-    return onWorker(() -> withDecoded(download, d -> {
+    return onDecoded(download, d -> {
       byte[] body = d.body();
       String type = d.header(HttpHeaders.CONTENT_TYPE);
       String hash = ContentHash.sha256(body);
@@ -128,25 +127,27 @@ final class TaskRunner {
           : PageFacts.NONE;
       List<Discovered> found = task.isCrawl() && d.ok() ? discovered(task, facts) : List.of();
       return outcome(task, d, hash, facts, found, stored(task, body, hash));
-    })).andThen(done -> fetcher.budget().release(processing));
+    }).andThen(done -> fetcher.budget().release(processing));
   }
 
   /**
-   * {@code work} on the download with its body decoded; on the CPU pool. A decoded copy counts
+   * {@code work} on the CPU pool, on the download with its body decoded. A decoded copy counts
    * against the body budget while the work runs.
    */
-  private <T> T withDecoded(Download download, DecodedWork<T> work) throws Exception {
-    Download decoded = download.decoded();
-    long copy = decoded == download ? 0 : decoded.body().length;
-    fetcher.budget().charge(copy);
-    try {
-      return work.apply(decoded);
-    } finally {
-      fetcher.budget().release(copy);
-    }
+  private <T> Future<T> onDecoded(Download download, DecodedWork<T> work) {
+    return cpu.run(() -> {
+      Download decoded = download.decoded();
+      long copy = decoded == download ? 0 : decoded.body().length;
+      fetcher.budget().charge(copy);
+      try {
+        return work.apply(decoded);
+      } finally {
+        fetcher.budget().release(copy);
+      }
+    });
   }
 
-  /** Work on a decoded download, which may fail as a {@link Callable} may. */
+  /** Work on a decoded download; it may throw, as any work on the CPU pool may. */
   private interface DecodedWork<T> {
     T apply(Download decoded) throws Exception;
   }
@@ -177,7 +178,7 @@ final class TaskRunner {
     Validators v = task.validators();
     PreviousPage page = kept.orElse(null);
     PageFacts facts = page == null ? PageFacts.NONE : page.facts();
-    return onWorker(() -> FetchOutcome.builder(d.url())
+    return cpu.run(() -> FetchOutcome.builder(d.url())
         .response(d.status(), page == null ? d.header(HttpHeaders.CONTENT_TYPE) : page.contentType(), d.redirects())
         .body(page == null ? 0 : page.bytes(), false, v.contentHash())
         .facts(facts)
@@ -216,8 +217,8 @@ final class TaskRunner {
   }
 
   private Future<FetchOutcome> sitemapOutcome(FetchTask task, Download download) {
-    return onWorker(() -> withDecoded(download, d -> d.ok() ? sitemapOutcomeOf(task, d)
-        : outcome(task, d, ContentHash.sha256(d.body()), PageFacts.NONE, List.of(), null)));
+    return onDecoded(download, d -> d.ok() ? sitemapOutcomeOf(task, d)
+        : outcome(task, d, ContentHash.sha256(d.body()), PageFacts.NONE, List.of(), null));
   }
 
   private FetchOutcome sitemapOutcomeOf(FetchTask task, Download download) throws IOException {
@@ -248,10 +249,6 @@ final class TaskRunner {
       }
       throw e;
     }
-  }
-
-  private <T> Future<T> onWorker(Callable<T> work) {
-    return cpu.run(work);
   }
 
   /** A crawl page's in-scope links, and its requisites (wherever they are) when the job fetches them. */
